@@ -1,0 +1,2 @@
+//! pingform: declarative plan/apply for PingFederate outbound provisioning.
+pub mod model;

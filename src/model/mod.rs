@@ -1,0 +1,21 @@
+//! The shared vocabulary: resource addresses, resource kinds and their field schemas,
+//! the desired and observed views of objects, and a `Secret` type that redacts itself.
+//!
+//! Owns no I/O of any kind. Every other module speaks in these types; the field schema
+//! is the one table that drives configuration checks, wire mapping and plan
+//! normalisation, so a field is described exactly once.
+
+mod address;
+mod desired;
+mod observed;
+pub mod schema;
+mod secret;
+
+pub use address::{Address, AddressParseError, ResourceKind};
+pub use desired::{Desired, DesiredResource, PingFederateSettings};
+pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
+pub use schema::{Field, FieldDefault, FieldType};
+pub use secret::Secret;
+
+/// Attribute maps in model space: HCL field names (snake_case) to JSON values, in schema order.
+pub type Attributes = serde_json::Map<String, serde_json::Value>;
