@@ -7,13 +7,17 @@
 
 mod address;
 mod desired;
+mod fingerprint;
 mod observed;
+mod previous;
 pub mod schema;
 mod secret;
 
 pub use address::{Address, AddressParseError, ResourceKind};
 pub use desired::{Desired, DesiredResource, PingFederateSettings};
+pub use fingerprint::{Fingerprinter, encrypted_digest};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
+pub use previous::{ManagedObject, PreviousRun, SecretRecord};
 pub use schema::{Field, FieldDefault, FieldType};
 pub use secret::Secret;
 

@@ -1,0 +1,57 @@
+use std::collections::BTreeMap;
+
+use super::{Address, Attributes};
+
+/// What the state file remembers of the last apply: the previous run, as data.
+///
+/// The state module reads it from redb; the plan compares it with the desired and the
+/// observed views. Nothing here holds a plain secret.
+#[derive(Debug, Clone, Default)]
+pub struct PreviousRun {
+    /// Identifies one state's history; absent until the first apply writes the file.
+    pub lineage: Option<String>,
+    /// Bumped by every finished change.
+    pub serial: u64,
+    pub objects: BTreeMap<Address, ManagedObject>,
+    /// The key the secret fingerprints of this state were made with.
+    pub fingerprint_key: Option<Vec<u8>>,
+}
+
+impl PreviousRun {
+    /// Finds the managed object with the given kind family and id under another address
+    /// (a renamed block that kept its id).
+    pub fn find_by_id(&self, address: &Address, id: &str) -> Option<&ManagedObject> {
+        let collection = address.kind().collection();
+        self.objects
+            .values()
+            .find(|o| o.address.kind().collection() == collection && o.id == id)
+    }
+}
+
+/// One object pingform manages, as the last finished change left it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ManagedObject {
+    pub address: Address,
+    /// The PingFederate id.
+    pub id: String,
+    /// The non-secret attributes the configuration declared when it was applied.
+    pub attributes: Attributes,
+    /// Per secret field path: a keyed fingerprint of the applied value, and a digest of
+    /// the encrypted form PingFederate returned for it.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, SecretRecord>,
+    /// Every attribute PingFederate returned right after the change (for drift).
+    #[serde(default)]
+    pub observed: Attributes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SecretRecord {
+    /// `hmac-sha256:<hex>` of the applied plain value, keyed with the state's key.
+    pub fingerprint: String,
+    /// `sha256:<hex>` of the encrypted value the server returned after the change, when
+    /// it returned one; a different digest later means the secret was changed outside
+    /// pingform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_digest: Option<String>,
+}
