@@ -1,3 +1,4 @@
 //! pingform: declarative plan/apply for PingFederate outbound provisioning.
 pub mod model;
 pub mod state;
+pub mod provider;

@@ -1,0 +1,129 @@
+use std::time::Duration;
+
+/// One field a server rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field in configuration terms (`driver_class`), when the wire path maps to one.
+    pub field: Option<String>,
+    /// The server's own path (`driverClass`, `configuration.fields[2].value`).
+    pub wire_path: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.field, &self.wire_path) {
+            (Some(field), Some(wire)) if field != wire => {
+                write!(f, "{field} ({wire}): {}", self.message)
+            }
+            (Some(field), _) => write!(f, "{field}: {}", self.message),
+            (None, Some(wire)) => write!(f, "{wire}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Everything that can go wrong talking to an API, worded for the person running
+/// pingform. The caller adds which object it was working on.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ProviderError {
+    #[error("cannot connect to {url}: {detail}")]
+    #[diagnostic(
+        code(pingform::provider::connect),
+        help("check the url, that the server is running, and the TLS settings (ca_file)")
+    )]
+    Connect { url: String, detail: String },
+
+    #[error("{method} {url} timed out after {}", humantime::format_duration(*after))]
+    #[diagnostic(
+        code(pingform::provider::timeout),
+        help("raise request_timeout in the pingfederate block if the server is slow")
+    )]
+    Timeout {
+        method: String,
+        url: String,
+        after: Duration,
+    },
+
+    #[error("{url} refused the credentials of `{username}` (HTTP 401)")]
+    #[diagnostic(
+        code(pingform::provider::unauthorized),
+        help("check username and password in the pingfederate block")
+    )]
+    Unauthorized { url: String, username: String },
+
+    #[error("{method} {url} is forbidden (HTTP 403){}", message_suffix(message))]
+    #[diagnostic(
+        code(pingform::provider::forbidden),
+        help("the account needs the ADMINISTRATOR role for these changes")
+    )]
+    Forbidden {
+        method: String,
+        url: String,
+        message: Option<String>,
+    },
+
+    #[error("{method} {url} was not found (HTTP 404){}", message_suffix(message))]
+    #[diagnostic(code(pingform::provider::not_found))]
+    NotFound {
+        method: String,
+        url: String,
+        message: Option<String>,
+    },
+
+    #[error("{method} {url} was rejected (HTTP {status}): {message}{}", field_lines(field_errors))]
+    #[diagnostic(code(pingform::provider::rejected))]
+    Rejected {
+        method: String,
+        url: String,
+        status: u16,
+        message: String,
+        field_errors: Vec<FieldError>,
+    },
+
+    #[error("{method} {url} failed with HTTP {status} after {attempts} attempt(s){}", message_suffix(message))]
+    #[diagnostic(code(pingform::provider::server))]
+    Server {
+        method: String,
+        url: String,
+        status: u16,
+        attempts: u32,
+        message: Option<String>,
+    },
+
+    #[error("{method} {url} returned a body pingform cannot read: {detail}")]
+    #[diagnostic(code(pingform::provider::invalid_response))]
+    InvalidResponse {
+        method: String,
+        url: String,
+        detail: String,
+    },
+
+    #[error("{0}")]
+    #[diagnostic(code(pingform::provider::settings))]
+    Settings(String),
+}
+
+impl ProviderError {
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ProviderError::Rejected { field_errors, .. } => field_errors,
+            _ => &[],
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ProviderError::NotFound { .. })
+    }
+}
+
+fn message_suffix(message: &Option<String>) -> String {
+    match message {
+        Some(message) if !message.is_empty() => format!(": {message}"),
+        _ => String::new(),
+    }
+}
+
+fn field_lines(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("\n  - {e}")).collect()
+}
