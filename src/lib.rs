@@ -2,3 +2,4 @@
 pub mod model;
 pub mod state;
 pub mod provider;
+pub mod plan;
