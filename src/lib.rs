@@ -3,3 +3,5 @@ pub mod model;
 pub mod state;
 pub mod provider;
 pub mod plan;
+pub mod apply;
+pub mod render;

@@ -1,0 +1,52 @@
+use crate::model::Address;
+use crate::provider::ProviderError;
+use crate::state::StateError;
+
+/// Why one change could not finish.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ApplyError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Provider(#[from] ProviderError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    State(#[from] StateError),
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+/// An apply that stopped: which change failed, why, and what did and did not run.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{action} of {address} failed")]
+#[diagnostic(
+    code(pingform::apply::failed),
+    help("{}", self.help_text())
+)]
+pub struct ApplyFailure {
+    pub address: Address,
+    pub action: &'static str,
+    #[source]
+    #[diagnostic_source]
+    pub error: ApplyError,
+    /// Finished changes; each is recorded in state.
+    pub finished: Vec<Address>,
+    /// Changes that did not start.
+    pub not_started: Vec<Address>,
+}
+
+impl ApplyFailure {
+    fn help_text(&self) -> String {
+        let list = |addresses: &[Address]| {
+            if addresses.is_empty() {
+                "none".to_string()
+            } else {
+                addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            }
+        };
+        format!(
+            "finished and recorded in state: {}\nnot started: {}\nfix the cause and run pingform again; the next plan starts from what finished",
+            list(&self.finished),
+            list(&self.not_started)
+        )
+    }
+}

@@ -1,0 +1,193 @@
+use std::time::{Instant, SystemTime};
+
+use super::{ApplyError, ApplyEvent, ApplyFailure};
+use crate::model::{
+    Address, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed, ObservedObject,
+    SecretRecord, encrypted_digest,
+};
+use crate::plan::{Action, Change, Plan, SecretStatus, Summary};
+use crate::provider::{PingFederate, SecretValue, WriteRequest};
+use crate::state::{HistoryEntry, Outcome, StateFile};
+
+/// What a finished apply did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyReport {
+    pub summary: Summary,
+    /// Changes that ran, including state-only ones.
+    pub finished: Vec<Address>,
+}
+
+/// Runs every change of `plan` in order. `desired` supplies the secret values and
+/// `observed` the encrypted forms sent back to keep unchanged secrets; both must be
+/// the ones the plan was made from.
+pub async fn apply(
+    plan: &Plan,
+    desired: &Desired,
+    observed: &Observed,
+    client: &PingFederate,
+    state: &mut StateFile,
+    on_event: &mut dyn FnMut(ApplyEvent<'_>),
+) -> Result<ApplyReport, ApplyFailure> {
+    let changes: Vec<&Change> = plan.effective().collect();
+    let mut finished = Vec::new();
+    let mut outcome = Ok(());
+    for (index, change) in changes.iter().enumerate() {
+        on_event(ApplyEvent::Started { change });
+        let started = Instant::now();
+        match apply_change(change, desired, observed, client, state).await {
+            Ok(()) => {
+                finished.push(change.address.clone());
+                on_event(ApplyEvent::Finished {
+                    change,
+                    elapsed: started.elapsed(),
+                });
+            }
+            Err(error) => {
+                on_event(ApplyEvent::Failed { change });
+                outcome = Err(ApplyFailure {
+                    address: change.address.clone(),
+                    action: change.action.as_str(),
+                    error,
+                    finished: finished.clone(),
+                    not_started: changes[index + 1..].iter().map(|c| c.address.clone()).collect(),
+                });
+                break;
+            }
+        }
+    }
+    let summary = plan.summary();
+    let history = HistoryEntry {
+        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        command: "apply".into(),
+        create: summary.create,
+        update: summary.update + summary.replace,
+        delete: summary.delete,
+        finished: finished.len(),
+        outcome: match &outcome {
+            Ok(()) => Outcome::Succeeded,
+            Err(failure) => Outcome::Failed {
+                message: format!("{failure}: {}", failure.error),
+            },
+        },
+        serial: state.previous().serial,
+    };
+    let recorded = state.append_history(&history);
+    outcome?;
+    if let Err(error) = recorded {
+        // Every change is in state; only the history row is missing.
+        tracing::warn!("could not record the apply history: {error}");
+    }
+    Ok(ApplyReport { summary, finished })
+}
+
+async fn apply_change(
+    change: &Change,
+    desired: &Desired,
+    observed: &Observed,
+    client: &PingFederate,
+    state: &mut StateFile,
+) -> Result<(), ApplyError> {
+    let kind = change.kind();
+    let live = observed.get(kind.collection(), &change.id);
+    let fingerprinter = state.fingerprinter();
+    let resource = || {
+        desired.get(&change.address).ok_or_else(|| {
+            ApplyError::Inconsistent(format!("{} is in the plan but not in the configuration", change.address))
+        })
+    };
+    match change.action {
+        Action::Delete => {
+            client.delete(kind, &change.id).await?;
+            state.record(&change.address, None, None)?;
+        }
+        Action::NoOp => {
+            // State only: a rename, taking over an existing object, or forgetting one.
+            let record = match (desired.get(&change.address), live) {
+                (Some(resource), Some(live)) => Some(managed_object(resource, live, &fingerprinter)),
+                _ => None,
+            };
+            state.record(&change.address, record.as_ref(), change.moved_from.as_ref())?;
+        }
+        Action::Create => {
+            let resource = resource()?;
+            let written = client.create(&write_request(resource, change, None)).await?;
+            let record = managed_object(resource, &written, &fingerprinter);
+            state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
+        }
+        Action::Update => {
+            let resource = resource()?;
+            let written = client.update(&write_request(resource, change, live)).await?;
+            let record = managed_object(resource, &written, &fingerprinter);
+            state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
+        }
+        Action::Replace => {
+            let resource = resource()?;
+            if let Some(live) = live {
+                client.delete(live.kind, &change.id).await?;
+                let old_address = change.moved_from.as_ref().unwrap_or(&change.address);
+                state.record(old_address, None, None)?;
+            }
+            let written = client.create(&write_request(resource, change, None)).await?;
+            let record = managed_object(resource, &written, &fingerprinter);
+            state.record(&change.address, Some(&record), None)?;
+        }
+    }
+    Ok(())
+}
+
+/// The body to send: declared attributes, new secrets in plain text, kept secrets in
+/// the encrypted form the server gave.
+fn write_request<'a>(
+    resource: &'a DesiredResource,
+    change: &Change,
+    live: Option<&'a ObservedObject>,
+) -> WriteRequest<'a> {
+    let mut secrets = Vec::new();
+    for secret in &change.secrets {
+        let value = if secret.status.sends_value() {
+            resource.secrets.get(&secret.field).map(SecretValue::Plain)
+        } else if matches!(secret.status, SecretStatus::Unchanged | SecretStatus::Kept) {
+            live.and_then(|l| l.encrypted.get(&secret.field))
+                .map(|e| SecretValue::Encrypted(e.as_str()))
+        } else {
+            None
+        };
+        if let Some(value) = value {
+            secrets.push((secret.field.clone(), value));
+        }
+    }
+    WriteRequest {
+        kind: resource.kind(),
+        id: &resource.id,
+        attributes: &resource.attributes,
+        secrets,
+    }
+}
+
+/// What state keeps after a change: the declared attributes, fingerprints of the
+/// secrets, and what the server returned.
+fn managed_object(
+    resource: &DesiredResource,
+    written: &ObservedObject,
+    fingerprinter: &Fingerprinter,
+) -> ManagedObject {
+    ManagedObject {
+        address: resource.address.clone(),
+        id: resource.id.clone(),
+        attributes: resource.attributes.clone(),
+        secrets: resource
+            .secrets
+            .iter()
+            .map(|(field, secret)| {
+                (
+                    field.clone(),
+                    SecretRecord {
+                        fingerprint: fingerprinter.fingerprint(field, secret),
+                        encrypted_digest: written.encrypted.get(field).map(|e| encrypted_digest(e)),
+                    },
+                )
+            })
+            .collect(),
+        observed: written.attributes.clone(),
+    }
+}

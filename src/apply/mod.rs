@@ -1,0 +1,11 @@
+//! Applying a plan: walks its changes in order, calls the provider, and records each
+//! finished change in state at once, so a failure halfway loses nothing that finished
+//! and the next plan converges. Emits progress events; never prints.
+
+mod error;
+mod event;
+mod executor;
+
+pub use error::{ApplyError, ApplyFailure};
+pub use event::ApplyEvent;
+pub use executor::{ApplyReport, apply};

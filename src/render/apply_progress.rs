@@ -1,0 +1,60 @@
+use std::time::Duration;
+
+use super::style::{Styles, paint};
+use crate::apply::{ApplyEvent, ApplyReport};
+use crate::plan::Action;
+
+/// One progress line per event, in the Terraform style:
+/// `datastore.jdbc.x: Creating...`, `datastore.jdbc.x: Creation complete after 0.1s [id=x]`.
+pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
+    match event {
+        ApplyEvent::Started { change } => {
+            let verb = match (change.action, change.state_only) {
+                (_, true) => "Updating state",
+                (Action::Create, _) => "Creating",
+                (Action::Update, _) => "Modifying",
+                (Action::Replace, _) => "Replacing",
+                (Action::Delete, _) if change.kind().is_singleton() => "Resetting to defaults",
+                (Action::Delete, _) => "Deleting",
+                (Action::NoOp, _) => "Updating state",
+            };
+            format!("{}: {verb}...", paint(styles.bold, &change.address.to_string()))
+        }
+        ApplyEvent::Finished { change, elapsed } => {
+            let noun = match (change.action, change.state_only) {
+                (_, true) | (Action::NoOp, _) => "State update",
+                (Action::Create, _) => "Creation",
+                (Action::Update, _) => "Modifications",
+                (Action::Replace, _) => "Replacement",
+                (Action::Delete, _) => "Deletion",
+            };
+            format!(
+                "{}: {noun} complete after {} [id={}]",
+                paint(styles.bold, &change.address.to_string()),
+                seconds(*elapsed),
+                change.id
+            )
+        }
+        ApplyEvent::Failed { change } => format!(
+            "{}: {}",
+            paint(styles.bold, &change.address.to_string()),
+            paint(styles.delete, "failed")
+        ),
+    }
+}
+
+/// `Apply complete! 1 created, 0 updated, 0 replaced, 1 deleted.`
+pub fn apply_summary(report: &ApplyReport, styles: &Styles) -> String {
+    let s = report.summary;
+    paint(
+        styles.create,
+        &format!(
+            "Apply complete! {} created, {} updated, {} replaced, {} deleted.",
+            s.create, s.update, s.replace, s.delete
+        ),
+    )
+}
+
+fn seconds(elapsed: Duration) -> String {
+    format!("{:.1}s", elapsed.as_secs_f64())
+}

@@ -1,0 +1,15 @@
+//! Every text pingform shows: the plan as a diff, the JSON plan, apply progress and
+//! summaries. Writes to a `Write` it is given and decides nothing: no HTTP, no redb.
+//! Colour is an explicit choice of the caller (on only for a terminal without
+//! `NO_COLOR`), so snapshots are plain text.
+
+mod apply_progress;
+mod plan_json;
+mod plan_text;
+mod style;
+mod value;
+
+pub use apply_progress::{apply_event_line, apply_summary};
+pub use plan_json::{PLAN_FORMAT_VERSION, plan_json};
+pub use plan_text::{plan_summary_line, plan_text};
+pub use style::Styles;

@@ -1,0 +1,50 @@
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::plan::Plan;
+
+/// The JSON plan's format version. Within one major version, fields are only added,
+/// never renamed or removed; consumers must ignore fields they do not know.
+pub const PLAN_FORMAT_VERSION: &str = "1.0";
+
+/// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
+/// and a status, never as a value.
+pub fn plan_json(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let summary = plan.summary();
+    let changes: Vec<Value> = plan
+        .changes
+        .iter()
+        .map(|change| {
+            json!({
+                "address": change.address,
+                "type": change.address.kind().block_type(),
+                "kind": change.address.kind().kind_label(),
+                "name": change.address.name(),
+                "id": change.id,
+                "action": change.action,
+                "state_only": change.state_only,
+                "moved_from": change.moved_from,
+                "before": change.before,
+                "after": change.after,
+                "changed_fields": change.fields,
+                "secrets": change.secrets,
+                "reasons": change.reasons,
+            })
+        })
+        .collect();
+    let document = json!({
+        "format_version": PLAN_FORMAT_VERSION,
+        "pingform_version": env!("CARGO_PKG_VERSION"),
+        "changes": changes,
+        "summary": {
+            "create": summary.create,
+            "update": summary.update,
+            "replace": summary.replace,
+            "delete": summary.delete,
+            "state_only": plan.effective().filter(|c| c.state_only).count(),
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

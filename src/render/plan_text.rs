@@ -1,0 +1,220 @@
+use std::io::{self, Write};
+
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+
+use super::style::{Styles, paint};
+use super::value::{inline, is_long, multiline};
+use crate::plan::{Action, Change, FieldChange, Plan, SecretStatus, Summary};
+
+/// The plan in the Terraform style: `+` create, `~` update, `-/+` replace, `-` delete,
+/// only the changed fields of an update, then a summary line.
+pub fn plan_text(plan: &Plan, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    let shown: Vec<&Change> = plan.effective().collect();
+    if shown.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            paint(styles.bold, "No changes. PingFederate matches the configuration.")
+        )?;
+        return Ok(());
+    }
+    let symbols = [
+        (Action::Create, "+", "create", styles.create),
+        (Action::Update, "~", "update in place", styles.update),
+        (Action::Replace, "-/+", "delete, then create again", styles.delete),
+        (Action::Delete, "-", "delete", styles.delete),
+    ];
+    let used: Vec<_> = symbols
+        .iter()
+        .filter(|(action, ..)| shown.iter().any(|c| c.action == *action))
+        .collect();
+    if !used.is_empty() {
+        writeln!(out, "Symbols used below:")?;
+        for (_, symbol, meaning, style) in used {
+            writeln!(out, "  {} {meaning}", paint(*style, &format!("{symbol:>3}")))?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "pingform will make these changes, in this order:")?;
+    for change in shown {
+        writeln!(out)?;
+        write_change(change, styles, out)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint(styles.bold, &plan_summary_line(plan)))?;
+    Ok(())
+}
+
+/// `Plan: 1 to create, 0 to update, 0 to replace, 1 to delete.`
+pub fn plan_summary_line(plan: &Plan) -> String {
+    let Summary {
+        create,
+        update,
+        replace,
+        delete,
+    } = plan.summary();
+    let state_only = plan.effective().filter(|c| c.state_only).count();
+    let mut line = if create + update + replace + delete == 0 {
+        "No changes to PingFederate.".to_string()
+    } else {
+        format!("Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete.")
+    };
+    if state_only > 0 {
+        line.push_str(&format!(
+            " {state_only} state-only change{}.",
+            if state_only == 1 { "" } else { "s" }
+        ));
+    }
+    line
+}
+
+fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    let (headline, symbol, style) = match change.action {
+        Action::Create => ("will be created", "+", styles.create),
+        Action::Update => ("will be updated in place", "~", styles.update),
+        Action::Replace => ("must be replaced", "-/+", styles.delete),
+        Action::Delete if change.kind().is_singleton() => ("will be reset to PingFederate's defaults", "-", styles.delete),
+        Action::Delete => ("will be deleted", "-", styles.delete),
+        Action::NoOp => match (&change.moved_from, change.after.is_some()) {
+            (Some(_), _) => ("has moved", " ", styles.note),
+            (None, true) => ("will be taken over by pingform, without changes", " ", styles.note),
+            (None, false) => ("will be forgotten", " ", styles.note),
+        },
+    };
+    let headline = match (&change.moved_from, change.action) {
+        (Some(from), Action::NoOp) => format!("# {from} has moved to {}", change.address),
+        (Some(from), _) => format!("# {} (moved from {from}) {headline}", change.address),
+        (None, _) => format!("# {} {headline}", change.address),
+    };
+    writeln!(out, "  {}", paint(styles.bold, &headline))?;
+    for reason in &change.reasons {
+        writeln!(out, "  {}", paint(styles.note, &format!("# ({reason})")))?;
+    }
+    writeln!(out, "{} {} {{", paint(style, &format!("{symbol:>3}")), change.address.block_header())?;
+    let mut lines: Vec<(String, &'static str, String)> = Vec::new();
+    let id_marker = match change.action {
+        Action::Create => "+",
+        Action::Delete => "-",
+        _ => " ",
+    };
+    if !change.kind().is_singleton() {
+        lines.push(("id".into(), id_marker, inline(&Value::String(change.id.clone()))));
+    }
+    match change.action {
+        Action::Create => {
+            for (field, value) in change.after.iter().flatten() {
+                lines.push((field.clone(), "+", render_value(value, 6)));
+            }
+        }
+        Action::Delete => {
+            for (field, value) in change.before.iter().flatten() {
+                lines.push((field.clone(), "-", render_value(value, 6)));
+            }
+        }
+        Action::Replace if change.fields.is_empty() => {
+            for (field, value) in change.after.iter().flatten() {
+                lines.push((field.clone(), "+", render_value(value, 6)));
+            }
+        }
+        _ => {}
+    }
+    let width = lines
+        .iter()
+        .map(|(field, ..)| field.len())
+        .chain(change.fields.iter().map(|f| f.field.len()))
+        .chain(change.secrets.iter().filter(|s| s.status.is_change()).map(|s| s.field.len()))
+        .max()
+        .unwrap_or(0);
+    for (field, marker, value) in &lines {
+        write_line(out, styles, marker, &format!("{field:width$} = {value}"))?;
+    }
+    if matches!(change.action, Action::Update | Action::Replace) {
+        for field in &change.fields {
+            write_field_change(out, styles, field, width)?;
+        }
+    }
+    for secret in change.secrets.iter().filter(|s| s.status.is_change()) {
+        let (marker, text) = match secret.status {
+            SecretStatus::Set => ("+", "(sensitive value)"),
+            SecretStatus::Changed => ("~", "(sensitive value changed)"),
+            SecretStatus::ChangedOutside => ("~", "(sensitive value changed outside pingform; the configured value is set again)"),
+            SecretStatus::Removed => ("-", "(sensitive value)"),
+            SecretStatus::Unchanged | SecretStatus::Kept => continue,
+        };
+        write_line(out, styles, marker, &format!("{:width$} = {text}", secret.field))?;
+    }
+    if change.action == Action::Update {
+        let unchanged = change
+            .after
+            .as_ref()
+            .map(|after| after.keys().filter(|k| !change.fields.iter().any(|f| &f.field == *k)).count())
+            .unwrap_or(0);
+        if unchanged > 0 {
+            writeln!(
+                out,
+                "        {}",
+                paint(styles.note, &format!("# ({unchanged} unchanged attribute{} hidden)", if unchanged == 1 { "" } else { "s" }))
+            )?;
+        }
+    }
+    writeln!(out, "    }}")?;
+    Ok(())
+}
+
+fn write_field_change(out: &mut dyn Write, styles: &Styles, field: &FieldChange, width: usize) -> io::Result<()> {
+    let suffix = if field.forces_replacement { " # forces replacement" } else { "" };
+    let name = format!("{:width$}", field.field);
+    match (&field.before, &field.after) {
+        (Some(before), Some(after)) if is_long(before) || is_long(after) => {
+            write_line(out, styles, "~", &format!("{name} ={suffix}"))?;
+            let old = multiline(before, 0).join("\n") + "\n";
+            let new = multiline(after, 0).join("\n") + "\n";
+            let diff = TextDiff::from_lines(&old, &new);
+            for change in diff.iter_all_changes() {
+                let (marker, style) = match change.tag() {
+                    ChangeTag::Delete => ("-", styles.delete),
+                    ChangeTag::Insert => ("+", styles.create),
+                    ChangeTag::Equal => (" ", styles.note),
+                };
+                let text = change.value().trim_end_matches('\n');
+                writeln!(out, "          {} {text}", paint(style, marker))?;
+            }
+            Ok(())
+        }
+        (Some(before), Some(after)) => write_line(
+            out,
+            styles,
+            "~",
+            &format!("{name} = {} -> {}{suffix}", inline(before), inline(after)),
+        ),
+        (None, Some(after)) => write_line(out, styles, "+", &format!("{name} = {}{suffix}", render_value(after, 6))),
+        (Some(before), None) if field.after_computed => write_line(
+            out,
+            styles,
+            "~",
+            &format!("{name} = {} -> (computed by PingFederate)", inline(before)),
+        ),
+        (Some(before), None) => write_line(out, styles, "-", &format!("{name} = {} -> null", inline(before))),
+        (None, None) if field.after_computed => write_line(out, styles, "~", &format!("{name} = (computed by PingFederate)")),
+        (None, None) => Ok(()),
+    }
+}
+
+fn write_line(out: &mut dyn Write, styles: &Styles, marker: &str, text: &str) -> io::Result<()> {
+    let style = match marker {
+        "+" => styles.create,
+        "~" => styles.update,
+        "-" => styles.delete,
+        _ => anstyle::Style::new(),
+    };
+    writeln!(out, "      {} {text}", paint(style, marker))
+}
+
+fn render_value(value: &Value, indent: usize) -> String {
+    if is_long(value) {
+        multiline(value, indent).join("\n")
+    } else {
+        inline(value)
+    }
+}
