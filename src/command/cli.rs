@@ -1,0 +1,104 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Plan and apply PingFederate outbound provisioning as code.
+#[derive(Debug, Parser)]
+#[command(name = "pingform", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the configuration without contacting any server.
+    Validate(ValidateArgs),
+    /// Show what apply would change.
+    Plan(PlanArgs),
+    /// Make the changes, after showing them and asking for confirmation.
+    Apply(ApplyArgs),
+    /// Run a local emulator of the PingFederate Admin API until interrupted.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// The configuration folder: every *.hcl file in it.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Set a variable: NAME=VALUE (repeatable; wins over --var-file and PINGFORM_VAR_NAME).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from an HCL file of NAME = value lines (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// The state file [default: DIR/pingform.redb; with --sandbox, a temporary file].
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Run against a built-in sandbox started for this run instead of the
+    /// configuration's pingfederate block.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// With --sandbox: keep the sandbox's data in this file between runs.
+    #[arg(long, value_name = "FILE", requires = "sandbox")]
+    pub sandbox_data: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Print the plan as one JSON document (format described in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9999")]
+    pub listen: SocketAddr,
+    /// Serve plain HTTP instead of HTTPS.
+    #[arg(long)]
+    pub plain_http: bool,
+    /// Keep the data in this JSON file (loaded at start if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Where to write the CA certificate [default: a file in the temporary folder].
+    #[arg(long, value_name = "PATH")]
+    pub ca_out: Option<PathBuf>,
+    /// Administrator user name.
+    #[arg(long, default_value = "Administrator")]
+    pub username: String,
+    /// Administrator password.
+    #[arg(long, default_value = "2FederateM0re")]
+    pub password: String,
+}

@@ -1,0 +1,55 @@
+//! The command line: one file per subcommand. The only place that wires real pieces
+//! (configuration, state file, HTTP clients, sandbox, terminal) together; business
+//! rules live in the modules it calls.
+
+mod apply;
+mod cli;
+mod context;
+mod output;
+mod plan;
+mod sandbox;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use cli::Cli;
+use cli::Command;
+
+/// Runs pingform with the process's arguments and returns its exit code:
+/// 0 success, 1 error, 2 changes pending (`plan --detailed-exitcode`).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    output::install_diagnostics_hook();
+    output::install_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Validate(args) => validate::run(args),
+            Command::Plan(args) => plan::run(args).await,
+            Command::Apply(args) => apply::run(args).await,
+            Command::Sandbox(args) => sandbox::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(report) => {
+            if output::is_broken_pipe(&report) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("{report:?}");
+            ExitCode::from(1)
+        }
+    }
+}

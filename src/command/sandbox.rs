@@ -1,0 +1,86 @@
+use std::io::Write;
+
+use miette::{IntoDiagnostic, Result};
+
+use super::cli::SandboxArgs;
+use super::output::write_stdout;
+use crate::sandbox::{Sandbox, SandboxOptions};
+
+/// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
+pub async fn run(args: SandboxArgs) -> Result<u8> {
+    let sandbox = Sandbox::start(SandboxOptions {
+        listen: args.listen,
+        tls: !args.plain_http,
+        username: args.username.clone(),
+        password: args.password.clone(),
+        data_file: args.data.clone(),
+        ..SandboxOptions::default()
+    })
+    .await?;
+    let ca_file = match (&args.ca_out, sandbox.ca_certificate_pem()) {
+        (_, None) => None,
+        (Some(path), Some(_)) => Some(path.clone()),
+        (None, Some(_)) => Some(std::env::temp_dir().join(format!(
+            "pingform-sandbox-ca-{}.pem",
+            sandbox.address().port()
+        ))),
+    };
+    if let Some(path) = &ca_file {
+        sandbox.write_ca_certificate(path).into_diagnostic()?;
+    }
+    let url = sandbox.pingfederate_url();
+    write_stdout(|out| {
+        writeln!(out, "pingform sandbox is running.")?;
+        writeln!(out)?;
+        writeln!(out, "  PingFederate Admin API: {url}")?;
+        match &ca_file {
+            Some(path) => writeln!(out, "  CA certificate:         {}", path.display())?,
+            None => writeln!(out, "  CA certificate:         none (plain HTTP)")?,
+        }
+        writeln!(out, "  Username:               {}", sandbox.username())?;
+        writeln!(out, "  Password:               {}", sandbox.password())?;
+        match &args.data {
+            Some(path) => writeln!(out, "  Data:                   {}", path.display())?,
+            None => writeln!(out, "  Data:                   in memory (gone when it stops)")?,
+        }
+        writeln!(out)?;
+        writeln!(out, "Point a configuration at it:")?;
+        writeln!(out)?;
+        writeln!(out, "  pingfederate {{")?;
+        writeln!(out, "    url      = \"{url}\"")?;
+        writeln!(out, "    username = \"{}\"", sandbox.username())?;
+        writeln!(out, "    password = \"{}\"", sandbox.password())?;
+        if let Some(path) = &ca_file {
+            writeln!(out, "    ca_file  = \"{}\"", path.display())?;
+        }
+        writeln!(out, "  }}")?;
+        writeln!(out)?;
+        writeln!(out, "Press Ctrl-C to stop.")
+    })?;
+    wait_for_shutdown_signal().await;
+    sandbox.shutdown().await;
+    eprintln!("pingform sandbox stopped.");
+    Ok(0)
+}
+
+async fn wait_for_shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
