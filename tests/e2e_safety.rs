@@ -1,0 +1,174 @@
+//! End-to-end safety properties: errors that name the field, nothing applied for bad
+//! input, partial failures that lose nothing, the state lock, confirmation, and
+//! secrets that never leak.
+
+mod support;
+
+use serde_json::json;
+use support::{SandboxProcess, Workspace};
+
+fn store(name: &str, password_expression: &str) -> String {
+    format!(
+        r#"
+datastore "jdbc" "{name}" {{
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com:5432/{name}"
+  user_name      = "pf"
+  password       = {password_expression}
+}}
+"#
+    )
+}
+
+fn workspace(sandbox: &SandboxProcess, body: &str) -> Workspace {
+    let workspace = Workspace::new();
+    workspace.write("pingfederate.hcl", &sandbox.pingfederate_block());
+    workspace.write("main.hcl", body);
+    workspace
+}
+
+#[test]
+fn detailed_exit_codes_are_0_2_and_1() {
+    let sandbox = SandboxProcess::start();
+    let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
+    assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 2);
+    assert_eq!(workspace.run(&["plan"]).code, 0, "without the flag pending changes exit 0");
+    workspace.run(&["apply", "--auto-approve"]).success();
+    assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 0);
+    workspace.write("broken.hcl", "datastore \"jdbc\" {\n");
+    assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 1);
+}
+
+#[test]
+fn apply_without_a_terminal_or_auto_approve_refuses_and_changes_nothing() {
+    let sandbox = SandboxProcess::start();
+    let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
+    let run = workspace.run(&["apply"]).failure();
+    assert!(run.stderr.contains("standard input is not a terminal"), "{}", run.stderr);
+    assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
+    assert_eq!(sandbox.request("GET", "/dataStores/one", None).0, 404);
+}
+
+#[test]
+fn a_configuration_without_a_pingfederate_block_needs_sandbox() {
+    let workspace = Workspace::new();
+    workspace.write("main.hcl", &store("one", "\"Passw0rd-A\""));
+    let run = workspace.run(&["plan"]).failure();
+    assert!(run.stderr.contains("has no pingfederate block"), "{}", run.stderr);
+    assert!(run.stderr.contains("--sandbox"), "{}", run.stderr);
+}
+
+#[test]
+fn a_rejected_write_names_the_object_and_the_field() {
+    let sandbox = SandboxProcess::start();
+    let body = r#"
+datastore "custom" "crm" {
+  name                 = "CRM"
+  plugin_descriptor_id = "com.example.NoSuchPlugin"
+}
+"#;
+    let workspace = workspace(&sandbox, body);
+    let run = workspace.run(&["apply", "--auto-approve"]).failure();
+    let text = run.stderr;
+    assert!(text.contains("create of datastore.custom.crm failed"), "{text}");
+    assert!(text.contains("plugin_descriptor_id (pluginDescriptorRef)"), "{text}");
+    assert!(text.contains("HTTP 422"), "{text}");
+}
+
+#[test]
+fn a_failure_halfway_keeps_what_finished_and_the_next_plan_converges() {
+    let sandbox = SandboxProcess::start();
+    let body = format!("{}{}", store("a_first", "\"Passw0rd-A\""), store("b_second", "\"Passw0rd-B\""));
+    let workspace = workspace(&sandbox, &body);
+    // The first create goes through, the second gets a server error.
+    sandbox.inject_fault(json!({"method": "POST", "path": "/dataStores", "status": 500, "count": 1, "skip": 1}));
+    let run = workspace.run(&["apply", "--auto-approve"]).failure();
+    assert!(run.stderr.contains("create of datastore.jdbc.b_second failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("finished and recorded in state: datastore.jdbc.a_first"), "{}", run.stderr);
+    let plan = workspace.run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 2);
+    assert!(plan.stdout.contains("datastore.jdbc.b_second will be created"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("a_first"), "{}", plan.stdout);
+    workspace.run(&["apply", "--auto-approve"]).success();
+    assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_error_naming_the_state_file() {
+    let sandbox = SandboxProcess::start();
+    let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
+    let held = pingform::state::StateFile::open_for_write(&workspace.state_file()).unwrap();
+    let run = workspace.run(&["apply", "--auto-approve"]).failure();
+    assert!(run.stderr.contains("is in use by another pingform process"), "{}", run.stderr);
+    assert!(run.stderr.contains("pingform.redb"), "{}", run.stderr);
+    // Planning reads without the lock and still works.
+    workspace.run(&["plan"]).success();
+    drop(held);
+    workspace.run(&["apply", "--auto-approve"]).success();
+}
+
+#[test]
+fn secrets_never_appear_in_output_logs_state_or_json_plans() {
+    const DB: &str = "Leak-Canary-Db-7f3a91";
+    const DB_ROTATED: &str = "Leak-Canary-Db-Rotated-2b8c";
+    const LDAP: &str = "Leak-Canary-Ldap-c41d07";
+    const PLUGIN: &str = "Leak-Canary-Plugin-9e2f55";
+    let sandbox = SandboxProcess::start();
+    let body = format!(
+        r#"
+variable "db_password" {{
+  type      = string
+  sensitive = true
+}}
+{}
+datastore "ldap" "corp" {{
+  ldap_type = "GENERIC"
+  hostnames = ["ldap.example.com:389"]
+  user_dn   = "cn=reader"
+  password  = env("LDAP_PASSWORD")
+}}
+datastore "custom" "crm" {{
+  name                 = "CRM"
+  plugin_descriptor_id = "com.pingidentity.pf.datastore.other.RestDataSourceDriver"
+  configuration        = {{ "Base URL" = "https://crm.example.com" }}
+  sensitive_configuration = {{ "Password" = "{PLUGIN}" }}
+}}
+outbound_provisioning {{
+  datastore = datastore.jdbc.prov
+}}
+"#,
+        store("prov", "var.db_password")
+    );
+    let workspace = workspace(&sandbox, &body);
+    let env = [("LDAP_PASSWORD", LDAP), ("PINGFORM_LOG", "debug")];
+    let mut transcripts = Vec::new();
+    for db in [DB, DB_ROTATED] {
+        let var = format!("db_password={db}");
+        for args in [
+            vec!["plan", "--var", &var],
+            vec!["plan", "--json", "--var", &var],
+            vec!["apply", "--auto-approve", "--var", &var],
+            vec!["plan", "--json", "--var", &var],
+        ] {
+            let run = workspace.run_with_env(&args, &env);
+            assert!(run.code == 0, "{args:?} failed:\n{}", run.combined());
+            transcripts.push(run.combined());
+        }
+    }
+    let json_plan = &transcripts[1];
+    assert!(json_plan.contains("\"status\": \"set\""), "{json_plan}");
+    assert!(transcripts[4].contains("sensitive value changed"), "{}", transcripts[4]);
+    let state = std::fs::read(workspace.state_file()).unwrap();
+    for secret in [DB, DB_ROTATED, LDAP, PLUGIN] {
+        for transcript in &transcripts {
+            assert!(!transcript.contains(secret), "{secret} leaked into output:\n{transcript}");
+        }
+        assert!(
+            !state.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} leaked into the state file"
+        );
+    }
+    // The secrets did reach the server: its stored ciphertexts changed with the rotation.
+    let (_, live) = sandbox.request("GET", "/dataStores/crm", None);
+    assert!(live.to_string().contains("encryptedValue"), "{live}");
+}

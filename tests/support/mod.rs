@@ -1,0 +1,251 @@
+//! Shared test harness: a `pingform sandbox` process on 127.0.0.1 port 0 over HTTPS,
+//! a configuration folder, and runs of the real binary against them.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const BINARY: &str = env!("CARGO_BIN_EXE_pingform");
+
+/// A `pingform sandbox` child process, killed on drop.
+pub struct SandboxProcess {
+    child: Child,
+    pub url: String,
+    pub ca_file: PathBuf,
+    pub username: String,
+    pub password: String,
+    _folder: tempfile::TempDir,
+}
+
+impl SandboxProcess {
+    pub fn start() -> SandboxProcess {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(extra: &[&str]) -> SandboxProcess {
+        let folder = tempfile::tempdir().unwrap();
+        let ca_file = folder.path().join("ca.pem");
+        let mut child = Command::new(BINARY)
+            .args(["sandbox", "--listen", "127.0.0.1:0", "--ca-out"])
+            .arg(&ca_file)
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start pingform sandbox");
+        let stdout = child.stdout.take().unwrap();
+        let mut url = None;
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(rest) = line.trim().strip_prefix("PingFederate Admin API:") {
+                url = Some(rest.trim().to_string());
+            }
+            if line.starts_with("Press Ctrl-C") {
+                break;
+            }
+        }
+        SandboxProcess {
+            child,
+            url: url.expect("the sandbox printed its URL"),
+            ca_file,
+            username: "Administrator".into(),
+            password: "2FederateM0re".into(),
+            _folder: folder,
+        }
+    }
+
+    /// The root of the server (`https://127.0.0.1:PORT`).
+    pub fn root(&self) -> String {
+        self.url.trim_end_matches("/pf-admin-api/v1").to_string()
+    }
+
+    /// A `pingfederate { }` block for this sandbox.
+    pub fn pingfederate_block(&self) -> String {
+        format!(
+            "pingfederate {{\n  url      = \"{}\"\n  username = \"{}\"\n  password = \"{}\"\n  ca_file  = \"{}\"\n}}\n",
+            self.url,
+            self.username,
+            self.password,
+            self.ca_file.display()
+        )
+    }
+
+    /// One request to the sandbox, as a console user or a test would make it.
+    pub fn request(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = if path.starts_with("/_sandbox") {
+            format!("{}{path}", self.root())
+        } else {
+            format!("{}{path}", self.url)
+        };
+        let pem = std::fs::read(&self.ca_file).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let client = reqwest::Client::builder()
+                .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem).unwrap())
+                .no_proxy()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap();
+            let mut request = client
+                .request(method.parse().unwrap(), &url)
+                .basic_auth(&self.username, Some(&self.password))
+                .header("X-XSRF-Header", "PingFederate");
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.unwrap();
+            let value = if bytes.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+            };
+            (status, value)
+        })
+    }
+
+    /// Requests the sandbox received on the PingFederate API so far.
+    pub fn requests(&self) -> Vec<Value> {
+        let (status, body) = self.request("GET", "/_sandbox/requests", None);
+        assert_eq!(status, 200, "{body}");
+        match body {
+            Value::Array(items) => items,
+            Value::Object(mut object) => match object.remove("requests") {
+                Some(Value::Array(items)) => items,
+                other => panic!("unexpected request log {other:?}"),
+            },
+            other => panic!("unexpected request log {other}"),
+        }
+    }
+
+    pub fn clear_requests(&self) {
+        let (status, _) = self.request("DELETE", "/_sandbox/requests", None);
+        assert!(status < 300);
+    }
+
+    pub fn inject_fault(&self, fault: Value) {
+        let (status, body) = self.request("POST", "/_sandbox/faults", Some(fault));
+        assert!(status < 300, "{status} {body}");
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A configuration folder with its own state file.
+pub struct Workspace {
+    pub folder: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace {
+            folder: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.folder.path()
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.dir().join("pingform.redb")
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.dir().join(name), text).unwrap();
+    }
+
+    pub fn remove(&self, name: &str) {
+        std::fs::remove_file(self.dir().join(name)).unwrap();
+    }
+
+    /// Runs `pingform ARGS... DIR` with a clean environment for colour and logging.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(BINARY);
+        command
+            .args(args)
+            .arg(self.dir())
+            .env("NO_COLOR", "1")
+            .env_remove("PINGFORM_LOG")
+            .stdin(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Run::from(command.output().unwrap(), self.dir())
+    }
+}
+
+/// A finished run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output, dir: &Path) -> Run {
+        let clean = |bytes: &[u8]| {
+            String::from_utf8_lossy(bytes)
+                .replace(&dir.display().to_string(), "[DIR]")
+        };
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: clean(&output.stdout),
+            stderr: clean(&output.stderr),
+        }
+    }
+
+    pub fn success(self) -> Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn failure(self) -> Run {
+        assert_eq!(self.code, 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn combined(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Replaces the sandbox's port and elapsed times so output can be snapshotted.
+pub fn redact(text: &str, sandbox: &SandboxProcess) -> String {
+    let mut text = text.replace(&sandbox.root(), "https://127.0.0.1:[PORT]");
+    let mut redacted = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = match line.find(" complete after ") {
+            Some(index) => {
+                let rest = &line[index + " complete after ".len()..];
+                let after = rest.find(' ').map(|i| &rest[i..]).unwrap_or("");
+                format!("{} complete after [TIME]{after}", &line[..index])
+            }
+            None => line.to_string(),
+        };
+        redacted.push_str(&line);
+        redacted.push('\n');
+    }
+    text = redacted;
+    text
+}
