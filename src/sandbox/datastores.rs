@@ -340,10 +340,11 @@ impl DataStore {
         {
             errors.insert(0, invalid_id(id));
         }
-        if errors.is_empty() && !context.bypass_external_validation {
-            if let Some(error) = stored.connection_test() {
-                errors.push(error);
-            }
+        if errors.is_empty()
+            && !context.bypass_external_validation
+            && let Some(error) = stored.connection_test()
+        {
+            errors.push(error);
         }
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
