@@ -912,3 +912,73 @@ async fn the_certificate_can_be_written_for_a_ca_file() {
         .unwrap();
     assert_eq!(reply.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn unknown_admin_paths_are_404_and_still_need_the_xsrf_header() {
+    let api = Api::start().await;
+    let unknown = api.get("/idp/spConnections").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.body["resultId"], "resource_not_found");
+    let without_header = Api::send(
+        api.client
+            .get(format!("{}/idp/spConnections", api.base))
+            .basic_auth("Administrator", Some("2FederateM0re")),
+    )
+    .await;
+    assert_eq!(without_header.status, StatusCode::FORBIDDEN);
+    let log = Api::send(api.control(Method::GET, "/requests")).await;
+    assert_eq!(
+        log.body["requests"],
+        json!([
+            {"method": "GET", "path": "/idp/spConnections", "status": 404},
+            {"method": "GET", "path": "/idp/spConnections", "status": 403}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn custom_encrypted_fields_refuse_foreign_values_and_clear_when_omitted() {
+    let api = Api::start().await;
+    let created = api.post("/dataStores", &custom_store("rest")).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let fields = created.body["configuration"]["fields"].as_array().unwrap();
+    let index = fields
+        .iter()
+        .position(|field| field["name"] == "Password")
+        .unwrap();
+
+    let mut foreign = created.body.clone();
+    foreign["configuration"]["fields"][index]["encryptedValue"] =
+        json!("eyJhbGciOiJkaXIifQ..AAAA.BBBB.CCCC");
+    let refused = api.put("/dataStores/rest", &foreign).await;
+    assert_validation_error(
+        &refused,
+        &format!("configuration.fields[{index}].encryptedValue"),
+    );
+
+    let mut omitted = created.body.clone();
+    omitted["configuration"]["fields"][index]
+        .as_object_mut()
+        .unwrap()
+        .remove("encryptedValue");
+    let cleared = api.put("/dataStores/rest", &omitted).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
+    assert!(
+        config_field(&cleared.body["configuration"]["fields"], "Password")
+            .get("encryptedValue")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_data_store_cannot_change_type() {
+    let api = Api::start().await;
+    assert_eq!(
+        api.post("/dataStores", &jdbc("typed")).await.status,
+        StatusCode::CREATED
+    );
+    let reply = api
+        .put("/dataStores/typed", &ldap("typed", "typed.example.net:389"))
+        .await;
+    assert_validation_error(&reply, "type");
+}
