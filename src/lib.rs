@@ -1,7 +1,16 @@
-//! pingform: declarative plan/apply for PingFederate outbound provisioning.
-pub mod model;
-pub mod state;
-pub mod provider;
-pub mod plan;
+//! pingform: declarative plan/apply for PingFederate outbound provisioning to PingOne.
+//!
+//! Data flows one way: `config` reads the HCL into a `model::Desired`, `state` reads the
+//! previous run, `provider` reads the live objects, `plan` diffs them, `render` shows
+//! the plan and `apply` carries it out. `command` wires them to the CLI; `sandbox` is
+//! the local emulator of the APIs.
+
 pub mod apply;
+pub mod command;
+pub mod config;
+pub mod model;
+pub mod plan;
+pub mod provider;
 pub mod render;
+pub mod sandbox;
+pub mod state;

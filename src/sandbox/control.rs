@@ -1,0 +1,180 @@
+//! The control API for tests (`/_sandbox/...`, outside the PingFederate base path):
+//! the log of Admin API requests and the queue of injected faults.
+//!
+//! Owns the log and fault bookkeeping and the control endpoints' JSON shapes:
+//!
+//! - `GET /_sandbox/requests` → `{"requests":[{"method","path","status"}...]}`, oldest
+//!   first; `path` is relative to `/pf-admin-api/v1` and includes the query string.
+//! - `DELETE /_sandbox/requests` → 204, clears the log (not the request counter).
+//! - `POST /_sandbox/faults` with `{"method":"GET","path":"/dataStores","status":503,
+//!   "count":1,"retry_after":1,"delay_ms":0}` → 201. The next `count` (default 1) Admin
+//!   API requests whose method (optional, any when absent) and path (relative to the
+//!   base path; a trailing `*` matches a prefix; optional, any when absent) match get
+//!   `status` with an `ApiResult` body and, when given, a `Retry-After` header, after
+//!   `delay_ms`. Without `status`, a fault only delays the request, which then runs
+//!   normally (for client timeout tests).
+//! - `GET /_sandbox/faults` lists the faults still queued; `DELETE` clears them.
+//!
+//! Only requests under `/pf-admin-api/v1` are logged, counted and faulted.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(default = "one")]
+    pub count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    /// A problem with the fault itself, if any.
+    pub fn problem(&self) -> Option<String> {
+        if let Some(status) = self.status
+            && !(100..=599).contains(&status)
+        {
+            return Some(format!("status {status} is not an HTTP status"));
+        }
+        if self.status.is_none() && self.delay_ms == 0 {
+            return Some("a fault needs a status, a delay_ms, or both".to_string());
+        }
+        if self.count == 0 {
+            return Some("count must be at least 1".to_string());
+        }
+        None
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        let method_matches = self
+            .method
+            .as_deref()
+            .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method));
+        let path_matches = match self.path.as_deref() {
+            None => true,
+            Some(pattern) => match pattern.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => path == pattern || path.split('?').next() == Some(pattern),
+            },
+        };
+        method_matches && path_matches
+    }
+}
+
+/// What a matching fault asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggeredFault {
+    pub status: Option<u16>,
+    pub retry_after: Option<u64>,
+    pub delay_ms: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Control {
+    requests: Vec<LoggedRequest>,
+    faults: Vec<Fault>,
+    request_count: usize,
+}
+
+impl Control {
+    pub fn record(&mut self, request: LoggedRequest) {
+        self.request_count += 1;
+        self.requests.push(request);
+    }
+
+    pub fn requests(&self) -> &[LoggedRequest] {
+        &self.requests
+    }
+
+    pub fn clear_requests(&mut self) {
+        self.requests.clear();
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.request_count
+    }
+
+    pub fn queue(&mut self, fault: Fault) {
+        self.faults.push(fault);
+    }
+
+    pub fn faults(&self) -> &[Fault] {
+        &self.faults
+    }
+
+    pub fn clear_faults(&mut self) {
+        self.faults.clear();
+    }
+
+    /// Consumes one use of the first fault matching this request.
+    pub fn trigger(&mut self, method: &str, path: &str) -> Option<TriggeredFault> {
+        let index = self
+            .faults
+            .iter()
+            .position(|fault| fault.matches(method, path))?;
+        let fault = &mut self.faults[index];
+        let triggered = TriggeredFault {
+            status: fault.status,
+            retry_after: fault.retry_after,
+            delay_ms: fault.delay_ms,
+        };
+        fault.count -= 1;
+        if fault.count == 0 {
+            self.faults.remove(index);
+        }
+        Some(triggered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(path: &str, count: u32) -> Fault {
+        Fault {
+            method: Some("get".into()),
+            path: Some(path.into()),
+            status: Some(503),
+            count,
+            retry_after: None,
+            delay_ms: 0,
+        }
+    }
+
+    #[test]
+    fn faults_are_consumed_count_times() {
+        let mut control = Control::default();
+        control.queue(fault("/dataStores", 2));
+        assert!(control.trigger("POST", "/dataStores").is_none());
+        assert!(control.trigger("GET", "/dataStores/x").is_none());
+        assert!(control.trigger("GET", "/dataStores").is_some());
+        assert!(control.trigger("GET", "/dataStores").is_some());
+        assert!(control.trigger("GET", "/dataStores").is_none());
+    }
+
+    #[test]
+    fn star_matches_a_prefix() {
+        let mut control = Control::default();
+        control.queue(fault("/dataStores*", 1));
+        assert!(control.trigger("GET", "/dataStores/x").is_some());
+    }
+}

@@ -1,0 +1,26 @@
+//! `SandboxError`: why the sandbox could not start or keep its data file, worded in one
+//! place. Request-level failures are `api_result::ApiError`, not this.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("could not listen on {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the sandbox data file {} could not be read: {reason}", path.display())]
+    DataFileUnreadable { path: PathBuf, reason: String },
+    #[error("the sandbox data file {} could not be written: {reason}", path.display())]
+    DataFileUnwritable { path: PathBuf, reason: String },
+    #[error("could not generate the sandbox's self-signed TLS certificate: {reason}")]
+    Certificate { reason: String },
+    #[error("could not set up TLS for the sandbox: {source}")]
+    Tls { source: std::io::Error },
+    #[error("could not create the sandbox's master key: {source}")]
+    MasterKey { source: super::secrets::SecretError },
+    #[error("could not build the sandbox's initial configuration: {reason}")]
+    Seed { reason: String },
+}

@@ -1,0 +1,48 @@
+//! `ResourceLink`: `{id, location}` references between objects.
+//!
+//! Owns the wire shape and how `location` is built. `location` is read-only: it is
+//! accepted and dropped on input, and rebuilt from the sandbox's base URL on output
+//! (the 12.1 spec removed it from the schema, but the live server returns it).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResourceLink {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+impl ResourceLink {
+    pub fn to(id: &str) -> Self {
+        Self {
+            id: Some(id.to_string()),
+            location: None,
+        }
+    }
+
+    /// The id, if present and non-empty.
+    pub fn target(&self) -> Option<&str> {
+        self.id.as_deref().filter(|id| !id.is_empty())
+    }
+
+    /// Input form: `location` is read-only and never stored.
+    pub fn without_location(&self) -> Self {
+        Self {
+            id: self.id.clone(),
+            location: None,
+        }
+    }
+
+    /// Output form: `location` = `<base_url><collection_path>/<id>`.
+    pub fn located(&self, base_url: &str, collection_path: &str) -> Self {
+        Self {
+            id: self.id.clone(),
+            location: self
+                .target()
+                .map(|id| format!("{base_url}{collection_path}/{id}")),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Transport and lifecycle: binding the listener, the self-signed certificate, serving
+//! the router over HTTPS (axum-server with rustls) or plain HTTP, and the `Sandbox`
+//! handle the CLI and tests hold.
+//!
+//! Owns start-up (load or seed the configuration, persist it once) and shutdown. Must
+//! not hold API rules: those are in `routes`, `store` and the resource modules.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use tokio::task::JoinHandle;
+
+use super::SandboxOptions;
+use super::control::Control;
+use super::error::SandboxError;
+use super::persistence;
+use super::routes::{self, AppState};
+use super::secrets::MasterKey;
+use super::store::Store;
+use super::write_context::WriteContext;
+
+/// The PingFederate Admin API base path.
+pub const BASE_PATH: &str = "/pf-admin-api/v1";
+
+/// A running sandbox. Dropping it stops the server; `shutdown` stops it gracefully.
+pub struct Sandbox {
+    address: SocketAddr,
+    base_url: String,
+    ca_certificate_pem: Option<String>,
+    username: String,
+    password: String,
+    state: Arc<AppState>,
+    handle: Handle<SocketAddr>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Sandbox {
+    /// Loads or seeds the configuration, binds `options.listen` and starts serving.
+    pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
+        let (master_key, store) = initial_configuration(&options)?;
+
+        let listener =
+            std::net::TcpListener::bind(options.listen).map_err(|source| SandboxError::Bind {
+                address: options.listen,
+                source,
+            })?;
+        let bind_error = |source| SandboxError::Bind {
+            address: options.listen,
+            source,
+        };
+        listener.set_nonblocking(true).map_err(bind_error)?;
+        let address = listener.local_addr().map_err(bind_error)?;
+        let url_host = match address.ip() {
+            ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ip => ip,
+        };
+        let url_address = SocketAddr::new(url_host, address.port());
+        let scheme = if options.tls { "https" } else { "http" };
+        let base_url = format!("{scheme}://{url_address}{BASE_PATH}");
+
+        let state = Arc::new(AppState {
+            base_url: base_url.clone(),
+            username: options.username.clone(),
+            password: options.password.clone(),
+            version: options.version.clone(),
+            master_key,
+            store: Mutex::new(store),
+            control: Mutex::new(Control::default()),
+            data_file: options.data_file.clone(),
+        });
+        let application = routes::router(state.clone()).into_make_service();
+        let handle = Handle::new();
+
+        let (task, ca_certificate_pem) = if options.tls {
+            let (certificate_pem, key_pem) = self_signed_certificate(url_host)?;
+            let config =
+                RustlsConfig::from_pem(certificate_pem.clone().into_bytes(), key_pem.into_bytes())
+                    .await
+                    .map_err(|source| SandboxError::Tls { source })?;
+            let server = axum_server::from_tcp_rustls(listener, config)
+                .map_err(bind_error)?
+                .handle(handle.clone());
+            (
+                tokio::spawn(async move { server.serve(application).await }),
+                Some(certificate_pem),
+            )
+        } else {
+            let server = axum_server::from_tcp(listener)
+                .map_err(bind_error)?
+                .handle(handle.clone());
+            (
+                tokio::spawn(async move { server.serve(application).await }),
+                None,
+            )
+        };
+
+        Ok(Sandbox {
+            address,
+            base_url,
+            ca_certificate_pem,
+            username: options.username,
+            password: options.password,
+            state,
+            handle,
+            task: Some(task),
+        })
+    }
+
+    /// The Admin API base URL, e.g. `https://127.0.0.1:PORT/pf-admin-api/v1`.
+    pub fn pingfederate_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The address actually bound (with the real port when 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The self-signed certificate (PEM) clients must trust; `None` for plain HTTP.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca_certificate_pem.as_deref()
+    }
+
+    /// Writes the certificate to `path` (for a `ca_file` setting). Fails with
+    /// `InvalidInput` when the sandbox serves plain HTTP.
+    pub fn write_ca_certificate(&self, path: &Path) -> std::io::Result<()> {
+        match &self.ca_certificate_pem {
+            Some(pem) => std::fs::write(path, pem),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the sandbox serves plain HTTP and has no certificate",
+            )),
+        }
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
+    /// Admin API requests (under `/pf-admin-api/v1`) received so far, whatever their
+    /// outcome.
+    pub fn request_count(&self) -> usize {
+        self.state.request_count()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to a second) and
+    /// waits for the server task.
+    pub async fn shutdown(mut self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(1)));
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if self.task.is_some() {
+            self.handle.shutdown();
+        }
+    }
+}
+
+fn initial_configuration(options: &SandboxOptions) -> Result<(MasterKey, Store), SandboxError> {
+    if let Some(path) = &options.data_file
+        && let Some(loaded) = persistence::load(path, &options.version)?
+    {
+        return Ok((loaded.master_key, loaded.store));
+    }
+    let master_key = MasterKey::generate(&options.version)
+        .map_err(|source| SandboxError::MasterKey { source })?;
+    let context = WriteContext {
+        master_key: &master_key,
+        bypass_external_validation: true,
+        now: routes::now(),
+    };
+    let store = Store::seed(&context).map_err(|error| SandboxError::Seed {
+        reason: error.body().message,
+    })?;
+    if let Some(path) = &options.data_file {
+        persistence::save(path, &master_key, &store)?;
+    }
+    Ok((master_key, store))
+}
+
+fn self_signed_certificate(url_host: IpAddr) -> Result<(String, String), SandboxError> {
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+    let host = url_host.to_string();
+    if !names.contains(&host) {
+        names.push(host);
+    }
+    let certified =
+        rcgen::generate_simple_self_signed(names).map_err(|error| SandboxError::Certificate {
+            reason: error.to_string(),
+        })?;
+    Ok((certified.cert.pem(), certified.signing_key.serialize_pem()))
+}
