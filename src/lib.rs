@@ -1,2 +1,3 @@
 //! pingform: declarative plan/apply for PingFederate outbound provisioning.
+pub mod config;
 pub mod model;
