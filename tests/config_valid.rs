@@ -9,20 +9,33 @@ use pingform::model::{Address, Desired, DesiredResource};
 use serde_json::json;
 
 fn environment(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn resource<'a>(desired: &'a Desired, address: &str) -> &'a DesiredResource {
     let address: Address = address.parse().unwrap();
-    desired.get(&address).unwrap_or_else(|| panic!("{address} is missing"))
+    desired
+        .get(&address)
+        .unwrap_or_else(|| panic!("{address} is missing"))
 }
 
 fn addresses(resource: &DesiredResource) -> Vec<String> {
-    resource.depends_on.iter().map(ToString::to_string).collect()
+    resource
+        .depends_on
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 fn secrets(resource: &DesiredResource) -> Vec<(&str, &str)> {
-    resource.secrets.iter().map(|(k, v)| (k.as_str(), v.expose())).collect()
+    resource
+        .secrets
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.expose()))
+        .collect()
 }
 
 fn full_options() -> LoadOptions {
@@ -41,11 +54,16 @@ fn full_options() -> LoadOptions {
 
 #[test]
 fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
-    let loaded = load(&full_options()).unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
+    let loaded =
+        load(&full_options()).unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
     assert!(loaded.warnings.is_empty());
     let desired = &loaded.desired;
 
-    let all: Vec<String> = desired.resources.iter().map(|r| r.address.to_string()).collect();
+    let all: Vec<String> = desired
+        .resources
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
     assert_eq!(
         all,
         [
@@ -57,7 +75,10 @@ fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
     );
 
     let jdbc = resource(desired, "datastore.jdbc.provisioner");
-    assert_eq!(jdbc.id, "pf-provisioner-dev", "--var beats the variable file");
+    assert_eq!(
+        jdbc.id, "pf-provisioner-dev",
+        "--var beats the variable file"
+    );
     assert_eq!(
         serde_json::Value::Object(jdbc.attributes.clone()),
         json!({
@@ -68,7 +89,16 @@ fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
         })
     );
     let keys: Vec<&String> = jdbc.attributes.keys().collect();
-    assert_eq!(keys, ["driver_class", "connection_url", "user_name", "max_pool_size"], "schema order");
+    assert_eq!(
+        keys,
+        [
+            "driver_class",
+            "connection_url",
+            "user_name",
+            "max_pool_size"
+        ],
+        "schema order"
+    );
     assert_eq!(secrets(jdbc), [("password", "db-secret")]);
     assert!(jdbc.depends_on.is_empty());
 
@@ -85,7 +115,16 @@ fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
         })
     );
     let keys: Vec<&String> = ldap.attributes.keys().collect();
-    assert_eq!(keys, ["ldap_type", "hostnames", "user_dn", "use_ssl", "binary_attributes"]);
+    assert_eq!(
+        keys,
+        [
+            "ldap_type",
+            "hostnames",
+            "user_dn",
+            "use_ssl",
+            "binary_attributes"
+        ]
+    );
     assert_eq!(secrets(ldap), [("password", "ldap-secret")]);
 
     let custom = resource(desired, "datastore.custom.crm");
@@ -99,7 +138,10 @@ fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
             "configuration_tables": { "Headers": [{ "Header Name": "X-Environment", "Header Value": "dev" }] },
         })
     );
-    assert_eq!(secrets(custom), [("sensitive_configuration.API Key", "crm-api-key-123")]);
+    assert_eq!(
+        secrets(custom),
+        [("sensitive_configuration.API Key", "crm-api-key-123")]
+    );
     assert_eq!(addresses(custom), ["datastore.ldap.corp_directory"]);
 
     let outbound = resource(desired, "outbound_provisioning");
@@ -112,10 +154,16 @@ fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
     assert!(outbound.secrets.is_empty());
 
     let pingfederate = desired.pingfederate.as_ref().unwrap();
-    assert_eq!(pingfederate.url, "https://pf.example.com:9999/pf-admin-api/v1");
+    assert_eq!(
+        pingfederate.url,
+        "https://pf.example.com:9999/pf-admin-api/v1"
+    );
     assert_eq!(pingfederate.username, "Administrator");
     assert_eq!(pingfederate.password.expose(), "pf-admin-secret");
-    assert_eq!(pingfederate.ca_file, Some(PathBuf::from("fixtures/valid/full/certs/ca.pem")));
+    assert_eq!(
+        pingfederate.ca_file,
+        Some(PathBuf::from("fixtures/valid/full/certs/ca.pem"))
+    );
     assert!(!pingfederate.insecure_skip_tls_verify);
     assert_eq!(pingfederate.request_timeout, Duration::from_secs(120));
 }
@@ -124,11 +172,19 @@ fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
 fn secrets_never_appear_in_attributes() {
     let loaded = load(&full_options()).unwrap();
     let attributes = serde_json::to_string(
-        &loaded.desired.resources.iter().map(|r| r.attributes.clone()).collect::<Vec<_>>(),
+        &loaded
+            .desired
+            .resources
+            .iter()
+            .map(|r| r.attributes.clone())
+            .collect::<Vec<_>>(),
     )
     .unwrap();
     for secret in loaded.desired.secret_values() {
-        assert!(!attributes.contains(secret), "{secret} leaked into attributes");
+        assert!(
+            !attributes.contains(secret),
+            "{secret} leaked into attributes"
+        );
     }
     assert_eq!(loaded.desired.secret_values().len(), 4);
 }
@@ -139,7 +195,8 @@ fn the_minimal_fixture_uses_tags_an_explicit_id_and_an_unmanaged_store() {
         dir: PathBuf::from("fixtures/valid/minimal"),
         ..LoadOptions::default()
     };
-    let loaded = load(&options).unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
+    let loaded =
+        load(&options).unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
     let desired = &loaded.desired;
     assert!(desired.pingfederate.is_none());
     assert_eq!(desired.resources.len(), 2);
@@ -164,7 +221,10 @@ fn the_minimal_fixture_uses_tags_an_explicit_id_and_an_unmanaged_store() {
         serde_json::Value::Object(outbound.attributes.clone()),
         json!({ "datastore": "ProvisionerDS" })
     );
-    assert!(outbound.depends_on.is_empty(), "a literal id is not a dependency");
+    assert!(
+        outbound.depends_on.is_empty(),
+        "a literal id is not a dependency"
+    );
 }
 
 #[test]

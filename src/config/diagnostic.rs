@@ -368,10 +368,41 @@ pub enum ConfigError {
         address: String,
         #[source_code]
         src: Source,
-        #[label("this is a {kind}")]
+        #[label("this is {kind}")]
         span: SourceSpan,
         kind: String,
     },
+}
+
+/// Orders diagnostics as a reader meets them: problems without a place first (the
+/// folder, variable values from the command line), then by file and position.
+pub fn sort_by_location(errors: &mut [ConfigError]) {
+    errors.sort_by_cached_key(|error| {
+        let place = error
+            .source_code()
+            .zip(error.labels().and_then(|mut labels| labels.next()));
+        match place {
+            Some((source, label)) => {
+                let name = source
+                    .read_span(label.inner(), 0, 0)
+                    .ok()
+                    .and_then(|contents| contents.name().map(str::to_string))
+                    .unwrap_or_default();
+                (1, name, label.offset())
+            }
+            None => (0, String::new(), 0),
+        }
+    });
+}
+
+/// "an LDAP data store", "a JDBC data store".
+pub fn with_article(text: &str) -> String {
+    let article = if text.starts_with("LDAP") || text.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {text}")
 }
 
 /// Every problem found in one run; `load` returns this instead of the first error.

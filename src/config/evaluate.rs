@@ -20,6 +20,7 @@ use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 use crate::model::{Address, ResourceKind};
 
 use super::diagnostic::{ConfigError, Location, Source};
+use super::references::{self, Target};
 
 /// A short description of a value for "found ..." messages.
 pub fn describe_value(value: &Value) -> String {
@@ -61,7 +62,24 @@ impl Scope<'_> {
         context
     }
 
+    /// Whether every reference in `expression` has a value. When one does not, the
+    /// reason (undeclared, in a cycle, failed itself) was reported where it lies, so
+    /// the expression is skipped without a second, confusing error.
+    pub fn can_evaluate(&self, expression: &Expression) -> bool {
+        let references = references::collect(expression);
+        references.malformed.is_empty()
+            && references
+                .found
+                .iter()
+                .all(|reference| match &reference.target {
+                    Target::Variable(name) => self.variables.contains_key(name),
+                    Target::Local(name) => self.locals.contains_key(name),
+                    Target::Resource(address) => self.ids.contains_key(address),
+                })
+    }
+
     /// Evaluates `expression`; problems become diagnostics naming `attribute`.
+    /// Returns `None` without a diagnostic when `can_evaluate` is false.
     pub fn evaluate(
         &self,
         expression: &Expression,
@@ -69,6 +87,9 @@ impl Scope<'_> {
         attribute: &str,
         errors: &mut Vec<ConfigError>,
     ) -> Option<Value> {
+        if !self.can_evaluate(expression) {
+            return None;
+        }
         let context = self.context();
         let mut rewriter = Rewriter {
             scope: self,

@@ -94,7 +94,7 @@ pub fn convert(field: &Field, value: &Value) -> Result<FieldValue, Vec<Problem>>
                     .collect(),
             )
         }),
-        _ if field.is_secret() => string(value, &mut path, &mut problems)
+        _ if field.is_secret() => string(value, &path, &mut problems)
             .map(|text| FieldValue::Secret(Secret::new(text))),
         field_type => plain(field_type, value, &mut path, &mut problems).map(FieldValue::Plain),
     };
@@ -114,7 +114,7 @@ fn wrong(expected: &str, value: &Value, path: &[PathStep], problems: &mut Vec<Pr
     });
 }
 
-fn string(value: &Value, path: &mut Vec<PathStep>, problems: &mut Vec<Problem>) -> Option<String> {
+fn string(value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
         other => {
@@ -126,11 +126,7 @@ fn string(value: &Value, path: &mut Vec<PathStep>, problems: &mut Vec<Problem>) 
 
 /// Plugin configuration values are strings on the wire; numbers and bools written
 /// without quotes are taken as their text.
-fn scalar_text(
-    value: &Value,
-    path: &mut Vec<PathStep>,
-    problems: &mut Vec<Problem>,
-) -> Option<String> {
+fn scalar_text(value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),

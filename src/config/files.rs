@@ -28,12 +28,18 @@ pub fn named_source(name: &str, text: &str) -> Source {
     NamedSource::new(name, Arc::<str>::from(text)).with_language("hcl")
 }
 
-/// Lists `*.hcl` files directly inside `dir`, sorted by file name.
-pub fn find_configuration_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
-    let entries = std::fs::read_dir(dir).map_err(|error| ConfigError::UnreadableFolder {
-        dir: display_name(dir),
-        reason: error.to_string(),
-    })?;
+/// Lists `*.hcl` files directly inside `dir`, sorted by file name; none is an error.
+pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            errors.push(ConfigError::UnreadableFolder {
+                dir: display_name(dir),
+                reason: error.to_string(),
+            });
+            return Vec::new();
+        }
+    };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
@@ -41,22 +47,16 @@ pub fn find_configuration_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError>
         .collect();
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     if paths.is_empty() {
-        return Err(ConfigError::NoConfigurationFiles {
+        errors.push(ConfigError::NoConfigurationFiles {
             dir: display_name(dir),
         });
     }
-    Ok(paths)
+    paths
 }
 
 /// Reads and parses every file; syntax errors go to `errors` and the file is skipped.
 pub fn read_configuration(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<SourceFile> {
-    let paths = match find_configuration_files(dir) {
-        Ok(paths) => paths,
-        Err(error) => {
-            errors.push(error);
-            return Vec::new();
-        }
-    };
+    let paths = find_configuration_files(dir, errors);
     let mut files = Vec::new();
     for path in paths {
         match std::fs::read_to_string(&path) {
@@ -101,20 +101,23 @@ mod tests {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
         std::fs::create_dir(dir.path().join("nested.hcl")).unwrap();
-        let names: Vec<String> = find_configuration_files(dir.path())
-            .unwrap()
+        let mut errors = Vec::new();
+        let names: Vec<String> = find_configuration_files(dir.path(), &mut errors)
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["a.hcl", "b.hcl"]);
+        assert!(errors.is_empty());
     }
 
     #[test]
     fn an_empty_folder_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
+        let mut errors = Vec::new();
+        assert!(find_configuration_files(dir.path(), &mut errors).is_empty());
         assert!(matches!(
-            find_configuration_files(dir.path()),
-            Err(ConfigError::NoConfigurationFiles { .. })
+            errors.as_slice(),
+            [ConfigError::NoConfigurationFiles { .. }]
         ));
     }
 }

@@ -76,7 +76,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         resource::check_shape(resource, &mut errors);
     }
 
-    let mut checker = ReferenceChecker::new(&declarations, &variables.values);
+    let mut checker = ReferenceChecker::new(&declarations);
     for local in &declarations.locals {
         let node = Node::Local(local.name.clone());
         checker.check(
@@ -97,16 +97,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
             );
         }
     }
-    let mut pingfederate_is_sound = true;
     if let Some(block) = &declarations.pingfederate {
         for attribute in block.attributes() {
-            pingfederate_is_sound &=
-                checker.check(&block.source, &attribute.value, None, &mut errors);
+            checker.check(&block.source, &attribute.value, None, &mut errors);
         }
     }
     let (order, cycles) = checker.graph.order();
     for cycle in cycles {
-        checker.broken.extend(cycle.nodes.iter().cloned());
         errors.push(cycle.into_error());
     }
 
@@ -151,20 +148,9 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .iter()
         .map(|r| (&r.address, r))
         .collect();
-    let mut failed = checker.broken.clone();
     let mut desired = Desired::default();
     let mut ids: Vec<(&ResourceDeclaration, String)> = Vec::new();
     for node in order {
-        if failed.contains(&node)
-            || checker
-                .graph
-                .reachable(&node)
-                .iter()
-                .any(|n| failed.contains(n))
-        {
-            failed.insert(node);
-            continue;
-        }
         let evaluator = AttributeEvaluator {
             scope: &scope,
             sensitive: &variables.sensitive,
@@ -176,18 +162,14 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
                     continue;
                 };
                 let attribute = format!("local.{name}");
-                match scope.evaluate(
+                let value = scope.evaluate(
                     &local.attribute.value,
                     &local.source,
                     &attribute,
                     &mut errors,
-                ) {
-                    Some(value) => {
-                        scope.locals.insert(name.clone(), value);
-                    }
-                    None => {
-                        failed.insert(node.clone());
-                    }
+                );
+                if let Some(value) = value {
+                    scope.locals.insert(name.clone(), value);
                 }
             }
             Node::Resource(address) => {
@@ -195,7 +177,6 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
                     continue;
                 };
                 let Some(id) = resource::evaluate_id(resource, &evaluator, &mut errors) else {
-                    failed.insert(node.clone());
                     continue;
                 };
                 let depends_on: BTreeSet<Address> = checker
@@ -221,9 +202,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     resource::check_unique_ids(&ids, &mut errors);
 
     let mut warnings = Vec::new();
-    if let Some(block) = &declarations.pingfederate
-        && pingfederate_is_sound
-    {
+    if let Some(block) = &declarations.pingfederate {
         let evaluator = AttributeEvaluator {
             scope: &scope,
             sensitive: &variables.sensitive,
@@ -243,6 +222,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     }
 
     if !errors.is_empty() {
+        diagnostic::sort_by_location(&mut errors);
         return Err(ConfigErrors::new(errors));
     }
     desired.resources.sort_by(|a, b| a.address.cmp(&b.address));
@@ -252,18 +232,15 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
 /// Checks every reference against the declarations and builds the graph.
 struct ReferenceChecker<'a> {
     variables: BTreeSet<&'a str>,
-    variables_with_values: &'a hcl::Map<String, hcl::Value>,
     locals: BTreeSet<&'a str>,
     resources: BTreeSet<&'a Address>,
     graph: Graph,
-    /// Nodes that cannot be evaluated because a reference in them is wrong.
-    broken: BTreeSet<Node>,
     /// The variables each node reads directly.
     variable_reads: BTreeMap<Node, BTreeSet<String>>,
 }
 
 impl<'a> ReferenceChecker<'a> {
-    fn new(declarations: &'a Declarations, values: &'a hcl::Map<String, hcl::Value>) -> Self {
+    fn new(declarations: &'a Declarations) -> Self {
         let mut graph = Graph::default();
         for local in &declarations.locals {
             graph.add_node(Node::Local(local.name.clone()));
@@ -277,7 +254,6 @@ impl<'a> ReferenceChecker<'a> {
                 .iter()
                 .map(|v| v.name.as_str())
                 .collect(),
-            variables_with_values: values,
             locals: declarations
                 .locals
                 .iter()
@@ -285,21 +261,19 @@ impl<'a> ReferenceChecker<'a> {
                 .collect(),
             resources: declarations.resources.iter().map(|r| &r.address).collect(),
             graph,
-            broken: BTreeSet::new(),
             variable_reads: BTreeMap::new(),
         }
     }
 
-    /// Reports wrong references in `expression`; true if there were none.
+    /// Reports wrong references in `expression` and records the right ones as edges.
     fn check(
         &mut self,
         source: &Source,
         expression: &hcl::edit::expr::Expression,
         node: Option<Node>,
         errors: &mut Vec<ConfigError>,
-    ) -> bool {
+    ) {
         let found = references::collect(expression);
-        let mut sound = found.malformed.is_empty();
         for malformed in found.malformed {
             let location = Location::new(source, malformed.span.clone());
             errors.push(malformed.into_error(location));
@@ -324,10 +298,6 @@ impl<'a> ReferenceChecker<'a> {
                             ))
                         });
                         errors.push(unknown("variable", name, help));
-                        sound = false;
-                    } else if !self.variables_with_values.contains_key(&name) {
-                        // Already reported as a variable without a usable value.
-                        sound = false;
                     } else if let Some(node) = &node {
                         self.variable_reads
                             .entry(node.clone())
@@ -342,7 +312,6 @@ impl<'a> ReferenceChecker<'a> {
                             Some(format!("declare it in a `locals {{ {name} = ... }}` block"))
                         });
                         errors.push(unknown("local value", name, help));
-                        sound = false;
                     } else if let Some(node) = &node {
                         self.graph
                             .add_edge(node.clone(), Node::Local(name), location.clone());
@@ -357,7 +326,6 @@ impl<'a> ReferenceChecker<'a> {
                             Some(format!("declare `{} {{ ... }}`", address.block_header()))
                         });
                         errors.push(unknown("data store", address.to_string(), help));
-                        sound = false;
                     } else if let Some(node) = &node {
                         self.graph.add_edge(
                             node.clone(),
@@ -368,10 +336,6 @@ impl<'a> ReferenceChecker<'a> {
                 }
             }
         }
-        if !sound && let Some(node) = node {
-            self.broken.insert(node);
-        }
-        sound
     }
 }
 

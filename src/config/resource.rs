@@ -15,7 +15,7 @@ use crate::model::{Address, Attributes, DesiredResource, ResourceKind, SINGLETON
 
 use super::attribute::AttributeEvaluator;
 use super::declarations::ResourceDeclaration;
-use super::diagnostic::{ConfigError, Location};
+use super::diagnostic::{ConfigError, Location, with_article};
 use super::field_value::FieldValue;
 use super::references::{self, Target};
 
@@ -39,8 +39,8 @@ pub fn check_shape(resource: &ResourceDeclaration, errors: &mut Vec<ConfigError>
             src: location.src,
             span: location.span,
             help: Some(format!(
-                "a {} needs `{first}`, or `{second}` for several tagged ones",
-                resource.address.kind().describe()
+                "{} needs `{first}`, or `{second}` for several tagged ones",
+                with_article(resource.address.kind().describe())
             )),
         });
     }
@@ -54,7 +54,7 @@ pub fn check_shape(resource: &ResourceDeclaration, errors: &mut Vec<ConfigError>
                 let location = declaration.at(reference.span);
                 errors.push(ConfigError::OutboundNotJdbc {
                     address: target.to_string(),
-                    kind: target.kind().describe().to_string(),
+                    kind: with_article(target.kind().describe()),
                     src: location.src,
                     span: location.span,
                 });

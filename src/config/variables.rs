@@ -118,7 +118,7 @@ impl VariableType {
 
     /// Converts text from `--var` or the environment. Strings are taken as they are;
     /// lists and maps are written as HCL (`["a", "b"]`, `{ a = "b" }`).
-    pub fn from_text(&self, text: &str) -> Result<Value, String> {
+    pub fn parse_text(&self, text: &str) -> Result<Value, String> {
         match self {
             VariableType::String | VariableType::Any => Ok(Value::String(text.to_string())),
             VariableType::Number | VariableType::Bool => {
@@ -293,7 +293,7 @@ pub fn resolve(
             chosen.insert(
                 declaration.name.clone(),
                 Candidate {
-                    value: declaration.variable_type.from_text(text),
+                    value: declaration.variable_type.parse_text(text),
                     origin: format!("environment variable `{key}`"),
                     location: None,
                 },
@@ -362,7 +362,7 @@ pub fn resolve(
         chosen.insert(
             variable.clone(),
             Candidate {
-                value: declaration.variable_type.from_text(text),
+                value: declaration.variable_type.parse_text(text),
                 origin: "--var".to_string(),
                 location: None,
             },
@@ -440,20 +440,20 @@ mod tests {
 
     #[test]
     fn text_converts_to_the_declared_type() {
-        assert_eq!(VariableType::Number.from_text("60"), Ok(Value::from(60)));
-        assert_eq!(VariableType::Bool.from_text("true"), Ok(Value::Bool(true)));
-        assert!(VariableType::Bool.from_text("yes").is_err());
-        assert!(VariableType::Number.from_text("sixty").is_err());
+        assert_eq!(VariableType::Number.parse_text("60"), Ok(Value::from(60)));
+        assert_eq!(VariableType::Bool.parse_text("true"), Ok(Value::Bool(true)));
+        assert!(VariableType::Bool.parse_text("yes").is_err());
+        assert!(VariableType::Number.parse_text("sixty").is_err());
         assert_eq!(
-            VariableType::List(Box::new(VariableType::String)).from_text(r#"["a", "b"]"#),
+            VariableType::List(Box::new(VariableType::String)).parse_text(r#"["a", "b"]"#),
             Ok(Value::Array(vec!["a".into(), "b".into()]))
         );
         assert!(
             VariableType::Map(Box::new(VariableType::String))
-                .from_text("[1]")
+                .parse_text("[1]")
                 .is_err()
         );
-        assert_eq!(VariableType::String.from_text("5"), Ok(Value::from("5")));
+        assert_eq!(VariableType::String.parse_text("5"), Ok(Value::from("5")));
     }
 
     #[test]
