@@ -94,8 +94,9 @@ pub fn convert(field: &Field, value: &Value) -> Result<FieldValue, Vec<Problem>>
                     .collect(),
             )
         }),
-        _ if field.is_secret() => string(value, &path, &mut problems)
-            .map(|text| FieldValue::Secret(Secret::new(text))),
+        _ if field.is_secret() => {
+            string(value, &path, &mut problems).map(|text| FieldValue::Secret(Secret::new(text)))
+        }
         field_type => plain(field_type, value, &mut path, &mut problems).map(FieldValue::Plain),
     };
     match result {
