@@ -343,6 +343,143 @@ impl<'a> ReferenceChecker<'a> {
 mod tests {
     use super::*;
 
+    /// Loads one `main.hcl` with `text`; returns the result and the folder (kept alive).
+    fn load_text(
+        text: &str,
+        vars: &[(&str, &str)],
+    ) -> (Result<Loaded, Vec<String>>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+        let options = LoadOptions {
+            dir: dir.path().to_path_buf(),
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..LoadOptions::default()
+        };
+        let result =
+            load(&options).map_err(|errors| errors.iter().map(ToString::to_string).collect());
+        (result, dir)
+    }
+
+    const TWO_STORES: &str = r#"
+        datastore "jdbc" "derived" {
+          driver_class   = "org.h2.Driver"
+          connection_url = "jdbc:h2:mem:a"
+        }
+        datastore "jdbc" "explicit" {
+          id             = "Explicit.Id"
+          driver_class   = "org.h2.Driver"
+          connection_url = "jdbc:h2:mem:b"
+        }
+    "#;
+
+    #[test]
+    fn ids_come_from_the_id_attribute_or_the_block_name() {
+        let (loaded, _dir) = load_text(TWO_STORES, &[]);
+        let ids: Vec<String> = loaded
+            .unwrap()
+            .desired
+            .resources
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["derived", "Explicit.Id"]);
+    }
+
+    #[test]
+    fn a_derived_id_may_collide_with_an_explicit_one() {
+        let text = TWO_STORES.replace("Explicit.Id", "derived");
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "duplicate data store id `derived`: `datastore.jdbc.explicit` and `datastore.jdbc.derived` would both be `derived`"
+            ]
+        );
+    }
+
+    #[test]
+    fn references_through_locals_are_dependencies() {
+        let text = format!(
+            "{TWO_STORES}\nlocals {{\n  store = datastore.jdbc.explicit\n}}\noutbound_provisioning {{\n  datastore = local.store\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        let desired = loaded.unwrap().desired;
+        let outbound = desired.resources.last().unwrap();
+        assert_eq!(outbound.attributes["datastore"], "Explicit.Id");
+        let depends_on: Vec<String> = outbound
+            .depends_on
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(depends_on, ["datastore.jdbc.explicit"]);
+    }
+
+    #[test]
+    fn a_sensitive_variable_may_not_become_an_id() {
+        let text = format!(
+            "variable \"secret\" {{\n  sensitive = true\n}}\n{}",
+            TWO_STORES.replace("\"Explicit.Id\"", "var.secret")
+        );
+        let (loaded, _dir) = load_text(&text, &[("secret", "s3cret")]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            ["sensitive variable `secret` is used in `id`, which is not a secret field"]
+        );
+    }
+
+    #[test]
+    fn switching_tls_verification_off_is_a_warning() {
+        let text = "pingfederate {\n  url = \"https://pf/pf-admin-api/v1\"\n  username = \"a\"\n  password = \"b\"\n  insecure_skip_tls_verify = true\n}\n";
+        let (loaded, _dir) = load_text(text, &[]);
+        let loaded = loaded.unwrap();
+        assert_eq!(loaded.warnings.len(), 1);
+        let settings = loaded.desired.pingfederate.unwrap();
+        assert!(settings.insecure_skip_tls_verify);
+        assert_eq!(
+            settings.request_timeout,
+            crate::model::PingFederateSettings::DEFAULT_TIMEOUT
+        );
+    }
+
+    #[test]
+    fn values_for_undeclared_variables_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.hcl"),
+            "variable \"region\" {\n  default = \"eu\"\n}\n",
+        )
+        .unwrap();
+        let var_file = dir.path().join("values.txt");
+        std::fs::write(&var_file, "regoin = \"us\"\n").unwrap();
+        let options = LoadOptions {
+            dir: dir.path().to_path_buf(),
+            vars: vec![("zone".into(), "a".into())],
+            var_files: vec![var_file, dir.path().join("missing.txt")],
+            environment: BTreeMap::new(),
+        };
+        let errors: Vec<String> = load(&options)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0].starts_with("cannot read variable file"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("value for undeclared variable `zone` from --var"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].starts_with("value for undeclared variable `regoin` from variable file"),
+            "{errors:?}"
+        );
+    }
+
     #[test]
     fn var_assignments_split_at_the_first_equals_sign() {
         assert_eq!(

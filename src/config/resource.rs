@@ -11,7 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use hcl::edit::Span;
 
 use crate::model::schema::is_valid_id;
-use crate::model::{Address, Attributes, DesiredResource, ResourceKind, SINGLETON_ID};
+use crate::model::{
+    Address, Attributes, DesiredResource, Field, FieldDefault, FieldType, ResourceKind,
+    SINGLETON_ID,
+};
 
 use super::attribute::AttributeEvaluator;
 use super::declarations::ResourceDeclaration;
@@ -77,13 +80,11 @@ pub fn evaluate_id(
     let Some(attribute) = declaration.attribute("id") else {
         return address.name().map(str::to_string);
     };
-    let value = evaluator
-        .scope
-        .evaluate(&attribute.value, &declaration.source, "id", errors)?;
+    let value = evaluator.evaluate(&declaration.source, attribute, &ID_FIELD, errors)?;
     let location = declaration.at(attribute.value.span());
     match value {
-        hcl::Value::String(id) if is_valid_id(&id) => Some(id),
-        hcl::Value::String(id) => {
+        FieldValue::Plain(serde_json::Value::String(id)) if is_valid_id(&id) => Some(id),
+        FieldValue::Plain(serde_json::Value::String(id)) => {
             errors.push(ConfigError::InvalidId {
                 id,
                 src: location.src,
@@ -91,19 +92,21 @@ pub fn evaluate_id(
             });
             None
         }
-        other => {
-            errors.push(ConfigError::WrongType {
-                attribute: "id".into(),
-                expected: "string".into(),
-                found: super::evaluate::describe_value(&other),
-                src: location.src,
-                span: location.span,
-                help: None,
-            });
-            None
-        }
+        _ => None,
     }
 }
+
+/// `id` is not a PingFederate field of its own (it is the object's key), but it is
+/// checked like one: a string, never from a sensitive variable.
+const ID_FIELD: Field = Field {
+    name: "id",
+    wire: "id",
+    ty: FieldType::String,
+    required: false,
+    default: FieldDefault::None,
+    encrypted_wire: None,
+    forces_replacement: true,
+};
 
 /// Evaluates every declared field, in schema order.
 pub fn evaluate(
