@@ -58,9 +58,7 @@ impl ResourceKind {
     }
 
     pub fn from_kind_label(label: &str) -> Option<ResourceKind> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.kind_label() == Some(label))
+        Self::ALL.into_iter().find(|k| k.kind_label() == Some(label))
     }
 
     pub fn is_datastore(self) -> bool {
@@ -157,9 +155,7 @@ impl fmt::Display for Address {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{0}` is not a resource address (expected e.g. `datastore.jdbc.NAME` or `outbound_provisioning`)"
-)]
+#[error("`{0}` is not a resource address (expected e.g. `datastore.jdbc.NAME` or `outbound_provisioning`)")]
 pub struct AddressParseError(pub String);
 
 impl FromStr for Address {
@@ -211,36 +207,20 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for text in [
-            "datastore.jdbc",
-            "datastore.oracle.x",
-            "outbound_provisioning.x",
-            "",
-        ] {
+        for text in ["datastore.jdbc", "datastore.oracle.x", "outbound_provisioning.x", ""] {
             assert!(text.parse::<Address>().is_err(), "{text} should not parse");
         }
     }
 
     #[test]
     fn data_stores_order_before_outbound_provisioning() {
-        let mut addresses: Vec<Address> = [
-            "outbound_provisioning",
-            "datastore.ldap.a",
-            "datastore.jdbc.z",
-        ]
-        .iter()
-        .map(|t| t.parse().unwrap())
-        .collect();
+        let mut addresses: Vec<Address> = ["outbound_provisioning", "datastore.ldap.a", "datastore.jdbc.z"]
+            .iter()
+            .map(|t| t.parse().unwrap())
+            .collect();
         addresses.sort();
         let texts: Vec<String> = addresses.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            texts,
-            [
-                "datastore.jdbc.z",
-                "datastore.ldap.a",
-                "outbound_provisioning"
-            ]
-        );
+        assert_eq!(texts, ["datastore.jdbc.z", "datastore.ldap.a", "outbound_provisioning"]);
     }
 
     #[test]

@@ -4,9 +4,7 @@ use super::{Attributes, ResourceKind};
 
 /// The API collection an object lives in. Objects are identified by collection and id:
 /// data stores of every type share one id space.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Collection {
     DataStores,
@@ -62,9 +60,7 @@ impl Observed {
     }
 
     pub fn foreign_type(&self, collection: Collection, id: &str) -> Option<&str> {
-        self.foreign
-            .get(&(collection, id.to_string()))
-            .map(String::as_str)
+        self.foreign.get(&(collection, id.to_string())).map(String::as_str)
     }
 
     pub fn objects(&self) -> impl Iterator<Item = &ObservedObject> {

@@ -83,12 +83,7 @@ pub struct Field {
     pub forces_replacement: bool,
 }
 
-const fn field(
-    name: &'static str,
-    wire: &'static str,
-    ty: FieldType,
-    default: FieldDefault,
-) -> Field {
+const fn field(name: &'static str, wire: &'static str, ty: FieldType, default: FieldDefault) -> Field {
     Field {
         name,
         wire,
@@ -160,41 +155,16 @@ pub const JDBC_FIELDS: &[Field] = &[
     field("name", "name", T::String, D::Computed),
     required("driver_class", "driverClass", T::String),
     field("connection_url", "connectionUrl", T::String, D::Computed),
-    field(
-        "connection_url_tags",
-        "connectionUrlTags",
-        T::ObjectList(JDBC_TAG_FIELDS),
-        D::Computed,
-    ),
+    field("connection_url_tags", "connectionUrlTags", T::ObjectList(JDBC_TAG_FIELDS), D::Computed),
     field("user_name", "userName", T::String, D::None),
     secret("password", "password", "encryptedPassword"),
-    field(
-        "validate_connection_sql",
-        "validateConnectionSql",
-        T::String,
-        D::None,
-    ),
-    field(
-        "allow_multi_value_attributes",
-        "allowMultiValueAttributes",
-        T::Bool,
-        D::Bool(false),
-    ),
+    field("validate_connection_sql", "validateConnectionSql", T::String, D::None),
+    field("allow_multi_value_attributes", "allowMultiValueAttributes", T::Bool, D::Bool(false)),
     field("min_pool_size", "minPoolSize", T::Integer, D::Integer(10)),
     field("max_pool_size", "maxPoolSize", T::Integer, D::Integer(100)),
-    field(
-        "blocking_timeout",
-        "blockingTimeout",
-        T::Integer,
-        D::Integer(5000),
-    ),
+    field("blocking_timeout", "blockingTimeout", T::Integer, D::Integer(5000)),
     field("idle_timeout", "idleTimeout", T::Integer, D::Integer(5)),
-    field(
-        "mask_attribute_values",
-        "maskAttributeValues",
-        T::Bool,
-        D::Bool(false),
-    ),
+    field("mask_attribute_values", "maskAttributeValues", T::Bool, D::Bool(false)),
 ];
 
 /// `LdapDataStore` (reference §4.4).
@@ -202,106 +172,31 @@ pub const LDAP_FIELDS: &[Field] = &[
     field("name", "name", T::String, D::Computed),
     required("ldap_type", "ldapType", T::Enum(LDAP_TYPES)),
     field("hostnames", "hostnames", T::StringList, D::Computed),
-    field(
-        "hostnames_tags",
-        "hostnamesTags",
-        T::ObjectList(LDAP_TAG_FIELDS),
-        D::Computed,
-    ),
-    field(
-        "bind_anonymously",
-        "bindAnonymously",
-        T::Bool,
-        D::Bool(false),
-    ),
+    field("hostnames_tags", "hostnamesTags", T::ObjectList(LDAP_TAG_FIELDS), D::Computed),
+    field("bind_anonymously", "bindAnonymously", T::Bool, D::Bool(false)),
     field("user_dn", "userDN", T::String, D::None),
     secret("password", "password", "encryptedPassword"),
-    field(
-        "client_tls_certificate_id",
-        "clientTlsCertificateRef",
-        T::Reference,
-        D::None,
-    ),
+    field("client_tls_certificate_id", "clientTlsCertificateRef", T::Reference, D::None),
     field("use_ssl", "useSsl", T::Bool, D::Bool(false)),
     field("use_start_tls", "useStartTLS", T::Bool, D::Bool(false)),
-    field(
-        "use_dns_srv_records",
-        "useDnsSrvRecords",
-        T::Bool,
-        D::Bool(false),
-    ),
-    field(
-        "follow_ldap_referrals",
-        "followLDAPReferrals",
-        T::Bool,
-        D::Bool(false),
-    ),
-    field(
-        "retry_failed_operations",
-        "retryFailedOperations",
-        T::Bool,
-        D::Bool(false),
-    ),
+    field("use_dns_srv_records", "useDnsSrvRecords", T::Bool, D::Bool(false)),
+    field("follow_ldap_referrals", "followLDAPReferrals", T::Bool, D::Bool(false)),
+    field("retry_failed_operations", "retryFailedOperations", T::Bool, D::Bool(false)),
     field("test_on_borrow", "testOnBorrow", T::Bool, D::Bool(false)),
     field("test_on_return", "testOnReturn", T::Bool, D::Bool(false)),
-    field(
-        "create_if_necessary",
-        "createIfNecessary",
-        T::Bool,
-        D::Computed,
-    ),
+    field("create_if_necessary", "createIfNecessary", T::Bool, D::Computed),
     field("verify_host", "verifyHost", T::Bool, D::Bool(true)),
-    field(
-        "min_connections",
-        "minConnections",
-        T::Integer,
-        D::Integer(10),
-    ),
-    field(
-        "max_connections",
-        "maxConnections",
-        T::Integer,
-        D::Integer(100),
-    ),
+    field("min_connections", "minConnections", T::Integer, D::Integer(10)),
+    field("max_connections", "maxConnections", T::Integer, D::Integer(100)),
     field("max_wait", "maxWait", T::Integer, D::Integer(-1)),
-    field(
-        "time_between_evictions",
-        "timeBetweenEvictions",
-        T::Integer,
-        D::Integer(0),
-    ),
+    field("time_between_evictions", "timeBetweenEvictions", T::Integer, D::Integer(0)),
     field("read_timeout", "readTimeout", T::Integer, D::Integer(0)),
-    field(
-        "connection_timeout",
-        "connectionTimeout",
-        T::Integer,
-        D::Integer(0),
-    ),
+    field("connection_timeout", "connectionTimeout", T::Integer, D::Integer(0)),
     field("dns_ttl", "dnsTtl", T::Integer, D::Integer(0)),
-    field(
-        "ldap_dns_srv_prefix",
-        "ldapDnsSrvPrefix",
-        T::String,
-        D::Str("_ldap._tcp"),
-    ),
-    field(
-        "ldaps_dns_srv_prefix",
-        "ldapsDnsSrvPrefix",
-        T::String,
-        D::Str("_ldaps._tcp"),
-    ),
-    field(
-        "binary_attributes",
-        "binaryAttributes",
-        T::StringList,
-        D::EmptyList,
-    ),
-    field(
-        "mask_attribute_values",
-        "maskAttributeValues",
-        T::Bool,
-        D::Bool(false),
-    ),
+    field("ldap_dns_srv_prefix", "ldapDnsSrvPrefix", T::String, D::Str("_ldap._tcp")),
+    field("ldaps_dns_srv_prefix", "ldapsDnsSrvPrefix", T::String, D::Str("_ldaps._tcp")),
+    field("binary_attributes", "binaryAttributes", T::StringList, D::EmptyList),
+    field("mask_attribute_values", "maskAttributeValues", T::Bool, D::Bool(false)),
 ];
 
 /// `CustomDataStore` (reference §4.6). The three configuration maps are folded into
@@ -313,35 +208,15 @@ pub const CUSTOM_FIELDS: &[Field] = &[
         ..required("plugin_descriptor_id", "pluginDescriptorRef", T::Reference)
     },
     field("configuration", "configuration", T::StringMap, D::Computed),
-    field(
-        "sensitive_configuration",
-        "configuration",
-        T::SecretMap,
-        D::None,
-    ),
-    field(
-        "configuration_tables",
-        "configuration",
-        T::TableMap,
-        D::Computed,
-    ),
-    field(
-        "mask_attribute_values",
-        "maskAttributeValues",
-        T::Bool,
-        D::Bool(false),
-    ),
+    field("sensitive_configuration", "configuration", T::SecretMap, D::None),
+    field("configuration_tables", "configuration", T::TableMap, D::Computed),
+    field("mask_attribute_values", "maskAttributeValues", T::Bool, D::Bool(false)),
 ];
 
 /// `OutboundProvisionDatabase` (reference §5).
 pub const OUTBOUND_PROVISIONING_FIELDS: &[Field] = &[
     required("datastore", "dataStoreRef", T::Reference),
-    field(
-        "synchronization_frequency",
-        "synchronizationFrequency",
-        T::Integer,
-        D::Integer(60),
-    ),
+    field("synchronization_frequency", "synchronizationFrequency", T::Integer, D::Integer(60)),
 ];
 
 /// PingFederate's rule for client-chosen ids (reference §2).
