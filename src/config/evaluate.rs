@@ -1,0 +1,334 @@
+//! Evaluating one expression: the context, the functions, and the values only the
+//! loader knows.
+//!
+//! Owns the `hcl::eval` context (`var`, `local`), the functions (`env`, `file`,
+//! `lower`, `upper`, `trimspace`), and the rewriting of `env(...)`, `file(...)` and
+//! `datastore.KIND.NAME[.id]` into literal strings before evaluation. hcl-rs functions
+//! are plain fn pointers that cannot see the environment or the configuration folder,
+//! so those two are resolved here, where errors can still point at the exact call.
+//! It must not check values against field types.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hcl::Value;
+use hcl::edit::expr::{Expression, TraversalOperator};
+use hcl::edit::visit_mut::{VisitMut, visit_expr_mut};
+use hcl::edit::{Decorated, Span};
+use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+
+use crate::model::{Address, ResourceKind};
+
+use super::diagnostic::{ConfigError, Location, Source};
+use super::references::{self, Target};
+
+/// A short description of a value for "found ..." messages.
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(flag) => format!("bool `{flag}`"),
+        Value::Number(number) => format!("number `{number}`"),
+        Value::String(text) if text.chars().count() > 40 => "a string".into(),
+        Value::String(text) => format!("string {text:?}"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// Everything an expression may refer to, as far as it is known so far.
+pub struct Scope<'a> {
+    pub dir: &'a Path,
+    pub environment: &'a BTreeMap<String, String>,
+    pub variables: hcl::Map<String, Value>,
+    pub locals: hcl::Map<String, Value>,
+    /// The PingFederate id of every resource evaluated so far.
+    pub ids: BTreeMap<Address, String>,
+}
+
+impl Scope<'_> {
+    fn context(&self) -> Context<'static> {
+        let mut context = Context::new();
+        context.declare_var("var", Value::Object(self.variables.clone()));
+        context.declare_var("local", Value::Object(self.locals.clone()));
+        let string_function =
+            |function| FuncDef::builder().param(ParamType::String).build(function);
+        context.declare_func("lower", string_function(lower));
+        context.declare_func("upper", string_function(upper));
+        context.declare_func("trimspace", string_function(trimspace));
+        // Only reached when the call was not rewritten (wrong number of arguments is
+        // reported by hcl-rs itself against the declared parameter list).
+        context.declare_func("env", string_function(unresolved));
+        context.declare_func("file", string_function(unresolved));
+        context
+    }
+
+    /// Whether every reference in `expression` has a value. When one does not, the
+    /// reason (undeclared, in a cycle, failed itself) was reported where it lies, so
+    /// the expression is skipped without a second, confusing error.
+    pub fn can_evaluate(&self, expression: &Expression) -> bool {
+        let references = references::collect(expression);
+        references.malformed.is_empty()
+            && references
+                .found
+                .iter()
+                .all(|reference| match &reference.target {
+                    Target::Variable(name) => self.variables.contains_key(name),
+                    Target::Local(name) => self.locals.contains_key(name),
+                    Target::Resource(address) => self.ids.contains_key(address),
+                })
+    }
+
+    /// Evaluates `expression`; problems become diagnostics naming `attribute`.
+    /// Returns `None` without a diagnostic when `can_evaluate` is false.
+    pub fn evaluate(
+        &self,
+        expression: &Expression,
+        source: &Source,
+        attribute: &str,
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<Value> {
+        if !self.can_evaluate(expression) {
+            return None;
+        }
+        let context = self.context();
+        let mut rewriter = Rewriter {
+            scope: self,
+            context: &context,
+            source,
+            attribute,
+            errors: Vec::new(),
+        };
+        let mut expression = expression.clone();
+        rewriter.visit_expr_mut(&mut expression);
+        if !rewriter.errors.is_empty() {
+            errors.append(&mut rewriter.errors);
+            return None;
+        }
+        let span = expression.span();
+        let converted: hcl::Expression = expression.into();
+        match converted.evaluate(&context) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let location = Location::new(source, span);
+                errors.push(ConfigError::Evaluation {
+                    attribute: attribute.to_string(),
+                    message: error.kind().to_string(),
+                    src: location.src,
+                    span: location.span,
+                    help: None,
+                });
+                None
+            }
+        }
+    }
+}
+
+fn first_string(arguments: &FuncArgs) -> &str {
+    arguments
+        .first()
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+fn lower(arguments: FuncArgs) -> Result<Value, String> {
+    Ok(first_string(&arguments).to_lowercase().into())
+}
+
+fn upper(arguments: FuncArgs) -> Result<Value, String> {
+    Ok(first_string(&arguments).to_uppercase().into())
+}
+
+fn trimspace(arguments: FuncArgs) -> Result<Value, String> {
+    Ok(first_string(&arguments).trim().into())
+}
+
+fn unresolved(_: FuncArgs) -> Result<Value, String> {
+    Err("this call could not be resolved".into())
+}
+
+/// Replaces `env(..)`, `file(..)` and data store references with string literals.
+struct Rewriter<'a> {
+    scope: &'a Scope<'a>,
+    context: &'a Context<'static>,
+    source: &'a Source,
+    attribute: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+impl Rewriter<'_> {
+    fn datastore_id(&self, expression: &Expression) -> Option<String> {
+        let Expression::Traversal(traversal) = expression else {
+            return None;
+        };
+        let Expression::Variable(root) = &traversal.expr else {
+            return None;
+        };
+        if root.as_str() != "datastore" {
+            return None;
+        }
+        let names: Vec<&str> = traversal
+            .operators
+            .iter()
+            .map(|operator| match operator.value() {
+                TraversalOperator::GetAttr(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let (kind, name) = match names.as_slice() {
+            [kind, name] | [kind, name, "id"] => (ResourceKind::from_kind_label(kind)?, *name),
+            _ => return None,
+        };
+        self.scope.ids.get(&Address::new(kind, name)).cloned()
+    }
+
+    fn call(&mut self, expression: &Expression) -> Option<String> {
+        let Expression::FuncCall(call) = expression else {
+            return None;
+        };
+        let function = call.name.name.as_str();
+        if call.name.is_namespaced() || !matches!(function, "env" | "file") || call.args.len() != 1
+        {
+            return None;
+        }
+        let argument = call.args.iter().next()?;
+        let location = Location::new(self.source, call.span());
+        let converted: hcl::Expression = argument.clone().into();
+        let text = match converted.evaluate(self.context) {
+            Ok(Value::String(text)) => text,
+            Ok(other) => {
+                self.errors.push(ConfigError::Evaluation {
+                    attribute: self.attribute.to_string(),
+                    message: format!(
+                        "`{function}` takes a string, found {}",
+                        super::evaluate::describe_value(&other)
+                    ),
+                    src: location.src,
+                    span: location.span,
+                    help: None,
+                });
+                return Some(String::new());
+            }
+            Err(error) => {
+                self.errors.push(ConfigError::Evaluation {
+                    attribute: self.attribute.to_string(),
+                    message: error.kind().to_string(),
+                    src: location.src,
+                    span: location.span,
+                    help: None,
+                });
+                return Some(String::new());
+            }
+        };
+        if function == "env" {
+            return match self.scope.environment.get(&text) {
+                Some(value) => Some(value.clone()),
+                None => {
+                    self.errors.push(ConfigError::EnvironmentVariableUnset {
+                        help: Some(format!("set `{text}` in the environment pingform runs in")),
+                        name: text,
+                        src: location.src,
+                        span: location.span,
+                    });
+                    Some(String::new())
+                }
+            };
+        }
+        match std::fs::read_to_string(self.scope.dir.join(&text)) {
+            Ok(contents) => Some(contents),
+            Err(error) => {
+                self.errors.push(ConfigError::FileUnreadable {
+                    path: text,
+                    reason: error.to_string(),
+                    src: location.src,
+                    span: location.span,
+                });
+                Some(String::new())
+            }
+        }
+    }
+}
+
+impl VisitMut for Rewriter<'_> {
+    fn visit_expr_mut(&mut self, expression: &mut Expression) {
+        if let Some(id) = self.datastore_id(expression) {
+            *expression = Expression::String(Decorated::new(id));
+            return;
+        }
+        visit_expr_mut(self, expression);
+        if let Some(text) = self.call(expression) {
+            *expression = Expression::String(Decorated::new(text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::files::named_source;
+
+    fn evaluate(scope: &Scope, text: &str) -> Result<Value, Vec<String>> {
+        let expression = hcl::edit::parser::parse_expr(text).unwrap();
+        let mut errors = Vec::new();
+        scope
+            .evaluate(
+                &expression,
+                &named_source("main.hcl", text),
+                "test",
+                &mut errors,
+            )
+            .ok_or_else(|| errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn env_and_file_read_the_injected_environment_and_the_configuration_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), "PEM").unwrap();
+        let environment = BTreeMap::from([("HOME_DIR".to_string(), "/home/pf".to_string())]);
+        let mut scope = Scope {
+            dir: dir.path(),
+            environment: &environment,
+            variables: hcl::Map::new(),
+            locals: hcl::Map::new(),
+            ids: BTreeMap::new(),
+        };
+        scope.variables.insert("name".into(), "HOME".into());
+        assert_eq!(
+            evaluate(&scope, r#"env("${var.name}_DIR")"#),
+            Ok("/home/pf".into())
+        );
+        assert_eq!(
+            evaluate(&scope, r#"lower(file("ca.pem"))"#),
+            Ok("pem".into())
+        );
+        assert_eq!(
+            evaluate(&scope, r#"env("NOPE")"#),
+            Err(vec!["environment variable `NOPE` is not set".to_string()])
+        );
+        let missing = evaluate(&scope, r#"file("missing.pem")"#).unwrap_err();
+        assert!(
+            missing[0].starts_with("cannot read file `missing.pem`"),
+            "{missing:?}"
+        );
+    }
+
+    #[test]
+    fn data_store_references_become_their_ids() {
+        let environment = BTreeMap::new();
+        let mut scope = Scope {
+            dir: Path::new("."),
+            environment: &environment,
+            variables: hcl::Map::new(),
+            locals: hcl::Map::new(),
+            ids: BTreeMap::new(),
+        };
+        scope
+            .ids
+            .insert("datastore.jdbc.db".parse().unwrap(), "db-id".into());
+        assert_eq!(evaluate(&scope, "datastore.jdbc.db"), Ok("db-id".into()));
+        assert_eq!(
+            evaluate(&scope, r#"upper("${datastore.jdbc.db.id}")"#),
+            Ok("DB-ID".into())
+        );
+        assert_eq!(evaluate(&scope, r#"trimspace("  x ")"#), Ok("x".into()));
+    }
+}

@@ -1,0 +1,240 @@
+//! The valid fixtures load into exactly the `Desired` they describe.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use pingform::config::{LoadOptions, load};
+use pingform::model::{Address, Desired, DesiredResource};
+use serde_json::json;
+
+fn environment(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn resource<'a>(desired: &'a Desired, address: &str) -> &'a DesiredResource {
+    let address: Address = address.parse().unwrap();
+    desired
+        .get(&address)
+        .unwrap_or_else(|| panic!("{address} is missing"))
+}
+
+fn addresses(resource: &DesiredResource) -> Vec<String> {
+    resource
+        .depends_on
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn secrets(resource: &DesiredResource) -> Vec<(&str, &str)> {
+    resource
+        .secrets
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.expose()))
+        .collect()
+}
+
+fn full_options() -> LoadOptions {
+    LoadOptions {
+        dir: PathBuf::from("fixtures/valid/full"),
+        vars: vec![("environment".into(), "dev".into())],
+        var_files: vec![PathBuf::from("fixtures/valid/full/vars/dev.hcl")],
+        environment: environment(&[
+            ("PF_ADMIN_PASSWORD", "pf-admin-secret"),
+            ("LDAP_BIND_PASSWORD", "ldap-secret"),
+            ("PINGFORM_VAR_provisioner_db_password", "db-secret"),
+            ("PINGFORM_VAR_sync_frequency", "120"),
+        ]),
+    }
+}
+
+#[test]
+fn the_full_fixture_uses_every_kind_variables_locals_env_and_file() {
+    let loaded =
+        load(&full_options()).unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
+    assert!(loaded.warnings.is_empty());
+    let desired = &loaded.desired;
+
+    let all: Vec<String> = desired
+        .resources
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "datastore.jdbc.provisioner",
+            "datastore.ldap.corp_directory",
+            "datastore.custom.crm",
+            "outbound_provisioning"
+        ]
+    );
+
+    let jdbc = resource(desired, "datastore.jdbc.provisioner");
+    assert_eq!(
+        jdbc.id, "pf-provisioner-dev",
+        "--var beats the variable file"
+    );
+    assert_eq!(
+        serde_json::Value::Object(jdbc.attributes.clone()),
+        json!({
+            "driver_class": "org.postgresql.Driver",
+            "connection_url": "jdbc:postgresql://db.dev.corp.example.com:5432/pf_provisioner",
+            "user_name": "pf_provisioner",
+            "max_pool_size": 20,
+        })
+    );
+    let keys: Vec<&String> = jdbc.attributes.keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "driver_class",
+            "connection_url",
+            "user_name",
+            "max_pool_size"
+        ],
+        "schema order"
+    );
+    assert_eq!(secrets(jdbc), [("password", "db-secret")]);
+    assert!(jdbc.depends_on.is_empty());
+
+    let ldap = resource(desired, "datastore.ldap.corp_directory");
+    assert_eq!(ldap.id, "corp_directory");
+    assert_eq!(
+        serde_json::Value::Object(ldap.attributes.clone()),
+        json!({
+            "ldap_type": "PING_DIRECTORY",
+            "hostnames": ["ldap1.corp.example.com:636", "ldap2.corp.example.com:636"],
+            "user_dn": "cn=pf-reader,ou=services,dc=corp,dc=example,dc=com",
+            "use_ssl": true,
+            "binary_attributes": ["jpegPhoto"],
+        })
+    );
+    let keys: Vec<&String> = ldap.attributes.keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "ldap_type",
+            "hostnames",
+            "user_dn",
+            "use_ssl",
+            "binary_attributes"
+        ]
+    );
+    assert_eq!(secrets(ldap), [("password", "ldap-secret")]);
+
+    let custom = resource(desired, "datastore.custom.crm");
+    assert_eq!(custom.id, "crm");
+    assert_eq!(
+        serde_json::Value::Object(custom.attributes.clone()),
+        json!({
+            "name": "CRM (DEV)",
+            "plugin_descriptor_id": "com.example.CrmDataStore",
+            "configuration": { "Base URL": "https://crm.example.com/api", "Directory": "corp_directory" },
+            "configuration_tables": { "Headers": [{ "Header Name": "X-Environment", "Header Value": "dev" }] },
+        })
+    );
+    assert_eq!(
+        secrets(custom),
+        [("sensitive_configuration.API Key", "crm-api-key-123")]
+    );
+    assert_eq!(addresses(custom), ["datastore.ldap.corp_directory"]);
+
+    let outbound = resource(desired, "outbound_provisioning");
+    assert_eq!(outbound.id, "settings");
+    assert_eq!(
+        serde_json::Value::Object(outbound.attributes.clone()),
+        json!({ "datastore": "pf-provisioner-dev", "synchronization_frequency": 120 })
+    );
+    assert_eq!(addresses(outbound), ["datastore.jdbc.provisioner"]);
+    assert!(outbound.secrets.is_empty());
+
+    let pingfederate = desired.pingfederate.as_ref().unwrap();
+    assert_eq!(
+        pingfederate.url,
+        "https://pf.example.com:9999/pf-admin-api/v1"
+    );
+    assert_eq!(pingfederate.username, "Administrator");
+    assert_eq!(pingfederate.password.expose(), "pf-admin-secret");
+    assert_eq!(
+        pingfederate.ca_file,
+        Some(PathBuf::from("fixtures/valid/full/certs/ca.pem"))
+    );
+    assert!(!pingfederate.insecure_skip_tls_verify);
+    assert_eq!(pingfederate.request_timeout, Duration::from_secs(120));
+}
+
+#[test]
+fn secrets_never_appear_in_attributes() {
+    let loaded = load(&full_options()).unwrap();
+    let attributes = serde_json::to_string(
+        &loaded
+            .desired
+            .resources
+            .iter()
+            .map(|r| r.attributes.clone())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    for secret in loaded.desired.secret_values() {
+        assert!(
+            !attributes.contains(secret),
+            "{secret} leaked into attributes"
+        );
+    }
+    assert_eq!(loaded.desired.secret_values().len(), 4);
+}
+
+#[test]
+fn the_minimal_fixture_uses_tags_an_explicit_id_and_an_unmanaged_store() {
+    let options = LoadOptions {
+        dir: PathBuf::from("fixtures/valid/minimal"),
+        ..LoadOptions::default()
+    };
+    let loaded =
+        load(&options).unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
+    let desired = &loaded.desired;
+    assert!(desired.pingfederate.is_none());
+    assert_eq!(desired.resources.len(), 2);
+
+    let audit = resource(desired, "datastore.jdbc.audit");
+    assert_eq!(audit.id, "AuditDB.v2");
+    assert_eq!(
+        serde_json::Value::Object(audit.attributes.clone()),
+        json!({
+            "driver_class": "org.h2.Driver",
+            "connection_url_tags": [
+                { "connection_url": "jdbc:h2:mem:primary", "default_source": true },
+                { "connection_url": "jdbc:h2:mem:backup", "tags": "backup" },
+            ],
+            "min_pool_size": 5,
+        })
+    );
+    assert!(audit.secrets.is_empty());
+
+    let outbound = resource(desired, "outbound_provisioning");
+    assert_eq!(
+        serde_json::Value::Object(outbound.attributes.clone()),
+        json!({ "datastore": "ProvisionerDS" })
+    );
+    assert!(
+        outbound.depends_on.is_empty(),
+        "a literal id is not a dependency"
+    );
+}
+
+#[test]
+fn the_minimal_fixture_accepts_a_variable_from_the_environment() {
+    let options = LoadOptions {
+        dir: PathBuf::from("fixtures/valid/minimal"),
+        environment: environment(&[("PINGFORM_VAR_pool_size", "7")]),
+        ..LoadOptions::default()
+    };
+    let loaded = load(&options).unwrap();
+    let audit = resource(&loaded.desired, "datastore.jdbc.audit");
+    assert_eq!(audit.attributes["min_pool_size"], json!(7));
+}
