@@ -87,7 +87,8 @@ impl Scenario {
             .run(&["apply", "--auto-approve", "--var", &var])
             .success();
         assert!(
-            run.stdout.contains("Checked: a fresh plan finds no changes."),
+            run.stdout
+                .contains("Checked: a fresh plan finds no changes."),
             "{}",
             run.stdout
         );
@@ -111,29 +112,46 @@ fn datastore_lifecycle_converges_at_every_step() {
     let mut scenario = Scenario::new();
 
     // 1. Create from empty.
-    scenario.config(&format!("{LDAP}{}{}", jdbc("provisioner", 20), outbound("provisioner")));
+    scenario.config(&format!(
+        "{LDAP}{}{}",
+        jdbc("provisioner", 20),
+        outbound("provisioner")
+    ));
     let plan = scenario.converge();
     insta::assert_snapshot!("lifecycle_1_create", plan);
-    let (status, live) = scenario.sandbox.request("GET", "/dataStores/provisioner", None);
+    let (status, live) = scenario
+        .sandbox
+        .request("GET", "/dataStores/provisioner", None);
     assert_eq!(status, 200);
     assert_eq!(live["maxPoolSize"], 20);
     let first_encrypted = live["encryptedPassword"].as_str().unwrap().to_string();
-    let (_, settings) = scenario.sandbox.request("GET", "/serverSettings/outboundProvisioning", None);
+    let (_, settings) =
+        scenario
+            .sandbox
+            .request("GET", "/serverSettings/outboundProvisioning", None);
     assert_eq!(settings["dataStoreRef"]["id"], "provisioner");
     assert_eq!(settings["synchronizationFrequency"], 90);
 
     // 2. Change a field.
-    scenario.config(&format!("{LDAP}{}{}", jdbc("provisioner", 30), outbound("provisioner")));
+    scenario.config(&format!(
+        "{LDAP}{}{}",
+        jdbc("provisioner", 30),
+        outbound("provisioner")
+    ));
     let plan = scenario.converge();
     insta::assert_snapshot!("lifecycle_2_change_field", plan);
-    let (_, live) = scenario.sandbox.request("GET", "/dataStores/provisioner", None);
+    let (_, live) = scenario
+        .sandbox
+        .request("GET", "/dataStores/provisioner", None);
     assert_eq!(live["maxPoolSize"], 30);
 
     // 3. Change a password.
     scenario.password = "Db-Passw0rd-Two".into();
     let plan = scenario.converge();
     insta::assert_snapshot!("lifecycle_3_change_password", plan);
-    let (_, live) = scenario.sandbox.request("GET", "/dataStores/provisioner", None);
+    let (_, live) = scenario
+        .sandbox
+        .request("GET", "/dataStores/provisioner", None);
     assert_ne!(live["encryptedPassword"].as_str().unwrap(), first_encrypted);
 
     // 4. Rename a block. Without an explicit id the id follows the name: replaced.
@@ -145,8 +163,17 @@ fn datastore_lifecycle_converges_at_every_step() {
     ));
     let plan = scenario.converge();
     insta::assert_snapshot!("lifecycle_4_rename_block", plan);
-    assert_eq!(scenario.sandbox.request("GET", "/dataStores/corp", None).0, 404);
-    assert_eq!(scenario.sandbox.request("GET", "/dataStores/corporate", None).0, 200);
+    assert_eq!(
+        scenario.sandbox.request("GET", "/dataStores/corp", None).0,
+        404
+    );
+    assert_eq!(
+        scenario
+            .sandbox
+            .request("GET", "/dataStores/corporate", None)
+            .0,
+        200
+    );
 
     // 4b. Rename again, keeping the id: only the state moves.
     scenario.config(&format!(
@@ -164,26 +191,62 @@ fn datastore_lifecycle_converges_at_every_step() {
         .into_iter()
         .filter(|r| r["method"] != "GET")
         .collect();
-    assert!(writes.is_empty(), "a rename that keeps the id must not write: {writes:?}");
+    assert!(
+        writes.is_empty(),
+        "a rename that keeps the id must not write: {writes:?}"
+    );
 
     // 5. Remove a block.
-    scenario.config(&format!("{}{}", jdbc("provisioner", 30), outbound("provisioner")));
+    scenario.config(&format!(
+        "{}{}",
+        jdbc("provisioner", 30),
+        outbound("provisioner")
+    ));
     let plan = scenario.converge();
     insta::assert_snapshot!("lifecycle_5_remove_block", plan);
-    assert_eq!(scenario.sandbox.request("GET", "/dataStores/corporate", None).0, 404);
+    assert_eq!(
+        scenario
+            .sandbox
+            .request("GET", "/dataStores/corporate", None)
+            .0,
+        404
+    );
 
     // 6. Re-point outbound provisioning to a new JDBC store and drop the old one, in one apply.
-    scenario.config(&format!("{}{}", jdbc("provisioner_v2", 30), outbound("provisioner_v2")));
+    scenario.config(&format!(
+        "{}{}",
+        jdbc("provisioner_v2", 30),
+        outbound("provisioner_v2")
+    ));
     let plan = scenario.converge();
     insta::assert_snapshot!("lifecycle_6_repoint_and_drop", plan);
-    let order: Vec<usize> = ["+ datastore \"jdbc\" \"provisioner_v2\"", "~ outbound_provisioning", "- datastore \"jdbc\" \"provisioner\""]
-        .iter()
-        .map(|needle| plan.find(needle).unwrap_or_else(|| panic!("{needle} missing from\n{plan}")))
-        .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "wrong order:\n{plan}");
-    let (_, settings) = scenario.sandbox.request("GET", "/serverSettings/outboundProvisioning", None);
+    let order: Vec<usize> = [
+        "+ datastore \"jdbc\" \"provisioner_v2\"",
+        "~ outbound_provisioning",
+        "- datastore \"jdbc\" \"provisioner\"",
+    ]
+    .iter()
+    .map(|needle| {
+        plan.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing from\n{plan}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "wrong order:\n{plan}"
+    );
+    let (_, settings) =
+        scenario
+            .sandbox
+            .request("GET", "/serverSettings/outboundProvisioning", None);
     assert_eq!(settings["dataStoreRef"]["id"], "provisioner_v2");
-    assert_eq!(scenario.sandbox.request("GET", "/dataStores/provisioner", None).0, 404);
+    assert_eq!(
+        scenario
+            .sandbox
+            .request("GET", "/dataStores/provisioner", None)
+            .0,
+        404
+    );
 }
 
 #[test]
@@ -191,7 +254,9 @@ fn objects_deleted_outside_pingform_are_created_again() {
     let scenario = Scenario::new();
     scenario.config(&jdbc("provisioner", 20));
     scenario.converge();
-    let (status, _) = scenario.sandbox.request("DELETE", "/dataStores/provisioner", None);
+    let (status, _) = scenario
+        .sandbox
+        .request("DELETE", "/dataStores/provisioner", None);
     assert_eq!(status, 204);
     let (code, plan) = scenario.plan();
     assert_eq!(code, 2);
@@ -207,7 +272,9 @@ fn a_console_edit_of_a_default_shows_and_is_reverted() {
     scenario.converge();
     let (_, mut live) = scenario.sandbox.request("GET", "/dataStores/corp", None);
     live["maxConnections"] = json!(7);
-    let (status, _) = scenario.sandbox.request("PUT", "/dataStores/corp", Some(live));
+    let (status, _) = scenario
+        .sandbox
+        .request("PUT", "/dataStores/corp", Some(live));
     assert_eq!(status, 200);
     let (code, plan) = scenario.plan();
     assert_eq!(code, 2);

@@ -32,7 +32,11 @@ fn detailed_exit_codes_are_0_2_and_1() {
     let sandbox = SandboxProcess::start();
     let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
     assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 2);
-    assert_eq!(workspace.run(&["plan"]).code, 0, "without the flag pending changes exit 0");
+    assert_eq!(
+        workspace.run(&["plan"]).code,
+        0,
+        "without the flag pending changes exit 0"
+    );
     workspace.run(&["apply", "--auto-approve"]).success();
     assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 0);
     workspace.write("broken.hcl", "datastore \"jdbc\" {\n");
@@ -44,7 +48,11 @@ fn apply_without_a_terminal_or_auto_approve_refuses_and_changes_nothing() {
     let sandbox = SandboxProcess::start();
     let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
     let run = workspace.run(&["apply"]).failure();
-    assert!(run.stderr.contains("standard input is not a terminal"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("standard input is not a terminal"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
     assert_eq!(sandbox.request("GET", "/dataStores/one", None).0, 404);
 }
@@ -54,7 +62,11 @@ fn a_configuration_without_a_pingfederate_block_needs_sandbox() {
     let workspace = Workspace::new();
     workspace.write("main.hcl", &store("one", "\"Passw0rd-A\""));
     let run = workspace.run(&["plan"]).failure();
-    assert!(run.stderr.contains("has no pingfederate block"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has no pingfederate block"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--sandbox"), "{}", run.stderr);
 }
 
@@ -70,24 +82,51 @@ datastore "custom" "crm" {
     let workspace = workspace(&sandbox, body);
     let run = workspace.run(&["apply", "--auto-approve"]).failure();
     let text = run.stderr;
-    assert!(text.contains("create of datastore.custom.crm failed"), "{text}");
-    assert!(text.contains("plugin_descriptor_id (pluginDescriptorRef)"), "{text}");
+    assert!(
+        text.contains("create of datastore.custom.crm failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("plugin_descriptor_id (pluginDescriptorRef)"),
+        "{text}"
+    );
     assert!(text.contains("HTTP 422"), "{text}");
 }
 
 #[test]
 fn a_failure_halfway_keeps_what_finished_and_the_next_plan_converges() {
     let sandbox = SandboxProcess::start();
-    let body = format!("{}{}", store("a_first", "\"Passw0rd-A\""), store("b_second", "\"Passw0rd-B\""));
+    let body = format!(
+        "{}{}",
+        store("a_first", "\"Passw0rd-A\""),
+        store("b_second", "\"Passw0rd-B\"")
+    );
     let workspace = workspace(&sandbox, &body);
     // The first create goes through, the second gets a server error.
-    sandbox.inject_fault(json!({"method": "POST", "path": "/dataStores", "status": 500, "count": 1, "skip": 1}));
+    sandbox.inject_fault(
+        json!({"method": "POST", "path": "/dataStores", "status": 500, "count": 1, "skip": 1}),
+    );
     let run = workspace.run(&["apply", "--auto-approve"]).failure();
-    assert!(run.stderr.contains("create of datastore.jdbc.b_second failed"), "{}", run.stderr);
-    assert!(run.stderr.contains("finished and recorded in state: datastore.jdbc.a_first"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("create of datastore.jdbc.b_second failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("finished and recorded in state: datastore.jdbc.a_first"),
+        "{}",
+        run.stderr
+    );
     let plan = workspace.run(&["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 2);
-    assert!(plan.stdout.contains("datastore.jdbc.b_second will be created"), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("datastore.jdbc.b_second will be created"),
+        "{}",
+        plan.stdout
+    );
     assert!(!plan.stdout.contains("a_first"), "{}", plan.stdout);
     workspace.run(&["apply", "--auto-approve"]).success();
     assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 0);
@@ -99,7 +138,11 @@ fn a_second_writer_gets_a_clear_error_naming_the_state_file() {
     let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
     let held = pingform::state::StateFile::open_for_write(&workspace.state_file()).unwrap();
     let run = workspace.run(&["apply", "--auto-approve"]).failure();
-    assert!(run.stderr.contains("is in use by another pingform process"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is in use by another pingform process"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("pingform.redb"), "{}", run.stderr);
     // Planning reads without the lock and still works.
     workspace.run(&["plan"]).success();
@@ -157,11 +200,18 @@ outbound_provisioning {{
     }
     let json_plan = &transcripts[1];
     assert!(json_plan.contains("\"status\": \"set\""), "{json_plan}");
-    assert!(transcripts[4].contains("sensitive value changed"), "{}", transcripts[4]);
+    assert!(
+        transcripts[4].contains("sensitive value changed"),
+        "{}",
+        transcripts[4]
+    );
     let state = std::fs::read(workspace.state_file()).unwrap();
     for secret in [DB, DB_ROTATED, LDAP, PLUGIN] {
         for transcript in &transcripts {
-            assert!(!transcript.contains(secret), "{secret} leaked into output:\n{transcript}");
+            assert!(
+                !transcript.contains(secret),
+                "{secret} leaked into output:\n{transcript}"
+            );
         }
         assert!(
             !state.windows(secret.len()).any(|w| w == secret.as_bytes()),

@@ -40,7 +40,11 @@ impl ApplyFailure {
             if addresses.is_empty() {
                 "none".to_string()
             } else {
-                addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                addresses
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         format!(

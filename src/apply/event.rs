@@ -5,7 +5,14 @@ use crate::plan::Change;
 /// Progress of an apply, for whoever shows it.
 #[derive(Debug)]
 pub enum ApplyEvent<'a> {
-    Started { change: &'a Change },
-    Finished { change: &'a Change, elapsed: Duration },
-    Failed { change: &'a Change },
+    Started {
+        change: &'a Change,
+    },
+    Finished {
+        change: &'a Change,
+        elapsed: Duration,
+    },
+    Failed {
+        change: &'a Change,
+    },
 }

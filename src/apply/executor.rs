@@ -49,7 +49,10 @@ pub async fn apply(
                     action: change.action.as_str(),
                     error,
                     finished: finished.clone(),
-                    not_started: changes[index + 1..].iter().map(|c| c.address.clone()).collect(),
+                    not_started: changes[index + 1..]
+                        .iter()
+                        .map(|c| c.address.clone())
+                        .collect(),
                 });
                 break;
             }
@@ -92,7 +95,10 @@ async fn apply_change(
     let fingerprinter = state.fingerprinter();
     let resource = || {
         desired.get(&change.address).ok_or_else(|| {
-            ApplyError::Inconsistent(format!("{} is in the plan but not in the configuration", change.address))
+            ApplyError::Inconsistent(format!(
+                "{} is in the plan but not in the configuration",
+                change.address
+            ))
         })
     };
     match change.action {
@@ -103,20 +109,26 @@ async fn apply_change(
         Action::NoOp => {
             // State only: a rename, taking over an existing object, or forgetting one.
             let record = match (desired.get(&change.address), live) {
-                (Some(resource), Some(live)) => Some(managed_object(resource, live, &fingerprinter)),
+                (Some(resource), Some(live)) => {
+                    Some(managed_object(resource, live, &fingerprinter))
+                }
                 _ => None,
             };
             state.record(&change.address, record.as_ref(), change.moved_from.as_ref())?;
         }
         Action::Create => {
             let resource = resource()?;
-            let written = client.create(&write_request(resource, change, None)).await?;
+            let written = client
+                .create(&write_request(resource, change, None))
+                .await?;
             let record = managed_object(resource, &written, &fingerprinter);
             state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
         }
         Action::Update => {
             let resource = resource()?;
-            let written = client.update(&write_request(resource, change, live)).await?;
+            let written = client
+                .update(&write_request(resource, change, live))
+                .await?;
             let record = managed_object(resource, &written, &fingerprinter);
             state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
         }
@@ -127,7 +139,9 @@ async fn apply_change(
                 let old_address = change.moved_from.as_ref().unwrap_or(&change.address);
                 state.record(old_address, None, None)?;
             }
-            let written = client.create(&write_request(resource, change, None)).await?;
+            let written = client
+                .create(&write_request(resource, change, None))
+                .await?;
             let record = managed_object(resource, &written, &fingerprinter);
             state.record(&change.address, Some(&record), None)?;
         }

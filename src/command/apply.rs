@@ -1,4 +1,3 @@
-use std::io::Write;
 
 use miette::Result;
 
@@ -28,9 +27,16 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     }
     let err_styles = Styles::detect_stderr();
     eprintln!();
-    let report = apply(&plan, &desired, &observed, &target.client, &mut state, &mut |event| {
-        eprintln!("{}", apply_event_line(&event, &err_styles));
-    })
+    let report = apply(
+        &plan,
+        &desired,
+        &observed,
+        &target.client,
+        &mut state,
+        &mut |event| {
+            eprintln!("{}", apply_event_line(&event, &err_styles));
+        },
+    )
     .await?;
     write_stdout(|out| {
         writeln!(out)?;

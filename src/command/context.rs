@@ -48,7 +48,11 @@ pub struct Target {
 }
 
 impl Target {
-    pub async fn connect(config: &ConfigArgs, args: &TargetArgs, desired: &mut Desired) -> Result<Target> {
+    pub async fn connect(
+        config: &ConfigArgs,
+        args: &TargetArgs,
+        desired: &mut Desired,
+    ) -> Result<Target> {
         if args.sandbox {
             return Target::sandbox(config, args, desired).await;
         }
@@ -72,7 +76,11 @@ impl Target {
         })
     }
 
-    async fn sandbox(config: &ConfigArgs, args: &TargetArgs, desired: &mut Desired) -> Result<Target> {
+    async fn sandbox(
+        config: &ConfigArgs,
+        args: &TargetArgs,
+        desired: &mut Desired,
+    ) -> Result<Target> {
         let _ = config;
         let folder = tempfile::Builder::new()
             .prefix("pingform-sandbox-")

@@ -7,7 +7,11 @@ use miette::{IntoDiagnostic, Result};
 
 pub fn install_diagnostics_hook() {
     let _ = miette::set_hook(Box::new(|_| {
-        Box::new(miette::MietteHandlerOpts::new().terminal_links(false).build())
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .terminal_links(false)
+                .build(),
+        )
     }));
 }
 
@@ -49,9 +53,16 @@ pub fn confirm(question: &str) -> Result<bool> {
         ));
     }
     let mut stderr = io::stderr();
-    write!(stderr, "\n{question}\n  Only 'yes' will be accepted.\n\n  Enter a value: ").into_diagnostic()?;
+    write!(
+        stderr,
+        "\n{question}\n  Only 'yes' will be accepted.\n\n  Enter a value: "
+    )
+    .into_diagnostic()?;
     stderr.flush().into_diagnostic()?;
     let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer).into_diagnostic()?;
+    io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .into_diagnostic()?;
     Ok(answer.trim() == "yes")
 }

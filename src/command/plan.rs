@@ -19,5 +19,9 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
         let styles = Styles::detect_stdout();
         write_stdout(|out| plan_text(&plan, &styles, out))?;
     }
-    Ok(if args.detailed_exitcode && !plan.is_empty() { 2 } else { 0 })
+    Ok(if args.detailed_exitcode && !plan.is_empty() {
+        2
+    } else {
+        0
+    })
 }

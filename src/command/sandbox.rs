@@ -1,4 +1,3 @@
-use std::io::Write;
 
 use miette::{IntoDiagnostic, Result};
 
@@ -41,7 +40,10 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         writeln!(out, "  Password:               {}", sandbox.password())?;
         match &args.data {
             Some(path) => writeln!(out, "  Data:                   {}", path.display())?,
-            None => writeln!(out, "  Data:                   in memory (gone when it stops)")?,
+            None => writeln!(
+                out,
+                "  Data:                   in memory (gone when it stops)"
+            )?,
         }
         writeln!(out)?;
         writeln!(out, "Point a configuration at it:")?;

@@ -57,10 +57,16 @@ mod tests {
         let fingerprint = a.fingerprint("password", &secret);
         assert!(fingerprint.starts_with("hmac-sha256:"));
         assert!(!fingerprint.contains("hunter2"));
-        assert_eq!(fingerprint, a.fingerprint("password", &Secret::new("hunter2")));
+        assert_eq!(
+            fingerprint,
+            a.fingerprint("password", &Secret::new("hunter2"))
+        );
         assert_ne!(fingerprint, b.fingerprint("password", &secret));
         assert_ne!(fingerprint, a.fingerprint("other", &secret));
-        assert_ne!(fingerprint, a.fingerprint("password", &Secret::new("hunter3")));
+        assert_ne!(
+            fingerprint,
+            a.fingerprint("password", &Secret::new("hunter3"))
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub enum SecretStatus {
 impl SecretStatus {
     /// Whether the apply sends the configured plain value.
     pub fn sends_value(self) -> bool {
-        matches!(self, SecretStatus::Set | SecretStatus::Changed | SecretStatus::ChangedOutside)
+        matches!(
+            self,
+            SecretStatus::Set | SecretStatus::Changed | SecretStatus::ChangedOutside
+        )
     }
 
     /// Whether this is a change a person should see.

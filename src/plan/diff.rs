@@ -27,14 +27,16 @@ fn live_value(field: &Field, live: Option<&Value>, declared: Option<&Value>) -> 
         Some(value) => normalise(field, value),
     };
     match (field.ty, &value, declared) {
-        (FieldType::StringMap | FieldType::TableMap, Value::Object(live), Some(Value::Object(declared))) => {
-            Value::Object(
-                declared
-                    .keys()
-                    .filter_map(|key| live.get(key).map(|v| (key.clone(), v.clone())))
-                    .collect(),
-            )
-        }
+        (
+            FieldType::StringMap | FieldType::TableMap,
+            Value::Object(live),
+            Some(Value::Object(declared)),
+        ) => Value::Object(
+            declared
+                .keys()
+                .filter_map(|key| live.get(key).map(|v| (key.clone(), v.clone())))
+                .collect(),
+        ),
         _ => value,
     }
 }
@@ -178,7 +180,10 @@ mod tests {
             "connection_url": "jdbc:postgresql://db/x",
             "user_name": "pf"
         }));
-        assert_eq!(field_changes(ResourceKind::DatastoreJdbc, &declared, &live_jdbc(), None), vec![]);
+        assert_eq!(
+            field_changes(ResourceKind::DatastoreJdbc, &declared, &live_jdbc(), None),
+            vec![]
+        );
     }
 
     #[test]
@@ -199,7 +204,9 @@ mod tests {
 
     #[test]
     fn an_undeclared_optional_field_set_live_is_cleared() {
-        let declared = map(json!({"driver_class": "org.postgresql.Driver", "connection_url": "jdbc:postgresql://db/x", "user_name": "pf"}));
+        let declared = map(
+            json!({"driver_class": "org.postgresql.Driver", "connection_url": "jdbc:postgresql://db/x", "user_name": "pf"}),
+        );
         let mut live = live_jdbc();
         live.insert("validate_connection_sql".into(), json!("SELECT 1"));
         let changes = field_changes(ResourceKind::DatastoreJdbc, &declared, &live, None);
@@ -209,11 +216,19 @@ mod tests {
 
     #[test]
     fn a_computed_field_no_longer_declared_goes_back_to_the_server() {
-        let declared = map(json!({"driver_class": "org.postgresql.Driver", "connection_url": "jdbc:postgresql://db/x", "user_name": "pf"}));
-        let previously = map(json!({"name": "Provisioner", "driver_class": "org.postgresql.Driver"}));
+        let declared = map(
+            json!({"driver_class": "org.postgresql.Driver", "connection_url": "jdbc:postgresql://db/x", "user_name": "pf"}),
+        );
+        let previously =
+            map(json!({"name": "Provisioner", "driver_class": "org.postgresql.Driver"}));
         let mut live = live_jdbc();
         live.insert("name".into(), json!("Provisioner"));
-        let changes = field_changes(ResourceKind::DatastoreJdbc, &declared, &live, Some(&previously));
+        let changes = field_changes(
+            ResourceKind::DatastoreJdbc,
+            &declared,
+            &live,
+            Some(&previously),
+        );
         assert_eq!(changes.len(), 1);
         assert!(changes[0].after_computed);
         assert_eq!(changes[0].before, Some(json!("Provisioner")));
@@ -233,7 +248,10 @@ mod tests {
                    {"connection_url": "jdbc:postgresql://db2/x", "tags": "dc2", "default_source": false}]),
         );
         live.remove("user_name");
-        assert_eq!(field_changes(ResourceKind::DatastoreJdbc, &declared, &live, None), vec![]);
+        assert_eq!(
+            field_changes(ResourceKind::DatastoreJdbc, &declared, &live, None),
+            vec![]
+        );
     }
 
     #[test]
@@ -247,19 +265,31 @@ mod tests {
             "configuration": {"Base URL": "https://crm", "Timeout": "30"},
             "configuration_tables": {"Headers": []}
         }));
-        assert_eq!(field_changes(ResourceKind::DatastoreCustom, &declared, &live, None), vec![]);
+        assert_eq!(
+            field_changes(ResourceKind::DatastoreCustom, &declared, &live, None),
+            vec![]
+        );
         let mut changed = live.clone();
         changed["configuration"]["Base URL"] = json!("https://other");
         let changes = field_changes(ResourceKind::DatastoreCustom, &declared, &changed, None);
         assert_eq!(changes[0].field, "configuration");
-        assert_eq!(changes[0].before, Some(json!({"Base URL": "https://other"})));
+        assert_eq!(
+            changes[0].before,
+            Some(json!({"Base URL": "https://other"}))
+        );
     }
 
     #[test]
     fn a_changed_plugin_forces_replacement() {
         let declared = map(json!({"name": "CRM", "plugin_descriptor_id": "New"}));
-        let live = map(json!({"name": "CRM", "plugin_descriptor_id": "Old", "mask_attribute_values": false}));
+        let live = map(
+            json!({"name": "CRM", "plugin_descriptor_id": "Old", "mask_attribute_values": false}),
+        );
         let changes = field_changes(ResourceKind::DatastoreCustom, &declared, &live, None);
-        assert!(changes.iter().any(|c| c.field == "plugin_descriptor_id" && c.forces_replacement));
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.field == "plugin_descriptor_id" && c.forces_replacement)
+        );
     }
 }

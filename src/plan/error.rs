@@ -4,7 +4,9 @@ use crate::model::Address;
 /// applied to what is there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum PlanError {
-    #[error("{address}: the id `{id}` is already used by a {wire_type} data store that pingform does not manage")]
+    #[error(
+        "{address}: the id `{id}` is already used by a {wire_type} data store that pingform does not manage"
+    )]
     #[diagnostic(
         code(pingform::plan::id_taken),
         help("set a different `id` in the block, or delete the other data store first")
@@ -15,18 +17,26 @@ pub enum PlanError {
         wire_type: String,
     },
 
-    #[error("outbound_provisioning: data store `{id}` does not exist in PingFederate and is not in the configuration")]
+    #[error(
+        "outbound_provisioning: data store `{id}` does not exist in PingFederate and is not in the configuration"
+    )]
     #[diagnostic(
         code(pingform::plan::unknown_datastore),
-        help("declare it with `datastore \"jdbc\" ...`, or point `datastore` at an existing JDBC data store")
+        help(
+            "declare it with `datastore \"jdbc\" ...`, or point `datastore` at an existing JDBC data store"
+        )
     )]
     UnknownDatastore { id: String },
 
-    #[error("outbound_provisioning: data store `{id}` is a {wire_type} data store; outbound provisioning needs a JDBC data store")]
+    #[error(
+        "outbound_provisioning: data store `{id}` is a {wire_type} data store; outbound provisioning needs a JDBC data store"
+    )]
     #[diagnostic(code(pingform::plan::not_jdbc))]
     NotJdbc { id: String, wire_type: String },
 
-    #[error("outbound_provisioning: data store `{id}` would be deleted by this plan while outbound provisioning still uses it")]
+    #[error(
+        "outbound_provisioning: data store `{id}` would be deleted by this plan while outbound provisioning still uses it"
+    )]
     #[diagnostic(
         code(pingform::plan::datastore_in_use),
         help("point outbound_provisioning at another JDBC data store in the same change")
@@ -36,7 +46,9 @@ pub enum PlanError {
     #[error("{address} must be replaced, but outbound provisioning uses it")]
     #[diagnostic(
         code(pingform::plan::replace_in_use),
-        help("point outbound_provisioning at another JDBC data store first, apply, then make this change")
+        help(
+            "point outbound_provisioning at another JDBC data store first, apply, then make this change"
+        )
     )]
     ReplaceInUse { address: Address },
 

@@ -14,15 +14,13 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
     preferred.sort_by(|&a, &b| {
         let (left, right) = (&changes[a], &changes[b]);
         let deleting = |c: &Change| c.action == Action::Delete;
-        deleting(left)
-            .cmp(&deleting(right))
-            .then_with(|| {
-                if deleting(left) {
-                    right.address.cmp(&left.address)
-                } else {
-                    left.address.cmp(&right.address)
-                }
-            })
+        deleting(left).cmp(&deleting(right)).then_with(|| {
+            if deleting(left) {
+                right.address.cmp(&left.address)
+            } else {
+                left.address.cmp(&right.address)
+            }
+        })
     });
 
     let datastore_change = |id: &str| {
@@ -70,7 +68,10 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
             start += 1;
         }
         let next = preferred[start..].iter().copied().find(|&i| {
-            !done[i] && after.get(&i).is_none_or(|deps| deps.iter().all(|&d| done[d]))
+            !done[i]
+                && after
+                    .get(&i)
+                    .is_none_or(|deps| deps.iter().all(|&d| done[d]))
         });
         match next {
             Some(index) => {

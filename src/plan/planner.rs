@@ -13,9 +13,14 @@ use crate::model::{
 /// `desired` is the configuration, `previous` what the state remembers, `observed`
 /// what a refresh just read. Objects pingform never managed are left alone unless the
 /// configuration names their id.
-pub fn plan(desired: &Desired, previous: &PreviousRun, observed: &Observed) -> Result<Plan, PlanError> {
+pub fn plan(
+    desired: &Desired,
+    previous: &PreviousRun,
+    observed: &Observed,
+) -> Result<Plan, PlanError> {
     let fingerprinter = previous.fingerprint_key.as_deref().map(Fingerprinter::new);
-    let desired_addresses: BTreeSet<&Address> = desired.resources.iter().map(|r| &r.address).collect();
+    let desired_addresses: BTreeSet<&Address> =
+        desired.resources.iter().map(|r| &r.address).collect();
     let mut changes = Vec::new();
     let mut moved_away: BTreeSet<Address> = BTreeSet::new();
 
@@ -41,7 +46,10 @@ pub fn plan(desired: &Desired, previous: &PreviousRun, observed: &Observed) -> R
         let live = observed.get(collection, &resource.id);
         let mut change = plan_desired(resource, managed, live, fingerprinter.as_ref())?;
         if let Some(old) = moved_from {
-            change.reasons.insert(0, format!("renamed from {old}; the id stays `{}`", resource.id));
+            change.reasons.insert(
+                0,
+                format!("renamed from {old}; the id stays `{}`", resource.id),
+            );
             change.state_only = change.action == Action::NoOp;
             change.moved_from = Some(old);
         }
@@ -94,7 +102,9 @@ fn plan_desired(
             })
             .collect();
         if managed.is_some() {
-            change.reasons.push("it was deleted outside pingform".to_string());
+            change
+                .reasons
+                .push("it was deleted outside pingform".to_string());
         }
         return Ok(change);
     };
@@ -180,7 +190,9 @@ fn secret_changes(
                 } else {
                     match (live_encrypted, &record.encrypted_digest) {
                         (None, _) => SecretStatus::ChangedOutside,
-                        (Some(encrypted), Some(digest)) if encrypted_digest(encrypted) != *digest => {
+                        (Some(encrypted), Some(digest))
+                            if encrypted_digest(encrypted) != *digest =>
+                        {
                             SecretStatus::ChangedOutside
                         }
                         _ => SecretStatus::Unchanged,
@@ -207,7 +219,11 @@ fn secret_changes(
         .collect()
 }
 
-fn plan_removal(address: &Address, managed: &ManagedObject, live: Option<&ObservedObject>) -> Change {
+fn plan_removal(
+    address: &Address,
+    managed: &ManagedObject,
+    live: Option<&ObservedObject>,
+) -> Change {
     let mut change = Change {
         address: address.clone(),
         id: managed.id.clone(),
@@ -245,20 +261,29 @@ fn check_outbound_provisioning(
     observed: &Observed,
     changes: &[Change],
 ) -> Result<(), PlanError> {
-    let Some(settings) = desired.get(&Address::singleton(ResourceKind::OutboundProvisioning)) else {
+    let Some(settings) = desired.get(&Address::singleton(ResourceKind::OutboundProvisioning))
+    else {
         return Ok(());
     };
-    let Some(id) = settings.attributes.get("datastore").and_then(|v| v.as_str()) else {
+    let Some(id) = settings
+        .attributes
+        .get("datastore")
+        .and_then(|v| v.as_str())
+    else {
         return Ok(());
     };
     let change_for = |id: &str| {
-        changes
-            .iter()
-            .find(|c| c.kind().collection() == Collection::DataStores && c.id == id && c.action != Action::Delete)
+        changes.iter().find(|c| {
+            c.kind().collection() == Collection::DataStores
+                && c.id == id
+                && c.action != Action::Delete
+        })
     };
     if let Some(change) = change_for(id) {
         return match change.kind() {
-            ResourceKind::DatastoreJdbc if change.action == Action::Replace && change.before.is_some() => {
+            ResourceKind::DatastoreJdbc
+                if change.action == Action::Replace && change.before.is_some() =>
+            {
                 Err(PlanError::ReplaceInUse {
                     address: change.address.clone(),
                 })
@@ -306,7 +331,9 @@ mod tests {
         DesiredResource {
             address: Address::new(ResourceKind::DatastoreJdbc, name),
             id: id.into(),
-            attributes: map(json!({"driver_class": "org.postgresql.Driver", "connection_url": format!("jdbc:postgresql://db/{id}")})),
+            attributes: map(
+                json!({"driver_class": "org.postgresql.Driver", "connection_url": format!("jdbc:postgresql://db/{id}")}),
+            ),
             secrets: [("password".to_string(), Secret::new("pw"))].into(),
             depends_on: Default::default(),
         }
@@ -395,7 +422,10 @@ mod tests {
         let plan = plan(&config, &PreviousRun::default(), &observed).unwrap();
         assert_eq!(
             actions(&plan),
-            [("datastore.jdbc.prov".into(), "create"), ("outbound_provisioning".into(), "update")]
+            [
+                ("datastore.jdbc.prov".into(), "create"),
+                ("outbound_provisioning".into(), "update")
+            ]
         );
         assert_eq!(plan.changes[0].secrets[0].status, SecretStatus::Set);
         assert!(plan.changes[1].reasons[0].contains("manage these settings"));
@@ -435,7 +465,9 @@ mod tests {
             ..Default::default()
         };
         let mut rotated = store.clone();
-        rotated.secrets.insert("password".into(), Secret::new("new"));
+        rotated
+            .secrets
+            .insert("password".into(), Secret::new("new"));
         let mut observed = Observed::default();
         observed.insert(live(&store, "enc-1"));
         let changed = plan(&desired(vec![rotated]), &previous, &observed).unwrap();
@@ -445,7 +477,10 @@ mod tests {
         let mut observed = Observed::default();
         observed.insert(live(&store, "enc-2"));
         let outside = plan(&desired(vec![store.clone()]), &previous, &observed).unwrap();
-        assert_eq!(outside.changes[0].secrets[0].status, SecretStatus::ChangedOutside);
+        assert_eq!(
+            outside.changes[0].secrets[0].status,
+            SecretStatus::ChangedOutside
+        );
     }
 
     #[test]
@@ -495,7 +530,14 @@ mod tests {
         let change = &plan.changes[0];
         assert_eq!(change.action, Action::NoOp);
         assert!(change.state_only);
-        assert_eq!(change.moved_from.as_ref().map(ToString::to_string).as_deref(), Some("datastore.jdbc.old_name"));
+        assert_eq!(
+            change
+                .moved_from
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("datastore.jdbc.old_name")
+        );
     }
 
     #[test]
@@ -523,9 +565,15 @@ mod tests {
         observed.insert(live_settings("ProvisionerDS"));
         assert_eq!(
             plan(&config, &PreviousRun::default(), &observed),
-            Err(PlanError::UnknownDatastore { id: "nowhere".into() })
+            Err(PlanError::UnknownDatastore {
+                id: "nowhere".into()
+            })
         );
-        observed.insert_foreign(Collection::DataStores, "gw".into(), "PING_ONE_LDAP_GATEWAY".into());
+        observed.insert_foreign(
+            Collection::DataStores,
+            "gw".into(),
+            "PING_ONE_LDAP_GATEWAY".into(),
+        );
         let config = desired(vec![settings("gw", &store.address)]);
         assert!(matches!(
             plan(&config, &PreviousRun::default(), &observed),
@@ -541,7 +589,11 @@ mod tests {
         let mut observed = Observed::default();
         observed.insert(as_ldap);
         assert!(matches!(
-            plan(&desired(vec![store.clone()]), &PreviousRun::default(), &observed),
+            plan(
+                &desired(vec![store.clone()]),
+                &PreviousRun::default(),
+                &observed
+            ),
             Err(PlanError::IdTaken { .. })
         ));
     }

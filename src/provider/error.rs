@@ -71,7 +71,10 @@ pub enum ProviderError {
         message: Option<String>,
     },
 
-    #[error("{method} {url} was rejected (HTTP {status}): {message}{}", field_lines(field_errors))]
+    #[error(
+        "{method} {url} was rejected (HTTP {status}): {message}{}",
+        field_lines(field_errors)
+    )]
     #[diagnostic(code(pingform::provider::rejected))]
     Rejected {
         method: String,
@@ -81,7 +84,10 @@ pub enum ProviderError {
         field_errors: Vec<FieldError>,
     },
 
-    #[error("{method} {url} failed with HTTP {status} after {attempts} attempt(s){}", message_suffix(message))]
+    #[error(
+        "{method} {url} failed with HTTP {status} after {attempts} attempt(s){}",
+        message_suffix(message)
+    )]
     #[diagnostic(code(pingform::provider::server))]
     Server {
         method: String,

@@ -99,16 +99,19 @@ impl Executor {
             builder = builder.tls_certs_only(certificates);
         }
         if settings.insecure_skip_tls_verify {
-            tracing::warn!("TLS certificate verification is off for {}", settings.base_url);
+            tracing::warn!(
+                "TLS certificate verification is off for {}",
+                settings.base_url
+            );
             builder = builder.tls_danger_accept_invalid_certs(true);
         }
         if is_loopback(&settings.base_url) {
             // A proxy from the environment must never see traffic meant for this machine.
             builder = builder.no_proxy();
         }
-        let client = builder
-            .build()
-            .map_err(|e| ProviderError::Settings(format!("cannot build the HTTP client: {}", chain(&e))))?;
+        let client = builder.build().map_err(|e| {
+            ProviderError::Settings(format!("cannot build the HTTP client: {}", chain(&e)))
+        })?;
         Ok(Executor { client, settings })
     }
 
@@ -138,7 +141,10 @@ impl Executor {
             let mut request = self
                 .client
                 .request(method.as_reqwest(), &url)
-                .basic_auth(&self.settings.username, Some(self.settings.password.expose()))
+                .basic_auth(
+                    &self.settings.username,
+                    Some(self.settings.password.expose()),
+                )
                 .header(reqwest::header::ACCEPT, "application/json");
             for (name, value) in &self.settings.headers {
                 request = request.header(*name, *value);
@@ -180,7 +186,9 @@ impl Executor {
                 .await
                 .map_err(|e| transport_error(method, &url, &e, self.settings.timeout))?;
             if retryable && attempt < MAX_ATTEMPTS {
-                let wait = retry_after.unwrap_or_else(|| backoff(attempt)).min(MAX_RETRY_WAIT);
+                let wait = retry_after
+                    .unwrap_or_else(|| backoff(attempt))
+                    .min(MAX_RETRY_WAIT);
                 tokio::time::sleep(wait).await;
                 continue;
             }
@@ -189,9 +197,9 @@ impl Executor {
             } else {
                 match serde_json::from_slice(&bytes) {
                     Ok(value) => value,
-                    Err(_) if !status.is_success() => Value::String(
-                        String::from_utf8_lossy(&bytes).chars().take(500).collect(),
-                    ),
+                    Err(_) if !status.is_success() => {
+                        Value::String(String::from_utf8_lossy(&bytes).chars().take(500).collect())
+                    }
                     Err(e) => {
                         return Err(ProviderError::InvalidResponse {
                             method: method.as_str().into(),
@@ -242,7 +250,9 @@ impl Executor {
                 url,
                 status: s.as_u16(),
                 message: message.unwrap_or_else(|| {
-                    s.canonical_reason().unwrap_or("request rejected").to_string()
+                    s.canonical_reason()
+                        .unwrap_or("request rejected")
+                        .to_string()
                 }),
                 field_errors,
             },
@@ -299,7 +309,9 @@ fn decode_api_result(
                 .unwrap_or_default();
             (message, field_errors)
         }
-        Value::String(text) if !text.trim().is_empty() => (Some(text.trim().to_string()), Vec::new()),
+        Value::String(text) if !text.trim().is_empty() => {
+            (Some(text.trim().to_string()), Vec::new())
+        }
         _ => (None, Vec::new()),
     }
 }
@@ -317,7 +329,12 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(200 * 2u64.pow(attempt.saturating_sub(1)))
 }
 
-fn transport_error(method: Method, url: &str, error: &reqwest::Error, timeout: Duration) -> ProviderError {
+fn transport_error(
+    method: Method,
+    url: &str,
+    error: &reqwest::Error,
+    timeout: Duration,
+) -> ProviderError {
     if error.is_timeout() {
         ProviderError::Timeout {
             method: method.as_str().into(),
@@ -380,7 +397,10 @@ mod tests {
         let names = |wire: &str| (wire == "driverClass").then(|| "driver_class".to_string());
         let (message, errors) = decode_api_result(&body, &names);
         assert!(message.unwrap().starts_with("Validation error(s)"));
-        assert_eq!(errors[0].to_string(), "driver_class (driverClass): Driver class is required.");
+        assert_eq!(
+            errors[0].to_string(),
+            "driver_class (driverClass): Driver class is required."
+        );
         assert_eq!(errors[1].to_string(), "Something else.");
     }
 

@@ -18,7 +18,10 @@ pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
                 (Action::Delete, _) => "Deleting",
                 (Action::NoOp, _) => "Updating state",
             };
-            format!("{}: {verb}...", paint(styles.bold, &change.address.to_string()))
+            format!(
+                "{}: {verb}...",
+                paint(styles.bold, &change.address.to_string())
+            )
         }
         ApplyEvent::Finished { change, elapsed } => {
             let noun = match (change.action, change.state_only) {

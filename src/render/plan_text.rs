@@ -15,14 +15,22 @@ pub fn plan_text(plan: &Plan, styles: &Styles, out: &mut dyn Write) -> io::Resul
         writeln!(
             out,
             "{}",
-            paint(styles.bold, "No changes. PingFederate matches the configuration.")
+            paint(
+                styles.bold,
+                "No changes. PingFederate matches the configuration."
+            )
         )?;
         return Ok(());
     }
     let symbols = [
         (Action::Create, "+", "create", styles.create),
         (Action::Update, "~", "update in place", styles.update),
-        (Action::Replace, "-/+", "delete, then create again", styles.delete),
+        (
+            Action::Replace,
+            "-/+",
+            "delete, then create again",
+            styles.delete,
+        ),
         (Action::Delete, "-", "delete", styles.delete),
     ];
     let used: Vec<_> = symbols
@@ -32,7 +40,11 @@ pub fn plan_text(plan: &Plan, styles: &Styles, out: &mut dyn Write) -> io::Resul
     if !used.is_empty() {
         writeln!(out, "Symbols used below:")?;
         for (_, symbol, meaning, style) in used {
-            writeln!(out, "  {} {meaning}", paint(*style, &format!("{symbol:>3}")))?;
+            writeln!(
+                out,
+                "  {} {meaning}",
+                paint(*style, &format!("{symbol:>3}"))
+            )?;
         }
         writeln!(out)?;
     }
@@ -58,7 +70,9 @@ pub fn plan_summary_line(plan: &Plan) -> String {
     let mut line = if create + update + replace + delete == 0 {
         "No changes to PingFederate.".to_string()
     } else {
-        format!("Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete.")
+        format!(
+            "Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete."
+        )
     };
     if state_only > 0 {
         line.push_str(&format!(
@@ -74,11 +88,19 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
         Action::Create => ("will be created", "+", styles.create),
         Action::Update => ("will be updated in place", "~", styles.update),
         Action::Replace => ("must be replaced", "-/+", styles.delete),
-        Action::Delete if change.kind().is_singleton() => ("will be reset to PingFederate's defaults", "-", styles.delete),
+        Action::Delete if change.kind().is_singleton() => (
+            "will be reset to PingFederate's defaults",
+            "-",
+            styles.delete,
+        ),
         Action::Delete => ("will be deleted", "-", styles.delete),
         Action::NoOp => match (&change.moved_from, change.after.is_some()) {
             (Some(_), _) => ("has moved", " ", styles.note),
-            (None, true) => ("will be taken over by pingform, without changes", " ", styles.note),
+            (None, true) => (
+                "will be taken over by pingform, without changes",
+                " ",
+                styles.note,
+            ),
             (None, false) => ("will be forgotten", " ", styles.note),
         },
     };
@@ -91,7 +113,12 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
     for reason in &change.reasons {
         writeln!(out, "  {}", paint(styles.note, &format!("# ({reason})")))?;
     }
-    writeln!(out, "{} {} {{", paint(style, &format!("{symbol:>3}")), change.address.block_header())?;
+    writeln!(
+        out,
+        "{} {} {{",
+        paint(style, &format!("{symbol:>3}")),
+        change.address.block_header()
+    )?;
     let mut lines: Vec<(String, &'static str, String)> = Vec::new();
     let id_marker = match change.action {
         Action::Create => "+",
@@ -99,7 +126,11 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
         _ => " ",
     };
     if !change.kind().is_singleton() {
-        lines.push(("id".into(), id_marker, inline(&Value::String(change.id.clone()))));
+        lines.push((
+            "id".into(),
+            id_marker,
+            inline(&Value::String(change.id.clone())),
+        ));
     }
     match change.action {
         Action::Create => {
@@ -123,7 +154,13 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
         .iter()
         .map(|(field, ..)| field.len())
         .chain(change.fields.iter().map(|f| f.field.len()))
-        .chain(change.secrets.iter().filter(|s| s.status.is_change()).map(|s| s.field.len()))
+        .chain(
+            change
+                .secrets
+                .iter()
+                .filter(|s| s.status.is_change())
+                .map(|s| s.field.len()),
+        )
         .max()
         .unwrap_or(0);
     for (field, marker, value) in &lines {
@@ -138,23 +175,42 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
         let (marker, text) = match secret.status {
             SecretStatus::Set => ("+", "(sensitive value)"),
             SecretStatus::Changed => ("~", "(sensitive value changed)"),
-            SecretStatus::ChangedOutside => ("~", "(sensitive value changed outside pingform; the configured value is set again)"),
+            SecretStatus::ChangedOutside => (
+                "~",
+                "(sensitive value changed outside pingform; the configured value is set again)",
+            ),
             SecretStatus::Removed => ("-", "(sensitive value)"),
             SecretStatus::Unchanged | SecretStatus::Kept => continue,
         };
-        write_line(out, styles, marker, &format!("{:width$} = {text}", secret.field))?;
+        write_line(
+            out,
+            styles,
+            marker,
+            &format!("{:width$} = {text}", secret.field),
+        )?;
     }
     if change.action == Action::Update {
         let unchanged = change
             .after
             .as_ref()
-            .map(|after| after.keys().filter(|k| !change.fields.iter().any(|f| &f.field == *k)).count())
+            .map(|after| {
+                after
+                    .keys()
+                    .filter(|k| !change.fields.iter().any(|f| &f.field == *k))
+                    .count()
+            })
             .unwrap_or(0);
         if unchanged > 0 {
             writeln!(
                 out,
                 "        {}",
-                paint(styles.note, &format!("# ({unchanged} unchanged attribute{} hidden)", if unchanged == 1 { "" } else { "s" }))
+                paint(
+                    styles.note,
+                    &format!(
+                        "# ({unchanged} unchanged attribute{} hidden)",
+                        if unchanged == 1 { "" } else { "s" }
+                    )
+                )
             )?;
         }
     }
@@ -162,8 +218,17 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
     Ok(())
 }
 
-fn write_field_change(out: &mut dyn Write, styles: &Styles, field: &FieldChange, width: usize) -> io::Result<()> {
-    let suffix = if field.forces_replacement { " # forces replacement" } else { "" };
+fn write_field_change(
+    out: &mut dyn Write,
+    styles: &Styles,
+    field: &FieldChange,
+    width: usize,
+) -> io::Result<()> {
+    let suffix = if field.forces_replacement {
+        " # forces replacement"
+    } else {
+        ""
+    };
     let name = format!("{:width$}", field.field);
     match (&field.before, &field.after) {
         (Some(before), Some(after)) if is_long(before) || is_long(after) => {
@@ -188,15 +253,30 @@ fn write_field_change(out: &mut dyn Write, styles: &Styles, field: &FieldChange,
             "~",
             &format!("{name} = {} -> {}{suffix}", inline(before), inline(after)),
         ),
-        (None, Some(after)) => write_line(out, styles, "+", &format!("{name} = {}{suffix}", render_value(after, 6))),
+        (None, Some(after)) => write_line(
+            out,
+            styles,
+            "+",
+            &format!("{name} = {}{suffix}", render_value(after, 6)),
+        ),
         (Some(before), None) if field.after_computed => write_line(
             out,
             styles,
             "~",
             &format!("{name} = {} -> (computed by PingFederate)", inline(before)),
         ),
-        (Some(before), None) => write_line(out, styles, "-", &format!("{name} = {} -> null", inline(before))),
-        (None, None) if field.after_computed => write_line(out, styles, "~", &format!("{name} = (computed by PingFederate)")),
+        (Some(before), None) => write_line(
+            out,
+            styles,
+            "-",
+            &format!("{name} = {} -> null", inline(before)),
+        ),
+        (None, None) if field.after_computed => write_line(
+            out,
+            styles,
+            "~",
+            &format!("{name} = (computed by PingFederate)"),
+        ),
         (None, None) => Ok(()),
     }
 }

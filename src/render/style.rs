@@ -37,11 +37,15 @@ impl Styles {
     /// Colour on when the stream is a terminal and `NO_COLOR` is unset (anstream's
     /// detection, which also honours `CLICOLOR_FORCE`).
     pub fn detect_stdout() -> Styles {
-        Styles::new(anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never)
+        Styles::new(
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+        )
     }
 
     pub fn detect_stderr() -> Styles {
-        Styles::new(anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never)
+        Styles::new(
+            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
+        )
     }
 }
 

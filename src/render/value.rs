@@ -9,7 +9,10 @@ pub fn inline(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => quote(s),
-        Value::Array(items) => format!("[{}]", items.iter().map(inline).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(inline).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) if map.is_empty() => "{}".into(),
         Value::Object(map) => format!(
             "{{ {} }}",
@@ -74,7 +77,9 @@ fn quote(text: &str) -> String {
 
 fn key(text: &str) -> String {
     let bare = !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !text.starts_with(|c: char| c.is_ascii_digit());
     if bare { text.to_string() } else { quote(text) }
 }
@@ -88,12 +93,18 @@ mod tests {
     fn values_read_like_hcl() {
         assert_eq!(inline(&json!("a\"b")), r#""a\"b""#);
         assert_eq!(inline(&json!(["x:1", "y:2"])), r#"["x:1", "y:2"]"#);
-        assert_eq!(inline(&json!({"Base URL": "u", "k": 1})), r#"{ "Base URL" = "u", k = 1 }"#);
+        assert_eq!(
+            inline(&json!({"Base URL": "u", "k": 1})),
+            r#"{ "Base URL" = "u", k = 1 }"#
+        );
     }
 
     #[test]
     fn long_values_spread_over_lines() {
-        let lines = multiline(&json!([{"connection_url": "jdbc:x", "default_source": true}]), 6);
+        let lines = multiline(
+            &json!([{"connection_url": "jdbc:x", "default_source": true}]),
+            6,
+        );
         assert_eq!(
             lines,
             [

@@ -4,9 +4,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[diagnostic(code(pingform::sandbox::start))]
 pub enum SandboxError {
     #[error("could not listen on {address}: {source}")]
+    #[diagnostic(help("pick another address with --listen, or port 0 for any free port"))]
     Bind {
         address: SocketAddr,
         source: std::io::Error,

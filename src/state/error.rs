@@ -9,7 +9,9 @@ pub enum StateError {
     )]
     Locked { path: PathBuf },
 
-    #[error("the state file {path} was written by a newer pingform (state schema {found}, this pingform reads up to {supported})")]
+    #[error(
+        "the state file {path} was written by a newer pingform (state schema {found}, this pingform reads up to {supported})"
+    )]
     #[diagnostic(code(pingform::state::too_new), help("upgrade pingform"))]
     TooNew {
         path: PathBuf,

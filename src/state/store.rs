@@ -102,7 +102,9 @@ impl StateFile {
         }
         match object {
             Some(object) => {
-                self.previous.objects.insert(address.clone(), object.clone());
+                self.previous
+                    .objects
+                    .insert(address.clone(), object.clone());
             }
             None => {
                 self.previous.objects.remove(address);
@@ -398,7 +400,12 @@ mod tests {
         state
             .record(&renamed.address, Some(&renamed), Some(&old.address))
             .unwrap();
-        let keys: Vec<String> = state.previous().objects.keys().map(ToString::to_string).collect();
+        let keys: Vec<String> = state
+            .previous()
+            .objects
+            .keys()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(keys, ["datastore.jdbc.new"]);
     }
 

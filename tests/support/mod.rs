@@ -205,8 +205,7 @@ pub struct Run {
 impl Run {
     fn from(output: Output, dir: &Path) -> Run {
         let clean = |bytes: &[u8]| {
-            String::from_utf8_lossy(bytes)
-                .replace(&dir.display().to_string(), "[DIR]")
+            String::from_utf8_lossy(bytes).replace(&dir.display().to_string(), "[DIR]")
         };
         Run {
             code: output.status.code().unwrap_or(-1),
@@ -216,12 +215,20 @@ impl Run {
     }
 
     pub fn success(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     pub fn failure(self) -> Run {
-        assert_eq!(self.code, 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 

@@ -78,8 +78,10 @@ impl PingFederate {
     /// Reads every object pingform can manage: two requests, whatever the count.
     pub async fn refresh(&self) -> Result<Observed, ProviderError> {
         let (datastores, outbound) = tokio::join!(
-            self.executor.send(Method::Get, DATASTORES, None, &no_fields),
-            self.executor.send(Method::Get, OUTBOUND_PROVISIONING, None, &no_fields),
+            self.executor
+                .send(Method::Get, DATASTORES, None, &no_fields),
+            self.executor
+                .send(Method::Get, OUTBOUND_PROVISIONING, None, &no_fields),
         );
         let datastores = datastores?;
         let outbound = outbound?;
@@ -92,8 +94,12 @@ impl PingFederate {
         for item in items {
             self.insert_datastore(&mut observed, item)?;
         }
-        let settings = from_wire(ResourceKind::OutboundProvisioning, SINGLETON_ID, &outbound.body)
-            .map_err(|detail| self.invalid(Method::Get, OUTBOUND_PROVISIONING, &detail))?;
+        let settings = from_wire(
+            ResourceKind::OutboundProvisioning,
+            SINGLETON_ID,
+            &outbound.body,
+        )
+        .map_err(|detail| self.invalid(Method::Get, OUTBOUND_PROVISIONING, &detail))?;
         observed.insert(settings);
         Ok(observed)
     }
@@ -105,14 +111,23 @@ impl PingFederate {
         id: &str,
     ) -> Result<Option<ObservedObject>, ProviderError> {
         let path = object_path(kind, id);
-        match self.executor.send(Method::Get, &path, None, &no_fields).await {
-            Ok(response) => self.decode(kind, id, &path, Method::Get, &response.body).map(Some),
+        match self
+            .executor
+            .send(Method::Get, &path, None, &no_fields)
+            .await
+        {
+            Ok(response) => self
+                .decode(kind, id, &path, Method::Get, &response.body)
+                .map(Some),
             Err(error) if error.is_not_found() => Ok(None),
             Err(error) => Err(error),
         }
     }
 
-    pub async fn create(&self, request: &WriteRequest<'_>) -> Result<ObservedObject, ProviderError> {
+    pub async fn create(
+        &self,
+        request: &WriteRequest<'_>,
+    ) -> Result<ObservedObject, ProviderError> {
         let body = to_wire(request);
         let path = match request.kind.collection() {
             Collection::DataStores => DATASTORES.to_string(),
@@ -124,11 +139,17 @@ impl PingFederate {
             Method::Post
         };
         let names = field_names(request.kind);
-        let response = self.executor.send(method, &path, Some(&body), &names).await?;
+        let response = self
+            .executor
+            .send(method, &path, Some(&body), &names)
+            .await?;
         self.decode(request.kind, request.id, &path, method, &response.body)
     }
 
-    pub async fn update(&self, request: &WriteRequest<'_>) -> Result<ObservedObject, ProviderError> {
+    pub async fn update(
+        &self,
+        request: &WriteRequest<'_>,
+    ) -> Result<ObservedObject, ProviderError> {
         let body = to_wire(request);
         let path = object_path(request.kind, request.id);
         let names = field_names(request.kind);
@@ -178,7 +199,11 @@ impl PingFederate {
                     .map_err(|detail| self.invalid(Method::Get, DATASTORES, &detail))?;
                 observed.insert(object);
             }
-            None => observed.insert_foreign(Collection::DataStores, id.to_string(), wire_type.to_string()),
+            None => observed.insert_foreign(
+                Collection::DataStores,
+                id.to_string(),
+                wire_type.to_string(),
+            ),
         }
         Ok(())
     }

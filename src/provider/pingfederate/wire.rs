@@ -75,7 +75,10 @@ fn value_to_wire(field: &Field, value: &Value) -> Value {
     }
 }
 
-fn plugin_configuration(attributes: &Attributes, secrets: &BTreeMap<&str, SecretValue<'_>>) -> Value {
+fn plugin_configuration(
+    attributes: &Attributes,
+    secrets: &BTreeMap<&str, SecretValue<'_>>,
+) -> Value {
     let mut fields = Vec::new();
     if let Some(Value::Object(plain)) = attributes.get("configuration") {
         for (name, value) in plain {
@@ -86,7 +89,9 @@ fn plugin_configuration(attributes: &Attributes, secrets: &BTreeMap<&str, Secret
         if let Some(name) = path.strip_prefix("sensitive_configuration.") {
             fields.push(match secret {
                 SecretValue::Plain(secret) => json!({ "name": name, "value": secret.expose() }),
-                SecretValue::Encrypted(encrypted) => json!({ "name": name, "encryptedValue": encrypted }),
+                SecretValue::Encrypted(encrypted) => {
+                    json!({ "name": name, "encryptedValue": encrypted })
+                }
             });
         }
     }
@@ -102,7 +107,9 @@ fn plugin_configuration(attributes: &Attributes, secrets: &BTreeMap<&str, Secret
                                 .as_object()
                                 .map(|row| {
                                     row.iter()
-                                        .map(|(name, value)| json!({ "name": name, "value": value }))
+                                        .map(
+                                            |(name, value)| json!({ "name": name, "value": value }),
+                                        )
                                         .collect()
                                 })
                                 .unwrap_or_default();
@@ -123,7 +130,11 @@ pub fn from_wire(kind: ResourceKind, id: &str, body: &Value) -> Result<ObservedO
     let object = body
         .as_object()
         .ok_or_else(|| format!("expected a JSON object for {}", kind.describe()))?;
-    let id = object.get("id").and_then(Value::as_str).unwrap_or(id).to_string();
+    let id = object
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(id)
+        .to_string();
     let mut attributes = Attributes::new();
     let mut encrypted = BTreeMap::new();
     for field in kind.fields() {
@@ -222,7 +233,12 @@ fn read_plugin_configuration(
                 .flatten()
                 .map(|row| {
                     let mut cells = Map::new();
-                    for cell in row.get("fields").and_then(Value::as_array).into_iter().flatten() {
+                    for cell in row
+                        .get("fields")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
                         if let (Some(name), Some(value)) =
                             (cell.get("name").and_then(Value::as_str), cell.get("value"))
                         {
@@ -334,7 +350,10 @@ mod tests {
             attributes: &attributes,
             secrets: Vec::new(),
         });
-        assert_eq!(body, json!({"dataStoreRef": {"id": "prov"}, "synchronizationFrequency": 120}));
+        assert_eq!(
+            body,
+            json!({"dataStoreRef": {"id": "prov"}, "synchronizationFrequency": 120})
+        );
         let back = from_wire(
             ResourceKind::OutboundProvisioning,
             "settings",
@@ -357,23 +376,48 @@ mod tests {
             kind: ResourceKind::DatastoreCustom,
             id: "crm",
             attributes: &attributes,
-            secrets: vec![("sensitive_configuration.Password".into(), SecretValue::Plain(&secret))],
+            secrets: vec![(
+                "sensitive_configuration.Password".into(),
+                SecretValue::Plain(&secret),
+            )],
         });
-        assert_eq!(body["pluginDescriptorRef"], json!({"id": "com.example.Rest"}));
-        assert_eq!(body["configuration"]["fields"][1], json!({"name": "Password", "value": "p"}));
+        assert_eq!(
+            body["pluginDescriptorRef"],
+            json!({"id": "com.example.Rest"})
+        );
+        assert_eq!(
+            body["configuration"]["fields"][1],
+            json!({"name": "Password", "value": "p"})
+        );
         let mut response = body.clone();
-        response["configuration"]["fields"][1] = json!({"name": "Password", "encryptedValue": "eyJ.x"});
+        response["configuration"]["fields"][1] =
+            json!({"name": "Password", "encryptedValue": "eyJ.x"});
         let observed = from_wire(ResourceKind::DatastoreCustom, "crm", &response).unwrap();
-        assert_eq!(observed.attributes["configuration"], json!({"Base URL": "https://crm"}));
-        assert_eq!(observed.attributes["configuration_tables"], attributes["configuration_tables"]);
-        assert_eq!(observed.encrypted["sensitive_configuration.Password"], "eyJ.x");
+        assert_eq!(
+            observed.attributes["configuration"],
+            json!({"Base URL": "https://crm"})
+        );
+        assert_eq!(
+            observed.attributes["configuration_tables"],
+            attributes["configuration_tables"]
+        );
+        assert_eq!(
+            observed.encrypted["sensitive_configuration.Password"],
+            "eyJ.x"
+        );
     }
 
     #[test]
     fn server_field_paths_map_to_configuration_names() {
         let kind = ResourceKind::DatastoreJdbc;
-        assert_eq!(configuration_path(kind, "driverClass").as_deref(), Some("driver_class"));
-        assert_eq!(configuration_path(kind, "encryptedPassword").as_deref(), Some("password"));
+        assert_eq!(
+            configuration_path(kind, "driverClass").as_deref(),
+            Some("driver_class")
+        );
+        assert_eq!(
+            configuration_path(kind, "encryptedPassword").as_deref(),
+            Some("password")
+        );
         assert_eq!(
             configuration_path(kind, "connectionUrlTags[0].connectionUrl").as_deref(),
             Some("connection_url_tags[0].connection_url")
