@@ -173,7 +173,13 @@ datastore "ldap" "corp" {{
 datastore "custom" "crm" {{
   name                 = "CRM"
   plugin_descriptor_id = "com.pingidentity.pf.datastore.other.RestDataSourceDriver"
-  configuration        = {{ "Base URL" = "https://crm.example.com" }}
+  configuration = {{
+    "Authentication Method" = "Basic Authentication"
+    "Username"              = "pingform"
+  }}
+  configuration_tables = {{
+    "Base URLs and Tags" = [{{ "Base URL" = "https://crm.example.com", "Default Source" = "true" }}]
+  }}
   sensitive_configuration = {{ "Password" = "{PLUGIN}" }}
 }}
 outbound_provisioning {{

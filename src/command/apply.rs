@@ -1,4 +1,3 @@
-
 use miette::Result;
 
 use super::cli::ApplyArgs;

@@ -6,10 +6,14 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use miette::{IntoDiagnostic, Result};
 
 pub fn install_diagnostics_hook() {
-    let _ = miette::set_hook(Box::new(|_| {
+    // Wrap long messages on a terminal only: in CI logs and captured output a message
+    // stays on one line, where it can be searched.
+    let wrap = io::stderr().is_terminal();
+    let _ = miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
                 .terminal_links(false)
+                .wrap_lines(wrap)
                 .build(),
         )
     }));
@@ -17,8 +21,16 @@ pub fn install_diagnostics_hook() {
 
 /// `PINGFORM_LOG=debug` shows each HTTP request (method, URL, status, time; never a
 /// body) on stderr. Warnings (such as disabled TLS verification) show by default.
+///
+/// A bare level (`PINGFORM_LOG=debug`) applies to pingform's own events only; a full
+/// filter (`PINGFORM_LOG=debug,h2=trace`) is passed through as written.
 pub fn install_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PINGFORM_LOG")
+    let directives = match std::env::var("PINGFORM_LOG") {
+        Ok(value) if value.parse::<tracing::Level>().is_ok() => format!("warn,pingform={value}"),
+        Ok(value) if !value.trim().is_empty() => value,
+        _ => "warn".to_string(),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -1,4 +1,3 @@
-
 use miette::{IntoDiagnostic, Result};
 
 use super::cli::SandboxArgs;

@@ -8,13 +8,16 @@ use super::{Action, Change, PlanError};
 use crate::model::{Collection, Observed, ResourceKind, SINGLETON_ID};
 
 pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Change>, PlanError> {
-    // Preferred order: creates and updates by address (data stores before the settings
-    // that use them), then deletes in reverse address order.
+    // Preferred order: deletes first, in reverse address order (PingFederate wants data
+    // store names unique, so a store that replaces another under a new block name must
+    // not be created while the old one exists), then creates and updates by address
+    // (data stores before the settings that use them). The dependency edges below hold
+    // back a delete whose store is still in use until its referrer moved away.
     let mut preferred: Vec<usize> = (0..changes.len()).collect();
     preferred.sort_by(|&a, &b| {
         let (left, right) = (&changes[a], &changes[b]);
         let deleting = |c: &Change| c.action == Action::Delete;
-        deleting(left).cmp(&deleting(right)).then_with(|| {
+        deleting(right).cmp(&deleting(left)).then_with(|| {
             if deleting(left) {
                 right.address.cmp(&left.address)
             } else {

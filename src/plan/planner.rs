@@ -515,6 +515,28 @@ mod tests {
     }
 
     #[test]
+    fn a_store_replaced_under_a_new_name_is_deleted_before_its_successor_is_created() {
+        // PingFederate wants data store names unique; the successor computes the same name.
+        let old = jdbc("corp", "corp");
+        let new = jdbc("corporate", "corporate");
+        let mut observed = Observed::default();
+        observed.insert(live(&old, "enc"));
+        let previous = PreviousRun {
+            objects: [(old.address.clone(), managed(&old, &KEY, "enc"))].into(),
+            fingerprint_key: Some(KEY.to_vec()),
+            ..Default::default()
+        };
+        let plan = plan(&desired(vec![new]), &previous, &observed).unwrap();
+        assert_eq!(
+            actions(&plan),
+            [
+                ("datastore.jdbc.corp".into(), "delete"),
+                ("datastore.jdbc.corporate".into(), "create"),
+            ]
+        );
+    }
+
+    #[test]
     fn a_renamed_block_with_the_same_id_only_moves_in_state() {
         let old = jdbc("old_name", "shared");
         let renamed = jdbc("new_name", "shared");

@@ -31,11 +31,15 @@ pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
                 (Action::Replace, _) => "Replacement",
                 (Action::Delete, _) => "Deletion",
             };
+            let id = if change.kind().is_singleton() {
+                String::new()
+            } else {
+                format!(" [id={}]", change.id)
+            };
             format!(
-                "{}: {noun} complete after {} [id={}]",
+                "{}: {noun} complete after {}{id}",
                 paint(styles.bold, &change.address.to_string()),
                 seconds(*elapsed),
-                change.id
             )
         }
         ApplyEvent::Failed { change } => format!(

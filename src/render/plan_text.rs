@@ -132,14 +132,23 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
             inline(&Value::String(change.id.clone())),
         ));
     }
+    let mut defaults_hidden = 0;
     match change.action {
         Action::Create => {
             for (field, value) in change.after.iter().flatten() {
+                if is_default(change, field, value) {
+                    defaults_hidden += 1;
+                    continue;
+                }
                 lines.push((field.clone(), "+", render_value(value, 6)));
             }
         }
         Action::Delete => {
             for (field, value) in change.before.iter().flatten() {
+                if is_default(change, field, value) {
+                    defaults_hidden += 1;
+                    continue;
+                }
                 lines.push((field.clone(), "-", render_value(value, 6)));
             }
         }
@@ -189,6 +198,19 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
             &format!("{:width$} = {text}", secret.field),
         )?;
     }
+    if defaults_hidden > 0 {
+        writeln!(
+            out,
+            "        {}",
+            paint(
+                styles.note,
+                &format!(
+                    "# ({defaults_hidden} attribute{} at PingFederate's defaults hidden)",
+                    if defaults_hidden == 1 { "" } else { "s" }
+                )
+            )
+        )?;
+    }
     if change.action == Action::Update {
         let unchanged = change
             .after
@@ -216,6 +238,15 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
     }
     writeln!(out, "    }}")?;
     Ok(())
+}
+
+/// Whether a created object's value is just the server default, not worth a line.
+fn is_default(change: &Change, field: &str, value: &Value) -> bool {
+    change
+        .kind()
+        .field(field)
+        .and_then(|f| f.default.value())
+        .is_some_and(|default| &default == value)
 }
 
 fn write_field_change(

@@ -37,7 +37,7 @@ pub fn multiline(value: &Value, indent: usize) -> Vec<String> {
         Value::Array(items) if !items.is_empty() => {
             let mut lines = vec!["[".to_string()];
             for item in items {
-                let mut rendered = multiline(item, indent + 4);
+                let mut rendered = compact(item, indent + 4);
                 rendered[0] = format!("{pad}    {}", rendered[0]);
                 if let Some(last) = rendered.last_mut() {
                     last.push(',');
@@ -51,7 +51,7 @@ pub fn multiline(value: &Value, indent: usize) -> Vec<String> {
             let width = map.keys().map(|k| key(k).len()).max().unwrap_or(0);
             let mut lines = vec!["{".to_string()];
             for (k, v) in map {
-                let mut rendered = multiline(v, indent + 4);
+                let mut rendered = compact(v, indent + 4);
                 rendered[0] = format!("{pad}    {:width$} = {}", key(k), rendered[0]);
                 lines.extend(rendered);
             }
@@ -59,6 +59,15 @@ pub fn multiline(value: &Value, indent: usize) -> Vec<String> {
             lines
         }
         other => vec![inline(other)],
+    }
+}
+
+/// One line when it fits, several when it does not.
+fn compact(value: &Value, indent: usize) -> Vec<String> {
+    if is_long(value) {
+        multiline(value, indent)
+    } else {
+        vec![inline(value)]
     }
 }
 
@@ -100,20 +109,25 @@ mod tests {
     }
 
     #[test]
-    fn long_values_spread_over_lines() {
+    fn long_values_spread_over_lines_and_short_parts_stay_inline() {
+        let long_url = "jdbc:postgresql://primary.db.example.com:5432/pf_provisioner";
         let lines = multiline(
-            &json!([{"connection_url": "jdbc:x", "default_source": true}]),
+            &json!([
+                {"connection_url": "jdbc:x", "default_source": true},
+                {"connection_url": long_url, "tags": "dc1 dc2"}
+            ]),
             6,
         );
         assert_eq!(
             lines,
             [
-                "[",
-                "          {",
-                "              connection_url = \"jdbc:x\"",
-                "              default_source = true",
-                "          },",
-                "      ]"
+                "[".to_string(),
+                "          { connection_url = \"jdbc:x\", default_source = true },".to_string(),
+                "          {".to_string(),
+                format!("              connection_url = \"{long_url}\""),
+                "              tags           = \"dc1 dc2\"".to_string(),
+                "          },".to_string(),
+                "      ]".to_string(),
             ]
         );
     }

@@ -7,7 +7,8 @@
 //!   first; `path` is relative to `/pf-admin-api/v1` and includes the query string.
 //! - `DELETE /_sandbox/requests` → 204, clears the log (not the request counter).
 //! - `POST /_sandbox/faults` with `{"method":"GET","path":"/dataStores","status":503,
-//!   "count":1,"retry_after":1,"delay_ms":0}` → 201. The next `count` (default 1) Admin
+//!   "count":1,"retry_after":1,"delay_ms":0,"skip":0}` → 201. After letting `skip` (default 0)
+//!   matching requests through, the next `count` (default 1) Admin
 //!   API requests whose method (optional, any when absent) and path (relative to the
 //!   base path; a trailing `*` matches a prefix; optional, any when absent) match get
 //!   `status` with an `ApiResult` body and, when given, a `Retry-After` header, after
@@ -41,6 +42,9 @@ pub struct Fault {
     pub retry_after: Option<u64>,
     #[serde(default)]
     pub delay_ms: u64,
+    /// Matching requests to let through untouched before the fault applies.
+    #[serde(default)]
+    pub skip: u32,
 }
 
 fn one() -> u32 {
@@ -132,6 +136,10 @@ impl Control {
             .iter()
             .position(|fault| fault.matches(method, path))?;
         let fault = &mut self.faults[index];
+        if fault.skip > 0 {
+            fault.skip -= 1;
+            return None;
+        }
         let triggered = TriggeredFault {
             status: fault.status,
             retry_after: fault.retry_after,
@@ -157,7 +165,23 @@ mod tests {
             count,
             retry_after: None,
             delay_ms: 0,
+            skip: 0,
         }
+    }
+
+    #[test]
+    fn skipped_requests_pass_before_the_fault_applies() {
+        let mut control = Control::default();
+        control.queue(Fault {
+            skip: 1,
+            ..fault("/dataStores", 1)
+        });
+        assert!(control.trigger("GET", "/dataStores").is_none());
+        assert_eq!(
+            control.trigger("GET", "/dataStores").map(|f| f.status),
+            Some(Some(503))
+        );
+        assert!(control.trigger("GET", "/dataStores").is_none());
     }
 
     #[test]
