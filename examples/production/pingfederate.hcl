@@ -4,6 +4,8 @@ pingfederate {
   url             = "https://pf-admin.corp.example.com:9999/pf-admin-api/v1"
   username        = "pingform"
   password        = env("PF_ADMIN_PASSWORD")
-  ca_file         = "certs/pf-admin-ca.pem"
+  # The CA that signed the admin listener's certificate, when it is not publicly
+  # trusted (a self-signed PingFederate install): a PEM file next to these files.
+  # ca_file       = "pf-admin-ca.pem"
   request_timeout = "30s"
 }
