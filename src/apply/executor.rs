@@ -3,7 +3,7 @@ use std::time::{Instant, SystemTime};
 use super::{ApplyError, ApplyEvent, ApplyFailure};
 use crate::model::{
     Address, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed, ObservedObject,
-    SecretRecord, encrypted_digest,
+    RawJson, SecretRecord, encrypted_digest,
 };
 use crate::plan::{Action, Change, Plan, SecretStatus, Summary};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
@@ -202,6 +202,6 @@ fn managed_object(
                 )
             })
             .collect(),
-        observed: written.attributes.clone(),
+        observed: RawJson::new(&written.attributes).ok(),
     }
 }

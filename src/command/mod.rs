@@ -23,8 +23,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     output::install_diagnostics_hook();
     output::install_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread is plenty: pingform waits on the network, and concurrent requests
+    // need no second thread. It also keeps memory in one allocator arena.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

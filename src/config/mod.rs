@@ -70,7 +70,7 @@ pub fn parse_var_assignment(text: &str) -> Result<(String, String), String> {
 pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let mut errors = Vec::new();
     let files = files::read_configuration(&options.dir, &mut errors);
-    let declarations = declarations::collect(&files, &mut errors);
+    let declarations = declarations::collect(files, &mut errors);
     let variables = variables::resolve(&declarations.variables, options, &mut errors);
     for resource in &declarations.resources {
         resource::check_shape(resource, &mut errors);

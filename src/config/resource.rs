@@ -143,7 +143,7 @@ pub fn evaluate(
         address: resource.address.clone(),
         id,
         attributes,
-        secrets,
+        secrets: secrets.into_iter().collect(),
         depends_on,
     })
 }

@@ -1,8 +1,8 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{Address, Attributes, ResourceKind, Secret};
+use super::{Address, Attributes, FieldMap, ResourceKind, Secret};
 
 /// What the configuration asks for, fully evaluated and checked.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +46,7 @@ pub struct DesiredResource {
     /// The declared non-secret attributes, in model space (HCL names), schema order.
     pub attributes: Attributes,
     /// The declared secrets by field path: `password`, `sensitive_configuration.Password`.
-    pub secrets: BTreeMap<String, Secret>,
+    pub secrets: FieldMap<Secret>,
     /// Other resources this one refers to (dependency edges).
     pub depends_on: BTreeSet<Address>,
 }

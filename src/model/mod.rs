@@ -17,9 +17,14 @@ pub use address::{Address, AddressParseError, ResourceKind};
 pub use desired::{Desired, DesiredResource, PingFederateSettings};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
-pub use previous::{ManagedObject, PreviousRun, SecretRecord};
+pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use schema::{Field, FieldDefault, FieldType};
 pub use secret::Secret;
+
+/// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since
+/// an object has one or two, and a tree node per object would dominate the memory of
+/// a plan over thousands of objects.
+pub type FieldMap<V> = litemap::LiteMap<String, V>;
 
 /// Attribute maps in model space: HCL field names (snake_case) to JSON values, in schema order.
 pub type Attributes = serde_json::Map<String, serde_json::Value>;

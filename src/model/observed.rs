@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use super::{Attributes, ResourceKind};
+use super::{Attributes, FieldMap, ResourceKind};
 
 /// The API collection an object lives in. Objects are identified by collection and id:
 /// data stores of every type share one id space.
@@ -35,7 +35,7 @@ pub struct ObservedObject {
     pub attributes: Attributes,
     /// Encrypted forms of write-only secrets by field path (`password`,
     /// `sensitive_configuration.Password`). Ciphertext, never plain text.
-    pub encrypted: BTreeMap<String, String>,
+    pub encrypted: FieldMap<String>,
 }
 
 /// Everything one refresh read.

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use super::{Address, Attributes};
+use super::{Address, Attributes, FieldMap};
 
 /// What the state file remembers of the last apply: the previous run, as data.
 ///
@@ -39,10 +39,37 @@ pub struct ManagedObject {
     /// Per secret field path: a keyed fingerprint of the applied value, and a digest of
     /// the encrypted form PingFederate returned for it.
     #[serde(default)]
-    pub secrets: BTreeMap<String, SecretRecord>,
-    /// Every attribute PingFederate returned right after the change (for drift).
-    #[serde(default)]
-    pub observed: Attributes,
+    pub secrets: FieldMap<SecretRecord>,
+    /// Every attribute PingFederate returned right after the change (for drift), kept
+    /// as JSON text: planning never needs it, and parsing it for thousands of objects
+    /// would double the memory a plan needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<RawJson>,
+}
+
+/// A JSON document kept as text until someone asks for it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    pub fn new(value: &impl serde::Serialize) -> Result<RawJson, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(RawJson)
+    }
+
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &RawJson) -> bool {
+        self.text() == other.text()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -88,9 +88,11 @@ pub struct Change {
     /// The PingFederate id.
     pub id: String,
     pub action: Action,
-    /// The live object (non-secret attributes), absent for a create.
+    /// The live object (non-secret attributes), absent for a create and for a change
+    /// with no effect.
     pub before: Option<Attributes>,
-    /// What the object will hold (declared attributes plus fixed defaults), absent for a delete.
+    /// What the object will hold (declared attributes plus fixed defaults), absent for a
+    /// delete and for a change with no effect.
     pub after: Option<Attributes>,
     /// The fields that differ, for updates and replacements.
     pub fields: Vec<FieldChange>,

@@ -136,15 +136,23 @@ pub fn effective_after(kind: ResourceKind, declared: &Attributes) -> Attributes 
     after
 }
 
-/// The live attributes in schema order, without secrets.
+/// The live attributes in schema order, without secrets, with the defaults the
+/// provider leaves out of observed objects filled back in.
 pub fn effective_before(kind: ResourceKind, live: &Attributes) -> Attributes {
     let mut before = Attributes::new();
     for field in kind.fields() {
         if field.is_secret() {
             continue;
         }
-        if let Some(value) = live.get(field.name).filter(|v| !v.is_null()) {
-            before.insert(field.name.to_string(), normalise(field, value));
+        match live.get(field.name).filter(|v| !v.is_null()) {
+            Some(value) => {
+                before.insert(field.name.to_string(), normalise(field, value));
+            }
+            None => {
+                if let Some(default) = field.default.value() {
+                    before.insert(field.name.to_string(), default);
+                }
+            }
         }
     }
     before

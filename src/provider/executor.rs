@@ -123,9 +123,10 @@ impl Executor {
         format!("{}{}", self.settings.base_url, path)
     }
 
-    /// Sends one request, retrying what is safe to retry, and returns the decoded
-    /// body of a 2xx response. Every other status becomes a [`ProviderError`];
-    /// `field_name` maps a server field path to a configuration field name.
+    /// Sends one request, retrying what is safe to retry, and returns the JSON body
+    /// of a 2xx response (`Value::Null` when empty). Every other status becomes a
+    /// [`ProviderError`]; `field_name` maps a server field path to a configuration
+    /// field name.
     pub async fn send(
         &self,
         method: Method,
@@ -133,6 +134,28 @@ impl Executor {
         body: Option<&Value>,
         field_name: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Response, ProviderError> {
+        self.send_decoded(method, path, body, field_name, |status, bytes| {
+            let body = if bytes.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?
+            };
+            Ok(Response { status, body })
+        })
+        .await
+    }
+
+    /// Like [`Executor::send`], but hands the raw body of a 2xx response to `decode`,
+    /// so a large collection can be converted item by item instead of being held
+    /// twice, once as a JSON tree.
+    pub async fn send_decoded<T>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        field_name: &dyn Fn(&str) -> Option<String>,
+        decode: impl FnOnce(u16, &[u8]) -> Result<T, String>,
+    ) -> Result<T, ProviderError> {
         let url = self.url(path);
         let mut attempt = 0;
         loop {
@@ -192,29 +215,22 @@ impl Executor {
                 tokio::time::sleep(wait).await;
                 continue;
             }
+            if status.is_success() {
+                return decode(status.as_u16(), &bytes).map_err(|detail| {
+                    ProviderError::InvalidResponse {
+                        method: method.as_str().into(),
+                        url,
+                        detail,
+                    }
+                });
+            }
             let body: Value = if bytes.is_empty() {
                 Value::Null
             } else {
-                match serde_json::from_slice(&bytes) {
-                    Ok(value) => value,
-                    Err(_) if !status.is_success() => {
-                        Value::String(String::from_utf8_lossy(&bytes).chars().take(500).collect())
-                    }
-                    Err(e) => {
-                        return Err(ProviderError::InvalidResponse {
-                            method: method.as_str().into(),
-                            url,
-                            detail: format!("not JSON: {e}"),
-                        });
-                    }
-                }
+                serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&bytes).chars().take(500).collect())
+                })
             };
-            if status.is_success() {
-                return Ok(Response {
-                    status: status.as_u16(),
-                    body,
-                });
-            }
             return Err(self.status_error(method, url, status, body, attempt, field_name));
         }
     }

@@ -348,8 +348,9 @@ mod tests {
                     encrypted_digest: None,
                 },
             )]
-            .into(),
-            observed: Default::default(),
+            .into_iter()
+            .collect(),
+            observed: None,
         }
     }
 

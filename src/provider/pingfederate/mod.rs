@@ -3,6 +3,7 @@
 //! Refresh reads each collection in one request (`GET /dataStores` returns every
 //! store), the two collections concurrently. Writes go one object at a time.
 
+mod collection;
 mod wire;
 
 use serde_json::Value;
@@ -79,21 +80,14 @@ impl PingFederate {
     pub async fn refresh(&self) -> Result<Observed, ProviderError> {
         let (datastores, outbound) = tokio::join!(
             self.executor
-                .send(Method::Get, DATASTORES, None, &no_fields),
+                .send_decoded(Method::Get, DATASTORES, None, &no_fields, |_, bytes| {
+                    collection::decode_items(bytes, insert_datastore)
+                }),
             self.executor
                 .send(Method::Get, OUTBOUND_PROVISIONING, None, &no_fields),
         );
-        let datastores = datastores?;
+        let mut observed = datastores?;
         let outbound = outbound?;
-        let mut observed = Observed::default();
-        let items = datastores
-            .body
-            .get("items")
-            .and_then(Value::as_array)
-            .ok_or_else(|| self.invalid(Method::Get, DATASTORES, "no `items` list"))?;
-        for item in items {
-            self.insert_datastore(&mut observed, item)?;
-        }
         let settings = from_wire(
             ResourceKind::OutboundProvisioning,
             SINGLETON_ID,
@@ -187,27 +181,6 @@ impl PingFederate {
         }
     }
 
-    fn insert_datastore(&self, observed: &mut Observed, item: &Value) -> Result<(), ProviderError> {
-        let id = item
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| self.invalid(Method::Get, DATASTORES, "a data store without an id"))?;
-        let wire_type = item.get("type").and_then(Value::as_str).unwrap_or_default();
-        match ResourceKind::from_wire_type(wire_type) {
-            Some(kind) => {
-                let object = from_wire(kind, id, item)
-                    .map_err(|detail| self.invalid(Method::Get, DATASTORES, &detail))?;
-                observed.insert(object);
-            }
-            None => observed.insert_foreign(
-                Collection::DataStores,
-                id.to_string(),
-                wire_type.to_string(),
-            ),
-        }
-        Ok(())
-    }
-
     fn decode(
         &self,
         kind: ResourceKind,
@@ -226,6 +199,25 @@ impl PingFederate {
             detail: detail.to_string(),
         }
     }
+}
+
+/// Adds one item of `GET /dataStores` to `observed`. Data store types pingform does
+/// not manage are remembered by id only, so that a declared id cannot collide with them.
+fn insert_datastore(observed: &mut Observed, item: Value) -> Result<(), String> {
+    let id = item
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("a data store without an id")?;
+    let wire_type = item.get("type").and_then(Value::as_str).unwrap_or_default();
+    match ResourceKind::from_wire_type(wire_type) {
+        Some(kind) => observed.insert(from_wire(kind, id, &item)?),
+        None => observed.insert_foreign(
+            Collection::DataStores,
+            id.to_string(),
+            wire_type.to_string(),
+        ),
+    }
+    Ok(())
 }
 
 fn object_path(kind: ResourceKind, id: &str) -> String {

@@ -150,6 +150,10 @@ pub fn from_wire(kind: ResourceKind, id: &str, body: &Value) -> Result<ObservedO
         }
         match object.get(field.wire) {
             None | Some(Value::Null) => {}
+            // A value equal to the server default is left out: everything downstream
+            // reads an absent field as its default, and ten thousand stores' worth of
+            // defaults is most of a refresh's memory.
+            Some(value) if field.default.value().as_ref() == Some(value) => {}
             Some(value) => {
                 attributes.insert(field.name.into(), value_from_wire(field, value)?);
             }
@@ -162,7 +166,7 @@ pub fn from_wire(kind: ResourceKind, id: &str, body: &Value) -> Result<ObservedO
         kind,
         id,
         attributes,
-        encrypted,
+        encrypted: encrypted.into_iter().collect(),
     })
 }
 
@@ -402,7 +406,10 @@ mod tests {
             attributes["configuration_tables"]
         );
         assert_eq!(
-            observed.encrypted["sensitive_configuration.Password"],
+            observed
+                .encrypted
+                .get("sensitive_configuration.Password")
+                .unwrap(),
             "eyJ.x"
         );
     }
