@@ -228,3 +228,45 @@ outbound_provisioning {{
     let (_, live) = sandbox.request("GET", "/dataStores/crm", None);
     assert!(live.to_string().contains("encryptedValue"), "{live}");
 }
+
+/// Runs `pingform apply` on a pseudo-terminal (util-linux `script`) and answers the
+/// prompt with `answer`.
+fn apply_on_a_terminal(workspace: &Workspace, answer: &str) -> String {
+    let command = format!("{} apply {}", support::BINARY, workspace.dir().display());
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the apply on a pseudo-terminal");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{answer}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&output.stdout).replace('\r', "")
+}
+
+#[test]
+fn apply_on_a_terminal_asks_and_only_yes_goes_ahead() {
+    let sandbox = SandboxProcess::start();
+    let workspace = workspace(&sandbox, &store("one", "\"Passw0rd-A\""));
+    let refused = apply_on_a_terminal(&workspace, "y");
+    assert!(
+        refused.contains("Do you want to make these changes?"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("Apply cancelled; nothing was changed."),
+        "{refused}"
+    );
+    assert_eq!(sandbox.request("GET", "/dataStores/one", None).0, 404);
+    let accepted = apply_on_a_terminal(&workspace, "yes");
+    assert!(accepted.contains("Apply complete! 1 created"), "{accepted}");
+    assert_eq!(sandbox.request("GET", "/dataStores/one", None).0, 200);
+}
