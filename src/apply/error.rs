@@ -13,6 +13,12 @@ pub enum ApplyError {
     State(#[from] StateError),
     #[error("{0}")]
     Inconsistent(String),
+    #[error("{0}, so the saved plan stops here")]
+    #[diagnostic(
+        code(pingform::apply::moved),
+        help("make a new plan: `pingform plan --out FILE`")
+    )]
+    Moved(String),
 }
 
 /// An apply that stopped: which change failed, why, and what did and did not run.

@@ -3,9 +3,9 @@ use std::time::{Instant, SystemTime};
 use super::{ApplyError, ApplyEvent, ApplyFailure};
 use crate::model::{
     Address, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed, ObservedObject,
-    RawJson, SecretRecord, encrypted_digest,
+    RawJson, SecretRecord, encrypted_digest, object_digest,
 };
-use crate::plan::{Action, Change, Plan, SecretStatus, Summary};
+use crate::plan::{Action, Change, Plan, SavedPlan, SecretStatus, Summary};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
 use crate::state::{HistoryEntry, Outcome, StateFile};
 
@@ -20,12 +20,16 @@ pub struct ApplyReport {
 /// Runs every change of `plan` in order. `desired` supplies the secret values and
 /// `observed` the encrypted forms sent back to keep unchanged secrets; both must be
 /// the ones the plan was made from.
+///
+/// With `saved`, every object is read again just before it is written and must still
+/// be as the saved plan recorded it; otherwise the apply stops there.
 pub async fn apply(
     plan: &Plan,
     desired: &Desired,
     observed: &Observed,
     client: &PingFederate,
     state: &mut StateFile,
+    saved: Option<&SavedPlan>,
     on_event: &mut dyn FnMut(ApplyEvent<'_>),
 ) -> Result<ApplyReport, ApplyFailure> {
     let changes: Vec<&Change> = plan.effective().collect();
@@ -34,7 +38,15 @@ pub async fn apply(
     for (index, change) in changes.iter().enumerate() {
         on_event(ApplyEvent::Started { change });
         let started = Instant::now();
-        match apply_change(change, desired, observed, client, state).await {
+        let verified = match saved {
+            Some(saved) if !change.state_only => verify_unchanged(change, saved, client).await,
+            _ => Ok(()),
+        };
+        let result = match verified {
+            Ok(()) => apply_change(change, desired, observed, client, state).await,
+            Err(error) => Err(error),
+        };
+        match result {
             Ok(()) => {
                 finished.push(change.address.clone());
                 on_event(ApplyEvent::Finished {
@@ -81,6 +93,30 @@ pub async fn apply(
         tracing::warn!("could not record the apply history: {error}");
     }
     Ok(ApplyReport { summary, finished })
+}
+
+/// Reads the object again and compares it with what the saved plan recorded.
+async fn verify_unchanged(
+    change: &Change,
+    saved: &SavedPlan,
+    client: &PingFederate,
+) -> Result<(), ApplyError> {
+    let collection = change.kind().collection();
+    let Some(recorded) = saved.recorded(collection, &change.id) else {
+        return Ok(());
+    };
+    let now = client.read(change.kind(), &change.id).await?;
+    let how = match (recorded, &now) {
+        (None, None) => return Ok(()),
+        (Some(planned), Some(object)) if object_digest(object) == planned => return Ok(()),
+        (Some(_), Some(_)) => "changed in PingFederate since the plan was made",
+        (Some(_), None) => "deleted in PingFederate since the plan was made",
+        (None, Some(_)) => "created in PingFederate since the plan was made",
+    };
+    Err(ApplyError::Moved(format!(
+        "{} (id `{}`) was {how}",
+        change.address, change.id
+    )))
 }
 
 async fn apply_change(

@@ -5,7 +5,9 @@
 mod error;
 mod event;
 mod executor;
+mod refresh_only;
 
 pub use error::{ApplyError, ApplyFailure};
 pub use event::ApplyEvent;
 pub use executor::{ApplyReport, apply};
+pub use refresh_only::accept_live;

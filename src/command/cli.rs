@@ -19,13 +19,104 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the changes, after showing them and asking for confirmation.
     Apply(ApplyArgs),
+    /// Report what changed on the live systems since the last apply (read-only).
+    Drift(DriftArgs),
+    /// Show a plan saved with `plan --out`.
+    Show(ShowArgs),
+    /// Inspect the state file.
+    #[command(subcommand)]
+    State(StateCommand),
+    /// List past applies, from the state file.
+    History(HistoryArgs),
     /// Run a local emulator of the PingFederate Admin API until interrupted.
     Sandbox(SandboxArgs),
 }
 
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the objects pingform manages.
+    List(StateArgs),
+    /// Show what the state holds for one object.
+    Show(StateShowArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StateFileArgs {
+    /// The configuration folder whose state to read.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// The state file [default: DIR/pingform.redb].
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+}
+
+impl StateFileArgs {
+    pub fn path(&self) -> PathBuf {
+        self.state
+            .clone()
+            .unwrap_or_else(|| self.dir.join("pingform.redb"))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    #[command(flatten)]
+    pub file: StateFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StateShowArgs {
+    /// The object, e.g. `datastore.jdbc.provisioner` or `outbound_provisioning`.
+    pub address: String,
+    #[command(flatten)]
+    pub file: StateFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub file: StateFileArgs,
+    /// Print the history as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Print the report as one JSON document (format described in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The plan file written by `plan --out`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print the plan as JSON (the `plan --json` format).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `plan` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// The Terraform-style diff.
+    Text,
+    /// One JSON document.
+    Json,
+    /// A summary for a pull-request comment.
+    Markdown,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
-    /// The configuration folder: every *.hcl file in it.
+    /// The configuration folder: every *.hcl file in it. For `apply`, a plan file
+    /// written by `plan --out` instead applies exactly that plan.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
     /// Set a variable: NAME=VALUE (repeatable; wins over --var-file and PINGFORM_VAR_NAME).
@@ -62,9 +153,15 @@ pub struct PlanArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Print the plan as one JSON document (format described in the README).
-    #[arg(long)]
+    /// Print the plan as one JSON document (same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+    /// Also save the plan to FILE, for `pingform apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -79,6 +176,10 @@ pub struct ApplyArgs {
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
+    /// Change nothing in PingFederate: accept the live values into state (after
+    /// confirmation), for drift that was intended.
+    #[arg(long)]
+    pub refresh_only: bool,
 }
 
 #[derive(Debug, Args)]

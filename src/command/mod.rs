@@ -5,9 +5,13 @@
 mod apply;
 mod cli;
 mod context;
+mod drift;
 mod output;
 mod plan;
 mod sandbox;
+mod saved_plan;
+mod show;
+mod state;
 mod validate;
 
 use std::process::ExitCode;
@@ -40,6 +44,10 @@ pub fn main() -> ExitCode {
             Command::Validate(args) => validate::run(args),
             Command::Plan(args) => plan::run(args).await,
             Command::Apply(args) => apply::run(args).await,
+            Command::Drift(args) => drift::run(args).await,
+            Command::Show(args) => show::run(args),
+            Command::State(command) => state::run(command),
+            Command::History(args) => state::history(args),
             Command::Sandbox(args) => sandbox::run(args).await,
         }
     });

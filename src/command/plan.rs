@@ -1,9 +1,13 @@
-use miette::Result;
+use std::path::Path;
 
-use super::cli::PlanArgs;
+use miette::{IntoDiagnostic, Result};
+
+use super::cli::{PlanArgs, PlanFormat};
 use super::context::{Target, load_configuration};
 use super::output::write_stdout;
-use crate::render::{Styles, plan_json, plan_text};
+use crate::model::Fingerprinter;
+use crate::plan::{Origin, SavedPlan, drift};
+use crate::render::{Styles, drift_text, plan_json, plan_markdown, plan_text};
 use crate::state::read_previous_run;
 
 pub async fn run(args: PlanArgs) -> Result<u8> {
@@ -13,15 +17,71 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
     let previous = read_previous_run(&target.state_path)?;
     let observed = target.client.refresh().await?;
     let plan = crate::plan::plan(&desired, &previous, &observed)?;
-    if args.json {
-        write_stdout(|out| plan_json(&plan, out))?;
+    let drift = drift(&previous, &observed);
+
+    if let Some(path) = &args.out {
+        let mut key = vec![0u8; Fingerprinter::KEY_LENGTH];
+        aws_lc_rs::rand::fill(&mut key)
+            .map_err(|_| miette::miette!("no random numbers for the plan's fingerprint key"))?;
+        let saved = SavedPlan::new(
+            &plan,
+            &desired,
+            &previous,
+            &observed,
+            Origin {
+                dir: args.config.dir.display().to_string(),
+                state_path: target.state_path.display().to_string(),
+                created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+            },
+            &key,
+        );
+        write_plan_file(path, &saved)?;
+        eprintln!(
+            "Saved the plan to {}. Apply exactly this plan with: pingform apply {}",
+            path.display(),
+            path.display()
+        );
+    }
+
+    let format = if args.json {
+        PlanFormat::Json
     } else {
-        let styles = Styles::detect_stdout();
-        write_stdout(|out| plan_text(&plan, &styles, out))?;
+        args.format
+    };
+    match format {
+        PlanFormat::Json => write_stdout(|out| plan_json(&plan, Some(&drift), out))?,
+        PlanFormat::Markdown => write_stdout(|out| plan_markdown(&plan, &drift, out))?,
+        PlanFormat::Text => {
+            let styles = Styles::detect_stdout();
+            write_stdout(|out| {
+                drift_text(&drift, &styles, out)?;
+                if !drift.is_empty() {
+                    writeln!(out)?;
+                }
+                plan_text(&plan, &styles, out)
+            })?;
+        }
     }
     Ok(if args.detailed_exitcode && !plan.is_empty() {
         2
     } else {
         0
     })
+}
+
+/// Writes the plan file whole or not at all (a temporary file, then a rename).
+fn write_plan_file(path: &Path, saved: &SavedPlan) -> Result<()> {
+    let text = serde_json::to_vec_pretty(saved).into_diagnostic()?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(&folder)
+        .map_err(|e| miette::miette!("cannot write the plan file {}: {e}", path.display()))?;
+    std::io::Write::write_all(&mut temporary, &text).into_diagnostic()?;
+    temporary
+        .persist(path)
+        .map_err(|e| miette::miette!("cannot write the plan file {}: {e}", path.display()))?;
+    Ok(())
 }

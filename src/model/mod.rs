@@ -7,6 +7,7 @@
 
 mod address;
 mod desired;
+mod digest;
 mod fingerprint;
 mod observed;
 mod previous;
@@ -15,6 +16,7 @@ mod secret;
 
 pub use address::{Address, AddressParseError, ResourceKind};
 pub use desired::{Desired, DesiredResource, PingFederateSettings};
+pub use digest::{configuration_digest, object_digest};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};

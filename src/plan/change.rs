@@ -1,10 +1,10 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{Address, Attributes, ResourceKind};
 
 /// What happens to one object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     Create,
@@ -28,7 +28,7 @@ impl Action {
 }
 
 /// One changed non-secret field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
     /// The live value; `None` when absent.
@@ -36,14 +36,14 @@ pub struct FieldChange {
     /// The value the apply asks for; `None` when the field is left out of the request.
     pub after: Option<Value>,
     /// Left out so that PingFederate computes it again.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub after_computed: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub forces_replacement: bool,
 }
 
 /// What happens to one secret. Never holds the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SecretStatus {
     /// The object is new, or the secret was never applied by pingform.
@@ -75,14 +75,14 @@ impl SecretStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretChange {
     pub field: String,
     pub status: SecretStatus,
 }
 
 /// One planned change. Plan and apply share it: what was shown is what runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub address: Address,
     /// The PingFederate id.
@@ -100,7 +100,7 @@ pub struct Change {
     /// Why, in words: "deleted outside pingform", "renamed from ...".
     pub reasons: Vec<String>,
     /// A renamed block that kept its id: state moves from this address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<Address>,
     /// No API call, only a state update (a rename, taking over an existing object,
     /// forgetting an object that is gone).
@@ -135,7 +135,7 @@ impl Summary {
 
 /// Every change, in the order the apply runs them. No-ops are kept (the JSON plan
 /// lists them); renderers skip them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub changes: Vec<Change>,
 }

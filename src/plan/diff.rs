@@ -119,6 +119,37 @@ pub fn field_changes(
     changes
 }
 
+/// The fields whose live value differs from the one recorded after the last apply
+/// (drift): both sides are complete server objects, read the same way, so absent
+/// means the default on both. `before` is the recorded value, `after` the live one.
+pub fn observed_changes(
+    kind: ResourceKind,
+    recorded: &Attributes,
+    live: &Attributes,
+) -> Vec<FieldChange> {
+    let mut changes = Vec::new();
+    for field in kind.fields() {
+        if field.is_secret() {
+            continue;
+        }
+        let read = |attributes: &Attributes| match attributes.get(field.name) {
+            None | Some(Value::Null) => field.default.value().unwrap_or(Value::Null),
+            Some(value) => normalise(field, value),
+        };
+        let (was, now) = (read(recorded), read(live));
+        if was != now {
+            changes.push(FieldChange {
+                field: field.name.to_string(),
+                before: (!was.is_null()).then_some(was),
+                after: (!now.is_null()).then_some(now),
+                after_computed: false,
+                forces_replacement: false,
+            });
+        }
+    }
+    changes
+}
+
 /// What the object will hold: the declared attributes plus fixed defaults, in schema
 /// order. Computed fields the configuration left out are not known before the apply.
 pub fn effective_after(kind: ResourceKind, declared: &Attributes) -> Attributes {

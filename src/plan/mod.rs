@@ -9,10 +9,16 @@
 
 mod change;
 mod diff;
+mod drift;
 mod error;
 mod order;
 mod planner;
+mod saved;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
+pub use drift::{Drift, DriftItem, DriftStatus, drift};
 pub use error::PlanError;
 pub use planner::plan;
+pub use saved::{
+    LiveRecord, Moved, Origin, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration, SavedPlan, SavedState,
+};

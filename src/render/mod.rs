@@ -4,12 +4,20 @@
 //! `NO_COLOR`), so snapshots are plain text.
 
 mod apply_progress;
+mod drift_json;
+mod drift_text;
 mod plan_json;
+mod plan_markdown;
 mod plan_text;
+mod state_text;
 mod style;
 mod value;
 
 pub use apply_progress::{apply_event_line, apply_summary};
+pub use drift_json::{DRIFT_FORMAT_VERSION, drift_json};
+pub use drift_text::{drift_summary_line, drift_text};
 pub use plan_json::{PLAN_FORMAT_VERSION, plan_json};
+pub use plan_markdown::plan_markdown;
 pub use plan_text::{plan_summary_line, plan_text};
+pub use state_text::{history_text, state_list_text, state_show_text};
 pub use style::Styles;

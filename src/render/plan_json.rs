@@ -2,15 +2,16 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::plan::Plan;
+use crate::plan::{Drift, Plan};
 
 /// The JSON plan's format version. Within one major version, fields are only added,
 /// never renamed or removed; consumers must ignore fields they do not know.
 pub const PLAN_FORMAT_VERSION: &str = "1.0";
 
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
-/// and a status, never as a value.
-pub fn plan_json(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+/// and a status, never as a value. `drift` lists what changed outside pingform since
+/// the last apply (empty when not known, as for a saved plan).
+pub fn plan_json(plan: &Plan, drift: Option<&Drift>, out: &mut dyn Write) -> io::Result<()> {
     let summary = plan.summary();
     let changes: Vec<Value> = plan
         .changes
@@ -37,6 +38,7 @@ pub fn plan_json(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         "format_version": PLAN_FORMAT_VERSION,
         "pingform_version": env!("CARGO_PKG_VERSION"),
         "changes": changes,
+        "drift": drift.map(|d| d.items.as_slice()).unwrap_or_default(),
         "summary": {
             "create": summary.create,
             "update": summary.update,

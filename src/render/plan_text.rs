@@ -249,7 +249,7 @@ fn is_default(change: &Change, field: &str, value: &Value) -> bool {
         .is_some_and(|default| &default == value)
 }
 
-fn write_field_change(
+pub(super) fn write_field_change(
     out: &mut dyn Write,
     styles: &Styles,
     field: &FieldChange,
@@ -312,7 +312,12 @@ fn write_field_change(
     }
 }
 
-fn write_line(out: &mut dyn Write, styles: &Styles, marker: &str, text: &str) -> io::Result<()> {
+pub(super) fn write_line(
+    out: &mut dyn Write,
+    styles: &Styles,
+    marker: &str,
+    text: &str,
+) -> io::Result<()> {
     let style = match marker {
         "+" => styles.create,
         "~" => styles.update,

@@ -1,0 +1,49 @@
+use miette::Result;
+
+use super::cli::{HistoryArgs, StateCommand};
+use super::output::write_stdout;
+use crate::model::Address;
+use crate::render::{history_text, state_list_text, state_show_text};
+use crate::state::{read_history_file, read_previous_run};
+
+/// `pingform state list` and `pingform state show ADDRESS`: read-only.
+pub fn run(command: StateCommand) -> Result<u8> {
+    match command {
+        StateCommand::List(args) => {
+            let previous = read_previous_run(&args.file.path())?;
+            write_stdout(|out| state_list_text(&previous, out))?;
+            Ok(0)
+        }
+        StateCommand::Show(args) => {
+            let address: Address = args
+                .address
+                .parse()
+                .map_err(|e| miette::miette!(code = "pingform::state::address", "{e}"))?;
+            let previous = read_previous_run(&args.file.path())?;
+            let Some(object) = previous.objects.get(&address) else {
+                return Err(miette::miette!(
+                    code = "pingform::state::not_managed",
+                    help = "`pingform state list` shows what the state holds",
+                    "{address} is not in the state file {}",
+                    args.file.path().display()
+                ));
+            };
+            write_stdout(|out| state_show_text(object, out))?;
+            Ok(0)
+        }
+    }
+}
+
+/// `pingform history`: one line per apply.
+pub fn history(args: HistoryArgs) -> Result<u8> {
+    let entries = read_history_file(&args.file.path())?;
+    if args.json {
+        write_stdout(|out| {
+            serde_json::to_writer_pretty(&mut *out, &entries)?;
+            writeln!(out)
+        })?;
+    } else {
+        write_stdout(|out| history_text(&entries, out))?;
+    }
+    Ok(0)
+}

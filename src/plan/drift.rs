@@ -1,0 +1,168 @@
+//! Drift: what changed on the live systems since the last apply, comparing the live
+//! objects with what the state recorded right after it, not with the configuration.
+
+use serde::Serialize;
+
+use super::FieldChange;
+use super::diff::observed_changes;
+use crate::model::{Address, Attributes, Observed, PreviousRun, encrypted_digest};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DriftStatus {
+    /// The object is there, with other values than pingform left.
+    Changed,
+    /// The object is gone.
+    Deleted,
+}
+
+/// One managed object that moved behind pingform's back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DriftItem {
+    pub address: Address,
+    pub id: String,
+    pub status: DriftStatus,
+    /// Field by field: `before` as pingform left it, `after` as it is now.
+    pub fields: Vec<FieldChange>,
+    /// Secrets whose encrypted value PingFederate now holds differs from the one it
+    /// returned after the last apply: changed (or cleared) outside pingform.
+    pub secrets_changed: Vec<String>,
+}
+
+/// Every drifted object, in address order. Empty when nothing moved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Drift {
+    pub items: Vec<DriftItem>,
+}
+
+impl Drift {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// Compares each managed object with what the last apply recorded.
+pub fn drift(previous: &PreviousRun, observed: &Observed) -> Drift {
+    let mut items = Vec::new();
+    for (address, managed) in &previous.objects {
+        let Some(live) = observed.get(address.kind().collection(), &managed.id) else {
+            items.push(DriftItem {
+                address: address.clone(),
+                id: managed.id.clone(),
+                status: DriftStatus::Deleted,
+                fields: Vec::new(),
+                secrets_changed: Vec::new(),
+            });
+            continue;
+        };
+        // Parsed one object at a time: the recorded objects stay text otherwise.
+        let recorded: Option<Attributes> =
+            managed.observed.as_ref().and_then(|raw| raw.parse().ok());
+        let fields = match &recorded {
+            Some(recorded) => observed_changes(address.kind(), recorded, &live.attributes),
+            None => Vec::new(),
+        };
+        let secrets_changed: Vec<String> = managed
+            .secrets
+            .iter()
+            .filter_map(|(field, record)| {
+                let recorded = record.encrypted_digest.as_ref()?;
+                match live.encrypted.get(field) {
+                    Some(now) if encrypted_digest(now) == *recorded => None,
+                    _ => Some(field.clone()),
+                }
+            })
+            .collect();
+        if !fields.is_empty() || !secrets_changed.is_empty() {
+            items.push(DriftItem {
+                address: address.clone(),
+                id: managed.id.clone(),
+                status: DriftStatus::Changed,
+                fields,
+                secrets_changed,
+            });
+        }
+    }
+    Drift { items }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ManagedObject, ObservedObject, RawJson, ResourceKind, SecretRecord};
+    use serde_json::json;
+
+    fn managed(pool: i64, encrypted: &str) -> ManagedObject {
+        ManagedObject {
+            address: "datastore.jdbc.prov".parse().unwrap(),
+            id: "prov".into(),
+            attributes: Default::default(),
+            secrets: [(
+                "password".to_string(),
+                SecretRecord {
+                    fingerprint: "hmac-sha256:00".into(),
+                    encrypted_digest: Some(encrypted_digest(encrypted)),
+                },
+            )]
+            .into_iter()
+            .collect(),
+            observed: RawJson::new(&json!({"driver_class": "d", "max_pool_size": pool})).ok(),
+        }
+    }
+
+    fn live(pool: i64, encrypted: &str) -> ObservedObject {
+        ObservedObject {
+            kind: ResourceKind::DatastoreJdbc,
+            id: "prov".into(),
+            attributes: json!({"driver_class": "d", "max_pool_size": pool})
+                .as_object()
+                .unwrap()
+                .clone(),
+            encrypted: [("password".to_string(), encrypted.to_string())]
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    fn previous(object: ManagedObject) -> PreviousRun {
+        PreviousRun {
+            objects: [(object.address.clone(), object)].into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn nothing_moved_is_no_drift() {
+        let mut observed = Observed::default();
+        observed.insert(live(20, "enc"));
+        assert!(drift(&previous(managed(20, "enc")), &observed).is_empty());
+    }
+
+    #[test]
+    fn edits_rotations_and_deletions_are_reported() {
+        let mut observed = Observed::default();
+        observed.insert(live(7, "enc-rotated"));
+        let report = drift(&previous(managed(20, "enc")), &observed);
+        let item = &report.items[0];
+        assert_eq!(item.status, DriftStatus::Changed);
+        assert_eq!(item.fields[0].field, "max_pool_size");
+        assert_eq!(item.fields[0].before, Some(json!(20)));
+        assert_eq!(item.fields[0].after, Some(json!(7)));
+        assert_eq!(item.secrets_changed, ["password"]);
+
+        let gone = drift(&previous(managed(20, "enc")), &Observed::default());
+        assert_eq!(gone.items[0].status, DriftStatus::Deleted);
+    }
+
+    #[test]
+    fn a_default_reset_in_the_console_is_drift() {
+        // Recorded without the default (left out when equal), live with another value.
+        let mut observed = Observed::default();
+        let mut object = live(20, "enc");
+        object.attributes.insert("min_pool_size".into(), json!(3));
+        observed.insert(object);
+        let report = drift(&previous(managed(20, "enc")), &observed);
+        assert_eq!(report.items[0].fields[0].field, "min_pool_size");
+        assert_eq!(report.items[0].fields[0].before, Some(json!(10)));
+    }
+}

@@ -1,0 +1,28 @@
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use crate::plan::{Drift, DriftStatus};
+
+/// The drift report's format version; the same compatibility rule as the JSON plan.
+pub const DRIFT_FORMAT_VERSION: &str = "1.0";
+
+/// `drift --json`: one document. Secrets appear by field name only.
+pub fn drift_json(drift: &Drift, out: &mut dyn Write) -> io::Result<()> {
+    let changed = drift
+        .items
+        .iter()
+        .filter(|i| i.status == DriftStatus::Changed)
+        .count();
+    let document = json!({
+        "format_version": DRIFT_FORMAT_VERSION,
+        "pingform_version": env!("CARGO_PKG_VERSION"),
+        "drift": drift.items,
+        "summary": {
+            "changed": changed,
+            "deleted": drift.items.len() - changed,
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

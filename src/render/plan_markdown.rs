@@ -1,0 +1,100 @@
+use std::io::{self, Write};
+
+use super::drift_text::{drift_summary_line, drift_text};
+use super::plan_text::{plan_summary_line, plan_text};
+use super::style::Styles;
+use crate::plan::{Action, Change, Drift, Plan, Summary};
+
+/// A summary fit for a pull-request comment: the counts, one line per change with
+/// its details folded, and drift in its own section.
+pub fn plan_markdown(plan: &Plan, drift: &Drift, out: &mut dyn Write) -> io::Result<()> {
+    let Summary {
+        create,
+        update,
+        replace,
+        delete,
+    } = plan.summary();
+    writeln!(out, "### pingform plan")?;
+    writeln!(out)?;
+    if plan.is_empty() {
+        writeln!(
+            out,
+            "**No changes.** PingFederate matches the configuration."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "**{create} to create, {update} to update, {replace} to replace, {delete} to delete.**"
+        )?;
+        writeln!(out)?;
+        for change in plan.effective() {
+            write_change(change, out)?;
+        }
+    }
+    if !drift.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "#### Drift")?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "<details><summary>{}</summary>",
+            drift_summary_line(drift)
+        )?;
+        writeln!(out)?;
+        writeln!(out, "```diff")?;
+        drift_text(drift, &Styles::plain(), out)?;
+        writeln!(out, "```")?;
+        writeln!(out)?;
+        writeln!(out, "</details>")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "<sub>{}</sub>", plan_summary_line(plan))?;
+    Ok(())
+}
+
+fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
+    let (symbol, verb) = match (change.action, change.state_only) {
+        (Action::NoOp, _) | (_, true) => ("·", "state only"),
+        (Action::Create, _) => ("+", "create"),
+        (Action::Update, _) => ("~", "update"),
+        (Action::Replace, _) => ("-/+", "replace"),
+        (Action::Delete, _) => ("-", "delete"),
+    };
+    let mut detail: Vec<String> = change.fields.iter().map(|f| f.field.clone()).collect();
+    detail.extend(
+        change
+            .secrets
+            .iter()
+            .filter(|s| s.status.is_change())
+            .map(|s| format!("{} (sensitive)", s.field)),
+    );
+    let fields = if detail.is_empty() || change.action == Action::Create {
+        String::new()
+    } else {
+        format!(": {}", detail.join(", "))
+    };
+    writeln!(
+        out,
+        "<details><summary><code>{symbol} {}</code> {verb}{fields}</summary>",
+        change.address
+    )?;
+    writeln!(out)?;
+    writeln!(out, "```diff")?;
+    let single = Plan {
+        changes: vec![change.clone()],
+    };
+    let mut text = Vec::new();
+    plan_text(&single, &Styles::plain(), &mut text)?;
+    let text = String::from_utf8_lossy(&text);
+    // Only the change itself: drop the legend, the heading and the summary line.
+    let body: Vec<&str> = text
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with('#'))
+        .take_while(|line| !line.starts_with("Plan:") && !line.starts_with("No changes"))
+        .collect();
+    writeln!(out, "{}", body.join("\n").trim_end())?;
+    writeln!(out, "```")?;
+    writeln!(out)?;
+    writeln!(out, "</details>")?;
+    Ok(())
+}
