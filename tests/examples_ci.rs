@@ -7,7 +7,11 @@ use std::process::Command;
 const BINARY: &str = env!("CARGO_BIN_EXE_pingform");
 
 fn workflow() -> serde_json::Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/ci/github-actions.yml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/ci/github-actions.yml"
+    ))
+    .unwrap();
     serde_norway::from_str(&text).unwrap()
 }
 
@@ -17,13 +21,21 @@ fn invocations(workflow: &serde_json::Value) -> Vec<(String, BTreeSet<String>)> 
     let mut found = Vec::new();
     for job in workflow["jobs"].as_object().unwrap().values() {
         for step in job["steps"].as_array().unwrap() {
-            let Some(script) = step["run"].as_str() else { continue };
+            let Some(script) = step["run"].as_str() else {
+                continue;
+            };
             let joined = script.replace("\\\n", " ");
             for line in joined.lines() {
-                let Some(start) = line.find("pingform ") else { continue };
+                let Some(start) = line.find("pingform ") else {
+                    continue;
+                };
                 let words: Vec<&str> = line[start..].split_whitespace().collect();
                 let subcommand = words[1].to_string();
-                let flags = words.iter().filter(|w| w.starts_with("--")).map(|w| w.to_string()).collect();
+                let flags = words
+                    .iter()
+                    .filter(|w| w.starts_with("--"))
+                    .map(|w| w.to_string())
+                    .collect();
                 found.push((subcommand, flags));
             }
         }
@@ -34,8 +46,16 @@ fn invocations(workflow: &serde_json::Value) -> Vec<(String, BTreeSet<String>)> 
 #[test]
 fn the_workflow_has_the_promised_jobs() {
     let workflow = workflow();
-    let jobs: BTreeSet<&str> = workflow["jobs"].as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(jobs, BTreeSet::from(["plan-pull-request", "plan-main", "apply-main", "drift"]));
+    let jobs: BTreeSet<&str> = workflow["jobs"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        jobs,
+        BTreeSet::from(["plan-pull-request", "plan-main", "apply-main", "drift"])
+    );
     assert!(workflow["on"]["schedule"].is_array());
 }
 
@@ -43,13 +63,25 @@ fn the_workflow_has_the_promised_jobs() {
 fn the_workflow_uses_only_real_subcommands_and_flags() {
     let invocations = invocations(&workflow());
     let subcommands: BTreeSet<&str> = invocations.iter().map(|(s, _)| s.as_str()).collect();
-    assert!(subcommands.is_superset(&BTreeSet::from(["validate", "plan", "apply", "drift"])), "{subcommands:?}");
+    assert!(
+        subcommands.is_superset(&BTreeSet::from(["validate", "plan", "apply", "drift"])),
+        "{subcommands:?}"
+    );
     for (subcommand, flags) in &invocations {
-        let help = Command::new(BINARY).args([subcommand, "--help"]).output().unwrap();
-        assert!(help.status.success(), "`pingform {subcommand}` does not exist");
+        let help = Command::new(BINARY)
+            .args([subcommand, "--help"])
+            .output()
+            .unwrap();
+        assert!(
+            help.status.success(),
+            "`pingform {subcommand}` does not exist"
+        );
         let help = String::from_utf8_lossy(&help.stdout);
         for flag in flags {
-            assert!(help.contains(flag.as_str()), "`pingform {subcommand}` has no {flag}");
+            assert!(
+                help.contains(flag.as_str()),
+                "`pingform {subcommand}` has no {flag}"
+            );
         }
     }
 }
