@@ -8,6 +8,7 @@
 mod address;
 mod desired;
 mod fingerprint;
+pub mod ldap_filter;
 mod observed;
 mod previous;
 pub mod schema;
@@ -16,6 +17,7 @@ mod secret;
 pub use address::{Address, AddressParseError, ResourceKind};
 pub use desired::{Desired, DesiredResource, PingFederateSettings};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
+pub use ldap_filter::{ExclusionMatch, Filter, FilterError};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use schema::{Field, FieldDefault, FieldType};
