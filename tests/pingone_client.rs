@@ -66,7 +66,7 @@ impl Server {
     }
 
     /// The bearer token of a request, if the server issued it and it is still valid.
-    fn bearer(&self, headers: &HeaderMap) -> Result<String, Response> {
+    fn bearer(&self, headers: &HeaderMap) -> Result<String, Box<Response>> {
         let token = headers
             .get("authorization")
             .and_then(|value| value.to_str().ok())
@@ -76,11 +76,11 @@ impl Server {
         if self.valid_tokens.lock().unwrap().contains(&token) {
             Ok(token)
         } else {
-            Err(error(
+            Err(Box::new(error(
                 StatusCode::UNAUTHORIZED,
                 "ACCESS_FAILED",
                 "The access token is invalid or has expired.",
-            ))
+            )))
         }
     }
 
@@ -150,7 +150,7 @@ async fn environment(
 ) -> Response {
     let token = match server.bearer(&headers) {
         Ok(token) => token,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     server.record(
         "GET",
@@ -193,7 +193,7 @@ async fn populations(
 ) -> Response {
     let token = match server.bearer(&headers) {
         Ok(token) => token,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let path = format!("/v1/environments/{environment}/populations");
     server.record("GET", &path, &query, &token);
@@ -277,7 +277,7 @@ async fn users(
 ) -> Response {
     let token = match server.bearer(&headers) {
         Ok(token) => token,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let path = format!("/v1/environments/{environment}/users");
     server.record("GET", &path, &query, &token);
