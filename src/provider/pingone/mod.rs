@@ -1,7 +1,7 @@
 //! The PingOne Management API, read only: the environment, its populations, and the
 //! users that exclusions name. pingform never writes PingOne; PingFederate does.
 //!
-//! Requests go through one [`Session`](session::Session): a worker token fetched with
+//! Requests go through one session (`session.rs`): a worker token fetched with
 //! client credentials and reused until shortly before it expires, bearer requests with
 //! bounded retries on 429 (`Retry-After`) and 502/503/504, and HAL paging through
 //! `_links.next`. Errors name what failed: the environment, the worker client, the
@@ -9,12 +9,14 @@
 //!
 //! Request count of a plan's reads, with no retries and no token renewal:
 //! `1 token + 1 environment + ceil(populations / 100) + Σ ceil(users_i / 1000)` over
-//! the username chunks `i`, where a chunk is as many usernames as fit one URL of
+//! //! the username chunks `i`, where a chunk is as many usernames as fit one URL of
 //! 2,000 characters (about 50 typical e-mail usernames). PingOne may return pages
 //! smaller than the limit asked for, in which case `next` is followed and the page
 //! terms grow accordingly. Since usernames are unique, a chunk of fewer than 1,000
 //! names matches at most that many users and takes one request. A 401 adds one token
-//! request and one repeat; each retry adds one request.
+//! request and one repeat; each retry adds one request. An empty collection still
+//! costs its one request (read each `ceil` as at least 1); no usernames, no user
+//! request.
 
 mod error_body;
 mod percent;

@@ -6,7 +6,9 @@
 //! transport errors are the shared helpers of [`crate::provider::executor`], so both
 //! APIs behave alike.
 //!
-//! Rules: a token is fetched with client_secret_basic and reused (see
+//! Rules: a token is fetched with client_secret_basic (client id and secret
+//! form-encoded before Basic, as RFC 6749 §2.3.1 asks; PingOne's generated ids and
+//! secrets only hold characters that encode to themselves) and reused (see
 //! [`super::token`]); a 401 discards it and the request is sent once more with a new
 //! one; 429 is retried after `Retry-After` (capped) and 502/503/504 after a backoff,
 //! a bounded number of times; pages are followed through `_links.next.href` verbatim,
