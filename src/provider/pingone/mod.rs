@@ -9,7 +9,7 @@
 //!
 //! Request count of a plan's reads, with no retries and no token renewal:
 //! `1 token + 1 environment + ceil(populations / 100) + Σ ceil(users_i / 1000)` over
-//! //! the username chunks `i`, where a chunk is as many usernames as fit one URL of
+//! the username chunks `i`, where a chunk is as many usernames as fit one URL of
 //! 2,000 characters (about 50 typical e-mail usernames). PingOne may return pages
 //! smaller than the limit asked for, in which case `next` is followed and the page
 //! terms grow accordingly. Since usernames are unique, a chunk of fewer than 1,000
