@@ -105,6 +105,51 @@ pub enum ProviderError {
         detail: String,
     },
 
+    #[error(
+        "PingOne refused the worker credentials for client `{client_id}` ({url}){}",
+        message_suffix(message)
+    )]
+    #[diagnostic(
+        code(pingform::provider::pingone_credentials),
+        help(
+            "check client_id and client_secret in the pingone block; the worker app must \
+             live in environment_id's environment (or be granted roles on it) and use \
+             client_secret_basic"
+        )
+    )]
+    PingOneCredentials {
+        url: String,
+        client_id: String,
+        message: Option<String>,
+    },
+
+    #[error("PingOne environment {environment_id} was not found ({url})")]
+    #[diagnostic(
+        code(pingform::provider::pingone_environment_not_found),
+        help("check environment_id and the region (or api_url) in the pingone block")
+    )]
+    PingOneEnvironmentNotFound { environment_id: String, url: String },
+
+    #[error(
+        "PingOne refused {method} {url} to client `{client_id}` (HTTP {status}){}",
+        message_suffix(message)
+    )]
+    #[diagnostic(
+        code(pingform::provider::pingone_forbidden),
+        help(
+            "the worker app needs the Identity Data Read Only and Configuration Read Only \
+             roles on the environment; right after a role grant PingOne may refuse for a \
+             minute, and an unknown environment can also show up this way"
+        )
+    )]
+    PingOneForbidden {
+        method: String,
+        url: String,
+        client_id: String,
+        status: u16,
+        message: Option<String>,
+    },
+
     #[error("{0}")]
     #[diagnostic(code(pingform::provider::settings))]
     Settings(String),

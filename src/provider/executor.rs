@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -30,7 +30,7 @@ pub enum Method {
 }
 
 impl Method {
-    fn as_reqwest(self) -> reqwest::Method {
+    pub(crate) fn as_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -39,7 +39,7 @@ impl Method {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -70,48 +70,23 @@ pub struct Executor {
     settings: ExecutorSettings,
 }
 
-const MAX_ATTEMPTS: u32 = 4;
-const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const MAX_ATTEMPTS: u32 = 4;
+pub(crate) const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 
 impl Executor {
     pub fn new(settings: ExecutorSettings) -> Result<Executor, ProviderError> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .timeout(settings.timeout)
-            .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!("pingform/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = &settings.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                ProviderError::Settings(format!("cannot read ca_file {}: {e}", path.display()))
-            })?;
-            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                ProviderError::Settings(format!(
-                    "ca_file {} holds no usable PEM certificate: {e}",
-                    path.display()
-                ))
-            })?;
-            if certificates.is_empty() {
-                return Err(ProviderError::Settings(format!(
-                    "ca_file {} holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            builder = builder.tls_certs_only(certificates);
-        }
+        let client = http_client(
+            settings.ca_file.as_deref(),
+            settings.insecure_skip_tls_verify,
+            settings.timeout,
+            is_loopback(&settings.base_url),
+        )?;
         if settings.insecure_skip_tls_verify {
             tracing::warn!(
                 "TLS certificate verification is off for {}",
                 settings.base_url
             );
-            builder = builder.tls_danger_accept_invalid_certs(true);
         }
-        if is_loopback(&settings.base_url) {
-            // A proxy from the environment must never see traffic meant for this machine.
-            builder = builder.no_proxy();
-        }
-        let client = builder.build().map_err(|e| {
-            ProviderError::Settings(format!("cannot build the HTTP client: {}", chain(&e)))
-        })?;
         Ok(Executor { client, settings })
     }
 
@@ -332,7 +307,50 @@ fn decode_api_result(
     }
 }
 
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+/// One HTTP client with pingform's timeouts, user agent and TLS trust: the system
+/// roots, or only the certificates in `ca_file`. `skip_proxy` keeps traffic meant for
+/// this machine away from a proxy configured in the environment.
+pub(crate) fn http_client(
+    ca_file: Option<&Path>,
+    insecure_skip_tls_verify: bool,
+    timeout: Duration,
+    skip_proxy: bool,
+) -> Result<reqwest::Client, ProviderError> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .timeout(timeout)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .user_agent(concat!("pingform/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            ProviderError::Settings(format!("cannot read ca_file {}: {e}", path.display()))
+        })?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            ProviderError::Settings(format!(
+                "ca_file {} holds no usable PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
+        if certificates.is_empty() {
+            return Err(ProviderError::Settings(format!(
+                "ca_file {} holds no PEM certificate",
+                path.display()
+            )));
+        }
+        builder = builder.tls_certs_only(certificates);
+    }
+    if insecure_skip_tls_verify {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    if skip_proxy {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| {
+        ProviderError::Settings(format!("cannot build the HTTP client: {}", chain(&e)))
+    })
+}
+
+pub(crate) fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let text = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)?
@@ -341,11 +359,11 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-fn backoff(attempt: u32) -> Duration {
+pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(200 * 2u64.pow(attempt.saturating_sub(1)))
 }
 
-fn transport_error(
+pub(crate) fn transport_error(
     method: Method,
     url: &str,
     error: &reqwest::Error,
@@ -367,7 +385,7 @@ fn transport_error(
 
 /// The error and its causes on one line: reqwest's own message hides the TLS or
 /// connection cause in `source()`.
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
@@ -380,7 +398,7 @@ fn chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-fn is_loopback(url: &str) -> bool {
+pub(crate) fn is_loopback(url: &str) -> bool {
     let Some(rest) = url.split("://").nth(1) else {
         return false;
     };
