@@ -600,7 +600,7 @@ fn default_seed() -> SeedFile {
             email: Some(username),
             population: Some(population.to_string()),
             name: Some(PersonName {
-                given: Some(format!("{kind}")),
+                given: Some(kind.to_string()),
                 family: Some(format!("Number {sequence:02}")),
                 ..PersonName::default()
             }),
