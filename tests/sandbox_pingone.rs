@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use common::sandbox_client::{Api, Reply};
 use pingform::sandbox::SandboxOptions;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const ADMINISTRATOR: &str = "pingone-admin@example.com";
 
