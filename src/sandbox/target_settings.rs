@@ -10,7 +10,11 @@
 //!
 //! Policies where the reference is unsure: unknown names, duplicate names, boolean
 //! options other than `"true"`/`"false"` and values outside the documented choices are
-//! 422s naming `outboundProvision.targetSettings[i].value` (or `.name`).
+//! 422s naming `outboundProvision.targetSettings[i].value` (or `.name`). The first half
+//! of `PINGONE_ENVIRONMENT` is the PingFederate `id` of a `/pingOneConnections` object
+//! (checked by the store); the environment half must be non-empty but is not compared
+//! with the connection's `environmentId`, since one credential can reach several
+//! environments of an organization.
 
 use serde::{Deserialize, Serialize};
 
