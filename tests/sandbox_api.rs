@@ -916,12 +916,12 @@ async fn the_certificate_can_be_written_for_a_ca_file() {
 #[tokio::test]
 async fn unknown_admin_paths_are_404_and_still_need_the_xsrf_header() {
     let api = Api::start().await;
-    let unknown = api.get("/idp/spConnections").await;
+    let unknown = api.get("/idp/adapters").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.body["resultId"], "resource_not_found");
     let without_header = Api::send(
         api.client
-            .get(format!("{}/idp/spConnections", api.base))
+            .get(format!("{}/idp/adapters", api.base))
             .basic_auth("Administrator", Some("2FederateM0re")),
     )
     .await;
@@ -930,8 +930,8 @@ async fn unknown_admin_paths_are_404_and_still_need_the_xsrf_header() {
     assert_eq!(
         log.body["requests"],
         json!([
-            {"method": "GET", "path": "/idp/spConnections", "status": 404},
-            {"method": "GET", "path": "/idp/spConnections", "status": 403}
+            {"method": "GET", "path": "/idp/adapters", "status": 404},
+            {"method": "GET", "path": "/idp/adapters", "status": 403}
         ])
     );
 }

@@ -5,7 +5,8 @@
 //! The 12.1 spec removed `ResourceLink.location`, which the live server returns; the
 //! spec is patched to declare it (as the unedited 12.0 spec does, see
 //! `the_location_patch_matches_the_unedited_12_0_spec`). `password` is marked
-//! `writeOnly` so that a response leaking it fails.
+//! `writeOnly` so that a response leaking it fails, and so is the PingOne connection's
+//! `credential` ("This field will not be populated for GET requests").
 
 #[allow(dead_code)]
 mod common;
@@ -40,6 +41,8 @@ fn spec() -> &'static Spec {
             .unwrap();
         spec.mark_write_only("JdbcDataStore", "password").unwrap();
         spec.mark_write_only("LdapDataStore", "password").unwrap();
+        spec.mark_write_only("PingOneConnection", "credential")
+            .unwrap();
         spec
     })
 }
@@ -336,4 +339,139 @@ async fn error_bodies_conform_to_api_result() {
         "422",
         &settings.body,
     );
+}
+
+// --- PingOne connections and SP connections -------------------------------------------
+
+fn provisioning_connection_body(environment_id: &str) -> Value {
+    json!({
+        "type": "SP", "id": "p1Provisioning", "name": "PingOne provisioning",
+        "entityId": "pingone-prov", "active": true, "connectionTargetType": "STANDARD",
+        "outboundProvision": {
+            "type": "PingOne",
+            "targetSettings": [
+                {"name": "PINGONE_ENVIRONMENT", "value": format!("p1conn|{environment_id}")},
+                {"name": "REMOVE_ACTION", "value": "Disable"}
+            ],
+            "channels": [{
+                "name": "employees", "active": true, "maxThreads": 2, "timeout": 90,
+                "channelSource": {
+                    "dataSource": {"id": "corpDirectory"},
+                    "baseDn": "ou=people,dc=example,dc=net",
+                    "guidAttributeName": "entryUUID", "guidBinary": false,
+                    "changeDetectionSettings": {
+                        "userObjectClass": "inetOrgPerson", "groupObjectClass": "groupOfUniqueNames",
+                        "changedUsersAlgorithm": "TIMESTAMP_NO_NEGATION",
+                        "timeStampAttributeName": "modifyTimestamp"
+                    },
+                    "groupMembershipDetection": {"groupMemberAttributeName": "uniqueMember"},
+                    "accountManagementSettings": {
+                        "accountStatusAttributeName": "nsaccountlock",
+                        "accountStatusAlgorithm": "ACCOUNT_STATUS_ALGORITHM_FLAG",
+                        "flagComparisonValue": "true"
+                    },
+                    "userSourceLocation": {"filter": "(objectClass=inetOrgPerson)"},
+                    "groupSourceLocation": {"groupDN": "ou=groups,dc=example,dc=net"}
+                },
+                "attributeMapping": [
+                    {"fieldName": "username", "saasFieldInfo": {"attributeNames": ["uid"]}},
+                    {"fieldName": "populationID", "saasFieldInfo": {"defaultValue": "pop"}}
+                ]
+            }]
+        }
+    })
+}
+
+#[tokio::test]
+async fn pingone_connection_bodies_conform() {
+    let api = Api::start().await;
+    let request = json!({"id": "p1conn", "name": "PingOne", "credential": "Y3JlZGVudGlhbA=="});
+    let request_errors = request_schema_errors(spec(), "PingOneConnection", &request);
+    assert!(request_errors.is_empty(), "{request_errors:?}");
+    let created = api.post("/pingOneConnections", &request).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_conforms("/pingOneConnections", "post", "201", &created.body);
+    let fetched = api.get("/pingOneConnections/p1conn").await;
+    assert_conforms("/pingOneConnections/{id}", "get", "200", &fetched.body);
+    let replaced = api.put("/pingOneConnections/p1conn", &fetched.body).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
+    assert_conforms("/pingOneConnections/{id}", "put", "200", &replaced.body);
+    let list = api.get("/pingOneConnections").await;
+    assert_conforms("/pingOneConnections", "get", "200", &list.body);
+
+    // The validator would catch a leaked credential.
+    let mut leaked = fetched.body.clone();
+    leaked["credential"] = json!("plain");
+    assert_eq!(schema_errors(spec(), "PingOneConnection", &leaked).len(), 1);
+
+    let invalid = api.post("/pingOneConnections", &json!({"name": "x"})).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms("/pingOneConnections", "post", "422", &invalid.body);
+    let missing = api.get("/pingOneConnections/missing").await;
+    assert_conforms("/pingOneConnections/{id}", "get", "404", &missing.body);
+}
+
+#[tokio::test]
+async fn sp_connection_bodies_conform() {
+    let api = Api::start().await;
+    let store = api
+        .post(
+            "/dataStores",
+            &json!({"type": "LDAP", "id": "corpDirectory", "ldapType": "PING_DIRECTORY",
+                    "hostnames": ["ldap.example.net:636"], "userDN": "cn=r,dc=example,dc=net",
+                    "password": "s3cret-Value"}),
+        )
+        .await;
+    assert_eq!(store.status, StatusCode::CREATED, "{}", store.text);
+    let connection = api
+        .post(
+            "/pingOneConnections",
+            &json!({"id": "p1conn", "name": "PingOne", "credential": "Y3JlZGVudGlhbA=="}),
+        )
+        .await;
+    assert_eq!(connection.status, StatusCode::CREATED);
+
+    let body = provisioning_connection_body(api.sandbox.pingone_environment_id());
+    let request_errors = request_schema_errors(spec(), "SpConnection", &body);
+    assert!(
+        request_errors.is_empty(),
+        "test request body: {request_errors:?}"
+    );
+    let created = api.post("/idp/spConnections", &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_conforms("/idp/spConnections", "post", "201", &created.body);
+    let fetched = api.get("/idp/spConnections/p1Provisioning").await;
+    assert_conforms("/idp/spConnections/{id}", "get", "200", &fetched.body);
+    let replaced = api
+        .put("/idp/spConnections/p1Provisioning", &fetched.body)
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
+    assert_conforms("/idp/spConnections/{id}", "put", "200", &replaced.body);
+    let list = api.get("/idp/spConnections").await;
+    assert_conforms("/idp/spConnections", "get", "200", &list.body);
+    let mut resend = fetched.body.clone();
+    strip_read_only(&mut resend);
+    for read_only in ["creationDate", "modificationDate"] {
+        resend.as_object_mut().unwrap().remove(read_only);
+    }
+    let resend_errors = request_schema_errors(spec(), "SpConnection", &resend);
+    assert!(resend_errors.is_empty(), "{resend_errors:?}");
+
+    let mut bad = body.clone();
+    bad["id"] = json!("other");
+    bad["outboundProvision"]["channels"][0]["attributeMapping"] = json!([]);
+    let invalid = api.post("/idp/spConnections", &bad).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms("/idp/spConnections", "post", "422", &invalid.body);
+    let active = api.delete("/idp/spConnections/p1Provisioning").await;
+    assert_eq!(active.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms("/idp/spConnections/{id}", "delete", "422", &active.body);
+    let in_use = api.delete("/pingOneConnections/p1conn").await;
+    assert_eq!(in_use.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms("/pingOneConnections/{id}", "delete", "422", &in_use.body);
+    let missing = api.get("/idp/spConnections/missing").await;
+    assert_conforms("/idp/spConnections/{id}", "get", "404", &missing.body);
+    let bad_query = api.get("/idp/spConnections?numberPerPage=-1").await;
+    assert_eq!(bad_query.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms("/idp/spConnections", "get", "422", &bad_query.body);
 }

@@ -1,22 +1,32 @@
 //! The control API for tests (`/_sandbox/...`, outside the PingFederate base path):
-//! the log of Admin API requests and the queue of injected faults.
+//! the log of Admin API and PingOne requests and the queue of injected faults.
 //!
 //! Owns the log and fault bookkeeping and the control endpoints' JSON shapes:
 //!
 //! - `GET /_sandbox/requests` → `{"requests":[{"method","path","status"}...]}`, oldest
-//!   first; `path` is relative to `/pf-admin-api/v1` and includes the query string.
+//!   first; `path` is relative to `/pf-admin-api/v1` and includes the query string;
+//!   PingOne requests are logged with a prefix naming their host:
+//!   `pingone:/environments/{id}/users?filter=...` (Management API, relative to
+//!   `/pingone/v1`) and `pingone-auth:/{envId}/as/token` (auth host).
 //! - `DELETE /_sandbox/requests` → 204, clears the log (not the request counter).
 //! - `POST /_sandbox/faults` with `{"method":"GET","path":"/dataStores","status":503,
 //!   "count":1,"retry_after":1,"delay_ms":0,"skip":0}` → 201. After letting `skip` (default 0)
 //!   matching requests through, the next `count` (default 1) Admin
 //!   API requests whose method (optional, any when absent) and path (relative to the
 //!   base path; a trailing `*` matches a prefix; optional, any when absent) match get
-//!   `status` with an `ApiResult` body and, when given, a `Retry-After` header, after
+//!   `status` with an `ApiResult` body (a PingOne error body on PingOne paths) and, when given, a `Retry-After` header, after
 //!   `delay_ms`. Without `status`, a fault only delays the request, which then runs
 //!   normally (for client timeout tests).
 //! - `GET /_sandbox/faults` lists the faults still queued; `DELETE` clears them.
 //!
-//! Only requests under `/pf-admin-api/v1` are logged, counted and faulted.
+//! A fault's `path` is matched against the logged path: `/dataStores*` for the Admin
+//! API, `pingone:/environments/*` or `pingone-auth:*` for PingOne (a full path starting
+//! with `/pf-admin-api/v1`, `/pingone/v1` or `/pingone-auth` is translated when the
+//! fault is queued). A fault without `path` matches a request of any of the three.
+//!
+//! Requests under `/pf-admin-api/v1`, `/pingone/v1` and `/pingone-auth` are logged and
+//! faulted; `request_count` counts Admin API requests, `pingone_request_count` PingOne
+//! ones. The PingOne control endpoints are documented in `pingone_routes`.
 
 use serde::{Deserialize, Serialize};
 
@@ -97,12 +107,21 @@ pub struct Control {
     requests: Vec<LoggedRequest>,
     faults: Vec<Fault>,
     request_count: usize,
+    pingone_request_count: usize,
 }
 
 impl Control {
     pub fn record(&mut self, request: LoggedRequest) {
-        self.request_count += 1;
+        if request.path.starts_with('/') {
+            self.request_count += 1;
+        } else {
+            self.pingone_request_count += 1;
+        }
         self.requests.push(request);
+    }
+
+    pub fn pingone_request_count(&self) -> usize {
+        self.pingone_request_count
     }
 
     pub fn requests(&self) -> &[LoggedRequest] {

@@ -1,8 +1,11 @@
 //! The sandbox: an in-process emulator of the slice of the PingFederate Admin API that
 //! pingform manages (`/version`, `/dataStores`, `/dataStores/descriptors`,
-//! `/serverSettings/outboundProvisioning`), served over HTTPS with a self-signed
-//! certificate (or plain HTTP), so that anyone can try pingform and every test can run
-//! against a server that behaves like the real one.
+//! `/serverSettings/outboundProvisioning`, `/pingOneConnections`,
+//! `/idp/spConnections` with PingOne outbound provisioning) and of the PingOne
+//! Platform API it reads (token endpoint, environment, populations, users, under
+//! `/pingone-auth` and `/pingone/v1` on the same port), served over HTTPS with a
+//! self-signed certificate (or plain HTTP), so that anyone can try pingform and every
+//! test can run against a server that behaves like the real one.
 //!
 //! Owns its own wire structs and JSON handling, never the client's (`crate::model`,
 //! `provider`): if both sides shared structs, a field-name mistake would pass every
@@ -19,7 +22,11 @@
 //! - A URL or host name containing `unreachable` fails the simulated connection test
 //!   (422) unless `X-BypassExternalValidation: true` is sent.
 //! - A control API under `/_sandbox` (Basic auth, no XSRF header) exposes the request
-//!   log and queues faults (`control`).
+//!   log and queues faults (`control`), for both APIs, and manages PingOne users and
+//!   tokens (`pingone_routes`).
+//! - PingOne: client-credentials tokens (`pingone_tokens`), bearer checks, SCIM-style
+//!   filters (`pingone_filter`), cursor paging, PingOne error bodies (`pingone_error`),
+//!   seeded data (`pingone_directory`).
 
 mod api_result;
 mod control;
@@ -28,12 +35,22 @@ mod descriptors;
 mod error;
 mod outbound_provisioning;
 mod persistence;
+mod pingone_connections;
+mod pingone_directory;
+mod pingone_error;
+mod pingone_filter;
+mod pingone_routes;
+mod pingone_tokens;
 mod plugin_configuration;
+mod provisioning_channels;
+mod random_identifiers;
 mod resource_link;
 mod routes;
 mod secrets;
 mod server;
+mod sp_connections;
 mod store;
+mod target_settings;
 mod write_context;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -57,7 +74,16 @@ pub struct SandboxOptions {
     pub data_file: Option<PathBuf>,
     /// What `GET /version` answers.
     pub version: String,
+    /// The PingOne side's data (format in `pingone_directory`); the built-in data set
+    /// when `None`.
+    pub pingone_seed_file: Option<PathBuf>,
+    /// The most items a PingOne collection page holds, whatever `limit` asks
+    /// (at least 1).
+    pub pingone_page_size: usize,
 }
+
+/// The default PingOne page size: small, so that the 25 seeded users take 3 pages.
+pub const DEFAULT_PINGONE_PAGE_SIZE: usize = 10;
 
 impl Default for SandboxOptions {
     fn default() -> Self {
@@ -68,6 +94,8 @@ impl Default for SandboxOptions {
             password: "2FederateM0re".to_string(),
             data_file: None,
             version: "12.1.0.4".to_string(),
+            pingone_seed_file: None,
+            pingone_page_size: DEFAULT_PINGONE_PAGE_SIZE,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Routing, authentication and the request handlers of the Admin API and the control
-//! API: HTTP in, store calls, HTTP out.
+//! API: HTTP in, store calls, HTTP out. The PingOne side's handlers are in
+//! `pingone_routes`; this file mounts them.
 //!
 //! Owns: Basic auth, the `X-XSRF-Header` check, reading JSON bodies, the request log
 //! and fault injection around every Admin API request, and committing writes (apply to
@@ -25,6 +26,12 @@ use super::api_result::ApiError;
 use super::control::{Control, Fault, LoggedRequest};
 use super::descriptors;
 use super::persistence;
+use super::pingone_connections::PingOneTarget;
+use super::pingone_directory::PingOneDirectory;
+use super::pingone_routes::{
+    self, PINGONE_API_LOG_PREFIX, PINGONE_API_PATH, PINGONE_AUTH_LOG_PREFIX, PINGONE_AUTH_PATH,
+};
+use super::pingone_tokens::TokenBook;
 use super::secrets::MasterKey;
 use super::server::BASE_PATH;
 use super::store::Store;
@@ -40,6 +47,14 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub control: Mutex<Control>,
     pub data_file: Option<PathBuf>,
+    /// `https://HOST:PORT/pingone/v1`
+    pub pingone_api_url: String,
+    /// `https://HOST:PORT/pingone-auth`
+    pub pingone_auth_url: String,
+    /// The most items a PingOne collection page holds.
+    pub pingone_page_size: usize,
+    pub pingone: Mutex<PingOneDirectory>,
+    pub tokens: Mutex<TokenBook>,
 }
 
 type Shared = Arc<AppState>;
@@ -49,12 +64,37 @@ impl AppState {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn control(&self) -> MutexGuard<'_, Control> {
+    pub fn control(&self) -> MutexGuard<'_, Control> {
         self.control.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn pingone(&self) -> MutexGuard<'_, PingOneDirectory> {
+        self.pingone.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn tokens(&self) -> MutexGuard<'_, TokenBook> {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn request_count(&self) -> usize {
         self.control().request_count()
+    }
+
+    pub fn pingone_request_count(&self) -> usize {
+        self.control().pingone_request_count()
+    }
+
+    /// What PingFederate's PingOne connections point at: this sandbox's PingOne side.
+    fn pingone_target(&self) -> PingOneTarget {
+        let directory = self.pingone();
+        let environment = directory.primary();
+        PingOneTarget {
+            environment_id: environment.id.clone(),
+            region: environment.region.clone(),
+            organization_name: environment.organization_name.clone(),
+            management_api_url: self.pingone_api_url.clone(),
+            authentication_api_url: self.pingone_auth_url.clone(),
+        }
     }
 
     fn write_context(&self, headers: &HeaderMap) -> WriteContext<'_> {
@@ -127,6 +167,26 @@ pub fn router(state: Shared) -> Router {
             "/serverSettings/outboundProvisioning",
             get(get_outbound_provisioning).put(replace_outbound_provisioning),
         )
+        .route(
+            "/pingOneConnections",
+            get(list_pingone_connections).post(create_pingone_connection),
+        )
+        .route(
+            "/pingOneConnections/{id}",
+            get(get_pingone_connection)
+                .put(replace_pingone_connection)
+                .delete(delete_pingone_connection),
+        )
+        .route(
+            "/idp/spConnections",
+            get(list_sp_connections).post(create_sp_connection),
+        )
+        .route(
+            "/idp/spConnections/{id}",
+            get(get_sp_connection)
+                .put(replace_sp_connection)
+                .delete(delete_sp_connection),
+        )
         .fallback(unknown_admin_path)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -138,9 +198,15 @@ pub fn router(state: Shared) -> Router {
             "/faults",
             get(list_faults).post(queue_fault).delete(clear_faults),
         )
+        .nest("/pingone", pingone_routes::control_router())
         .layer(middleware::from_fn_with_state(state.clone(), control_gate));
     Router::new()
         .nest(BASE_PATH, admin_api)
+        .nest(PINGONE_API_PATH, pingone_routes::api_router(state.clone()))
+        .nest(
+            PINGONE_AUTH_PATH,
+            pingone_routes::auth_router(state.clone()),
+        )
         .nest("/_sandbox", control)
         .with_state(state)
 }
@@ -310,6 +376,164 @@ async fn replace_outbound_provisioning(
     Ok(ok(replaced.to_response(&state.base_url)))
 }
 
+async fn list_pingone_connections(State(state): State<Shared>) -> Response {
+    let items: Vec<Value> = state
+        .store()
+        .pingone_connections()
+        .iter()
+        .map(|connection| connection.to_response())
+        .collect();
+    ok(json!({ "items": items }))
+}
+
+async fn get_pingone_connection(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    match state.store().pingone_connection(&id) {
+        Ok(connection) => ok(connection.to_response()),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn create_pingone_connection(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body = json_body(&body)?;
+    let context = state.write_context(&headers);
+    let target = state.pingone_target();
+    let created = state.commit(|store| store.create_pingone_connection(body, &target, &context))?;
+    Ok((StatusCode::CREATED, axum::Json(created.to_response())).into_response())
+}
+
+async fn replace_pingone_connection(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    state.store().pingone_connection(&id)?;
+    let body = json_body(&body)?;
+    let context = state.write_context(&headers);
+    let target = state.pingone_target();
+    let replaced =
+        state.commit(|store| store.replace_pingone_connection(&id, body, &target, &context))?;
+    Ok(ok(replaced.to_response()))
+}
+
+async fn delete_pingone_connection(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    state.commit(|store| store.delete_pingone_connection(&id))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The query of `GET /idp/spConnections`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SpConnectionQuery {
+    entity_id: Option<String>,
+    filter: Option<String>,
+    page: Option<String>,
+    number_per_page: Option<String>,
+}
+
+fn positive_query_number(value: Option<&str>, name: &str) -> Result<Option<usize>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(text) => match text.parse::<usize>() {
+            Ok(number) if number > 0 => Ok(Some(number)),
+            _ => Err(ApiError::validation(
+                super::api_result::ValidationError::new(
+                    "invalid_query_parameter",
+                    name,
+                    format!("{name} must be a positive whole number, not '{text}'."),
+                ),
+            )),
+        },
+    }
+}
+
+async fn list_sp_connections(
+    State(state): State<Shared>,
+    axum::extract::Query(query): axum::extract::Query<SpConnectionQuery>,
+) -> Result<Response, ApiError> {
+    let page = positive_query_number(query.page.as_deref(), "page")?;
+    let number_per_page = positive_query_number(query.number_per_page.as_deref(), "numberPerPage")?;
+    let filter = query.filter.as_deref().map(str::to_lowercase);
+    let store = state.store();
+    let matching: Vec<Value> = store
+        .sp_connections()
+        .iter()
+        .filter(|connection| {
+            query
+                .entity_id
+                .as_deref()
+                .is_none_or(|wanted| connection.entity_id() == Some(wanted))
+        })
+        .filter(|connection| {
+            filter.as_deref().is_none_or(|wanted| {
+                [connection.name(), connection.entity_id()]
+                    .iter()
+                    .flatten()
+                    .any(|text| text.to_lowercase().contains(wanted))
+            })
+        })
+        .map(|connection| connection.to_response(&state.base_url))
+        .collect();
+    let items: Vec<Value> = match number_per_page {
+        None => matching,
+        Some(size) => {
+            let skip = (page.unwrap_or(1) - 1).saturating_mul(size);
+            matching.into_iter().skip(skip).take(size).collect()
+        }
+    };
+    Ok(ok(json!({ "items": items })))
+}
+
+async fn get_sp_connection(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    match state.store().sp_connection(&id) {
+        Ok(connection) => ok(connection.to_response(&state.base_url)),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn create_sp_connection(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body = json_body(&body)?;
+    let context = state.write_context(&headers);
+    let created = state.commit(|store| store.create_sp_connection(body, &context))?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(created.to_response(&state.base_url)),
+    )
+        .into_response())
+}
+
+async fn replace_sp_connection(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    state.store().sp_connection(&id)?;
+    let body = json_body(&body)?;
+    let context = state.write_context(&headers);
+    let replaced = state.commit(|store| store.replace_sp_connection(&id, body, &context))?;
+    Ok(ok(replaced.to_response(&state.base_url)))
+}
+
+async fn delete_sp_connection(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    state.commit(|store| store.delete_sp_connection(&id))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 async fn unknown_admin_path(OriginalUri(original): OriginalUri) -> Response {
     ApiError::not_found(format!(
         "Resource not found: the sandbox does not serve {}.",
@@ -340,10 +564,14 @@ async fn queue_fault(State(state): State<Shared>, body: Bytes) -> Result<Respons
             developer_message: problem,
         });
     }
-    if let Some(path) = &fault.path
-        && let Some(relative) = path.strip_prefix(BASE_PATH)
-    {
-        fault.path = Some(relative.to_string());
+    if let Some(path) = &fault.path {
+        if let Some(relative) = path.strip_prefix(BASE_PATH) {
+            fault.path = Some(relative.to_string());
+        } else if let Some(relative) = path.strip_prefix(PINGONE_API_PATH) {
+            fault.path = Some(format!("{PINGONE_API_LOG_PREFIX}{relative}"));
+        } else if let Some(relative) = path.strip_prefix(PINGONE_AUTH_PATH) {
+            fault.path = Some(format!("{PINGONE_AUTH_LOG_PREFIX}{relative}"));
+        }
     }
     let echo = serde_json::to_value(&fault).unwrap_or(Value::Null);
     state.control().queue(fault);

@@ -2,7 +2,8 @@
 //! the router over HTTPS (axum-server with rustls) or plain HTTP, and the `Sandbox`
 //! handle the CLI and tests hold.
 //!
-//! Owns start-up (load or seed the configuration, persist it once) and shutdown. Must
+//! Owns start-up (load or seed the configuration, persist it once; seed the PingOne
+//! side) and shutdown. Must
 //! not hold API rules: those are in `routes`, `store` and the resource modules.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -18,6 +19,9 @@ use super::SandboxOptions;
 use super::control::Control;
 use super::error::SandboxError;
 use super::persistence;
+use super::pingone_directory::PingOneDirectory;
+use super::pingone_routes::{PINGONE_API_PATH, PINGONE_AUTH_PATH};
+use super::pingone_tokens::TokenBook;
 use super::routes::{self, AppState};
 use super::secrets::MasterKey;
 use super::store::Store;
@@ -33,6 +37,9 @@ pub struct Sandbox {
     ca_certificate_pem: Option<String>,
     username: String,
     password: String,
+    pingone_environment_id: String,
+    pingone_client_id: String,
+    pingone_client_secret: String,
     state: Arc<AppState>,
     handle: Handle<SocketAddr>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -42,6 +49,14 @@ impl Sandbox {
     /// Loads or seeds the configuration, binds `options.listen` and starts serving.
     pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
         let (master_key, store) = initial_configuration(&options)?;
+        let pingone = PingOneDirectory::load(options.pingone_seed_file.as_deref())?;
+        let primary = pingone.primary();
+        let pingone_environment_id = primary.id.clone();
+        let (pingone_client_id, pingone_client_secret) = primary
+            .clients
+            .first()
+            .map(|client| (client.client_id.clone(), client.client_secret.clone()))
+            .unwrap_or_default();
 
         let listener =
             std::net::TcpListener::bind(options.listen).map_err(|source| SandboxError::Bind {
@@ -61,6 +76,8 @@ impl Sandbox {
         let url_address = SocketAddr::new(url_host, address.port());
         let scheme = if options.tls { "https" } else { "http" };
         let base_url = format!("{scheme}://{url_address}{BASE_PATH}");
+        let pingone_api_url = format!("{scheme}://{url_address}{PINGONE_API_PATH}");
+        let pingone_auth_url = format!("{scheme}://{url_address}{PINGONE_AUTH_PATH}");
 
         let state = Arc::new(AppState {
             base_url: base_url.clone(),
@@ -71,6 +88,11 @@ impl Sandbox {
             store: Mutex::new(store),
             control: Mutex::new(Control::default()),
             data_file: options.data_file.clone(),
+            pingone_api_url,
+            pingone_auth_url,
+            pingone_page_size: options.pingone_page_size.max(1),
+            pingone: Mutex::new(pingone),
+            tokens: Mutex::new(TokenBook::default()),
         });
         let application = routes::router(state.clone()).into_make_service();
         let handle = Handle::new();
@@ -104,6 +126,9 @@ impl Sandbox {
             ca_certificate_pem,
             username: options.username,
             password: options.password,
+            pingone_environment_id,
+            pingone_client_id,
+            pingone_client_secret,
             state,
             handle,
             task: Some(task),
@@ -149,6 +174,38 @@ impl Sandbox {
     /// outcome.
     pub fn request_count(&self) -> usize {
         self.state.request_count()
+    }
+
+    /// PingOne requests (Management API and auth host) received so far.
+    pub fn pingone_request_count(&self) -> usize {
+        self.state.pingone_request_count()
+    }
+
+    /// The PingOne Management API base URL, e.g. `https://127.0.0.1:PORT/pingone/v1`
+    /// (what `https://api.pingone.com/v1` is for the real service).
+    pub fn pingone_api_url(&self) -> String {
+        self.state.pingone_api_url.clone()
+    }
+
+    /// The PingOne auth host URL, e.g. `https://127.0.0.1:PORT/pingone-auth` (what
+    /// `https://auth.pingone.com` is); tokens come from `{this}/{envId}/as/token`.
+    pub fn pingone_auth_url(&self) -> String {
+        self.state.pingone_auth_url.clone()
+    }
+
+    /// The id of the PingOne environment the sandbox advertises (the seed's first).
+    pub fn pingone_environment_id(&self) -> &str {
+        &self.pingone_environment_id
+    }
+
+    /// The worker application's client id (the advertised environment's first client).
+    pub fn pingone_client_id(&self) -> &str {
+        &self.pingone_client_id
+    }
+
+    /// The worker application's client secret.
+    pub fn pingone_client_secret(&self) -> &str {
+        &self.pingone_client_secret
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to a second) and

@@ -93,4 +93,38 @@ impl Api {
             .request(method, format!("{}/_sandbox{path}", self.root()))
             .basic_auth(self.sandbox.username(), Some(self.sandbox.password()))
     }
+
+    /// A token of the sandbox's worker client (client_secret_basic).
+    pub async fn pingone_token(&self) -> String {
+        let reply = Self::send(
+            self.client
+                .post(format!(
+                    "{}/{}/as/token",
+                    self.sandbox.pingone_auth_url(),
+                    self.sandbox.pingone_environment_id()
+                ))
+                .basic_auth(
+                    self.sandbox.pingone_client_id(),
+                    Some(self.sandbox.pingone_client_secret()),
+                )
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
+    /// A PingOne Management API GET; `path` is relative to the API URL (or absolute).
+    pub async fn pingone_get(&self, token: &str, path: &str) -> Reply {
+        let url = if path.starts_with("https://") || path.starts_with("http://") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.sandbox.pingone_api_url())
+        };
+        Self::send(self.client.get(url).bearer_auth(token)).await
+    }
 }
