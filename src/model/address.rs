@@ -13,14 +13,18 @@ pub enum ResourceKind {
     DatastoreLdap,
     DatastoreCustom,
     OutboundProvisioning,
+    PingOneConnection,
+    ProvisioningConnection,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 4] = [
+    pub const ALL: [ResourceKind; 6] = [
         ResourceKind::DatastoreJdbc,
         ResourceKind::DatastoreLdap,
         ResourceKind::DatastoreCustom,
         ResourceKind::OutboundProvisioning,
+        ResourceKind::PingOneConnection,
+        ResourceKind::ProvisioningConnection,
     ];
 
     /// The HCL block type: `datastore` or `outbound_provisioning`.
@@ -30,6 +34,8 @@ impl ResourceKind {
             | ResourceKind::DatastoreLdap
             | ResourceKind::DatastoreCustom => "datastore",
             ResourceKind::OutboundProvisioning => "outbound_provisioning",
+            ResourceKind::PingOneConnection => "pingone_connection",
+            ResourceKind::ProvisioningConnection => "provisioning_connection",
         }
     }
 
@@ -39,7 +45,9 @@ impl ResourceKind {
             ResourceKind::DatastoreJdbc => Some("jdbc"),
             ResourceKind::DatastoreLdap => Some("ldap"),
             ResourceKind::DatastoreCustom => Some("custom"),
-            ResourceKind::OutboundProvisioning => None,
+            ResourceKind::OutboundProvisioning
+            | ResourceKind::PingOneConnection
+            | ResourceKind::ProvisioningConnection => None,
         }
     }
 
@@ -49,7 +57,9 @@ impl ResourceKind {
             ResourceKind::DatastoreJdbc => Some("JDBC"),
             ResourceKind::DatastoreLdap => Some("LDAP"),
             ResourceKind::DatastoreCustom => Some("CUSTOM"),
-            ResourceKind::OutboundProvisioning => None,
+            ResourceKind::OutboundProvisioning
+            | ResourceKind::PingOneConnection
+            | ResourceKind::ProvisioningConnection => None,
         }
     }
 
@@ -79,6 +89,8 @@ impl ResourceKind {
             ResourceKind::DatastoreLdap => schema::LDAP_FIELDS,
             ResourceKind::DatastoreCustom => schema::CUSTOM_FIELDS,
             ResourceKind::OutboundProvisioning => schema::OUTBOUND_PROVISIONING_FIELDS,
+            ResourceKind::PingOneConnection => schema::PINGONE_CONNECTION_FIELDS,
+            ResourceKind::ProvisioningConnection => schema::PROVISIONING_CONNECTION_FIELDS,
         }
     }
 
@@ -93,6 +105,8 @@ impl ResourceKind {
             ResourceKind::DatastoreLdap => "LDAP data store",
             ResourceKind::DatastoreCustom => "custom data store",
             ResourceKind::OutboundProvisioning => "outbound provisioning settings",
+            ResourceKind::PingOneConnection => "PingOne connection",
+            ResourceKind::ProvisioningConnection => "provisioning connection to PingOne",
         }
     }
 }
@@ -174,6 +188,12 @@ impl FromStr for Address {
                 let kind = ResourceKind::from_kind_label(label).ok_or_else(error)?;
                 Ok(Address::new(kind, *name))
             }
+            ["pingone_connection", name] if !name.is_empty() => {
+                Ok(Address::new(ResourceKind::PingOneConnection, *name))
+            }
+            ["provisioning_connection", name] if !name.is_empty() => {
+                Ok(Address::new(ResourceKind::ProvisioningConnection, *name))
+            }
             _ => Err(error()),
         }
     }
@@ -203,6 +223,8 @@ mod tests {
             "datastore.ldap.corp_directory",
             "datastore.custom.crm",
             "outbound_provisioning",
+            "pingone_connection.workforce",
+            "provisioning_connection.pingone",
         ] {
             let address: Address = text.parse().unwrap();
             assert_eq!(address.to_string(), text);

@@ -2,15 +2,25 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{Address, Attributes, FieldMap, ResourceKind, Secret};
+use super::ldap_filter::ExclusionMatch;
+use super::{Address, Attributes, FieldMap, PingOneSettings, ResourceKind, Secret};
 
 /// What the configuration asks for, fully evaluated and checked.
 #[derive(Debug, Clone, Default)]
 pub struct Desired {
     /// The `pingfederate { }` block, if the configuration has one.
     pub pingfederate: Option<PingFederateSettings>,
+    /// The `pingone { }` block, if the configuration has one.
+    pub pingone: Option<PingOneSettings>,
     /// Every declared resource, sorted by address.
     pub resources: Vec<DesiredResource>,
+    /// Accounts provisioning must never target, already compiled into the user
+    /// filters of the channels they apply to; kept for the checks against PingOne and
+    /// against hand-edited live filters.
+    pub exclusions: Vec<Exclusion>,
+    /// Channels that name their target population (resolved to `population_id`
+    /// during plan, from PingOne).
+    pub populations: Vec<PopulationReference>,
 }
 
 impl Desired {
@@ -31,6 +41,9 @@ impl Desired {
             .collect();
         if let Some(pf) = &self.pingfederate {
             values.push(pf.password.expose());
+        }
+        if let Some(pingone) = &self.pingone {
+            values.push(pingone.client_secret.expose());
         }
         values.retain(|v| !v.is_empty());
         values
@@ -55,6 +68,42 @@ impl DesiredResource {
     pub fn kind(&self) -> ResourceKind {
         self.address.kind()
     }
+}
+
+/// One provisioning channel of one provisioning connection.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChannelReference {
+    /// `provisioning_connection.NAME`.
+    pub connection: Address,
+    /// The channel block's name.
+    pub channel: String,
+}
+
+impl std::fmt::Display for ChannelReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.channel.{}", self.connection, self.channel)
+    }
+}
+
+/// `exclusion "NAME" { }`: one account provisioning must never target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub name: String,
+    /// The account's PingOne username, looked up during plan.
+    pub pingone_username: String,
+    /// How the account appears in the source directory.
+    pub source: ExclusionMatch,
+    /// The channels it applies to (every PingOne channel when the block names none).
+    pub channels: Vec<ChannelReference>,
+    pub reason: String,
+}
+
+/// A channel's `population = "NAME"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationReference {
+    pub channel: ChannelReference,
+    /// The PingOne population name.
+    pub name: String,
 }
 
 /// How to reach the PingFederate Admin API.

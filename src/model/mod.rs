@@ -11,16 +11,21 @@ mod digest;
 mod fingerprint;
 pub mod ldap_filter;
 mod observed;
+mod pingone;
 mod previous;
 pub mod schema;
 mod secret;
 
 pub use address::{Address, AddressParseError, ResourceKind};
-pub use desired::{Desired, DesiredResource, PingFederateSettings};
+pub use desired::{
+    ChannelReference, Desired, DesiredResource, Exclusion, PingFederateSettings,
+    PopulationReference,
+};
 pub use digest::{configuration_digest, object_digest};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
 pub use ldap_filter::{ExclusionMatch, Filter, FilterError};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
+pub use pingone::{PingOneSettings, REGIONS, region_urls};
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use schema::{Field, FieldDefault, FieldType};
 pub use secret::Secret;

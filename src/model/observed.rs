@@ -11,14 +11,19 @@ use super::{Attributes, FieldMap, ResourceKind};
 pub enum Collection {
     DataStores,
     OutboundProvisioning,
+    PingOneConnections,
+    SpConnections,
 }
 
 impl ResourceKind {
     pub fn collection(self) -> Collection {
-        if self.is_datastore() {
-            Collection::DataStores
-        } else {
-            Collection::OutboundProvisioning
+        match self {
+            ResourceKind::DatastoreJdbc
+            | ResourceKind::DatastoreLdap
+            | ResourceKind::DatastoreCustom => Collection::DataStores,
+            ResourceKind::OutboundProvisioning => Collection::OutboundProvisioning,
+            ResourceKind::PingOneConnection => Collection::PingOneConnections,
+            ResourceKind::ProvisioningConnection => Collection::SpConnections,
         }
     }
 }

@@ -344,6 +344,158 @@ pub const OUTBOUND_PROVISIONING_FIELDS: &[Field] = &[
     ),
 ];
 
+/// PingFederate `PingOneConnection` (reference §4.5, spec `PingOneConnection`): the
+/// credential PingFederate uses to reach PingOne. The server fills in the environment,
+/// region and endpoints from the credential; those are read-only and not modelled.
+pub const PINGONE_CONNECTION_FIELDS: &[Field] = &[
+    required("name", "name", T::String),
+    field("description", "description", T::String, D::None),
+    field("active", "active", T::Bool, D::Computed),
+    Field {
+        required: true,
+        ..secret("credential", "credential", "encryptedCredential")
+    },
+];
+
+pub const REMOVE_ACTIONS: &[&str] = &["Disable", "Delete"];
+pub const CHANGED_USERS_ALGORITHMS: &[&str] =
+    &["ACTIVE_DIRECTORY_USN", "TIMESTAMP", "TIMESTAMP_NO_NEGATION"];
+pub const ACCOUNT_STATUS_ALGORITHMS: &[&str] = &[
+    "ACCOUNT_STATUS_ALGORITHM_AD",
+    "ACCOUNT_STATUS_ALGORITHM_FLAG",
+];
+
+/// One provisioning channel (reference §6.3), flattened: the provider folds these into
+/// `channelSource { changeDetectionSettings, groupMembershipDetection,
+/// accountManagementSettings, userSourceLocation, groupSourceLocation }` and the
+/// attribute mapping. Defaults are PingDirectory's; Active Directory sets
+/// `guid_attribute = "objectGUID"`, `guid_binary = true`, `changed_users_algorithm =
+/// "ACTIVE_DIRECTORY_USN"` and so on.
+pub const CHANNEL_FIELDS: &[Field] = &[
+    required("name", "name", T::String),
+    field("active", "active", T::Bool, D::Bool(true)),
+    required("datastore", "dataSource", T::Reference),
+    required("base_dn", "baseDn", T::String),
+    field("user_filter", "filter", T::String, D::None),
+    field("group_dn", "groupDN", T::String, D::None),
+    field("nested_search", "nestedSearch", T::Bool, D::Bool(false)),
+    field("population_id", "populationID", T::String, D::None),
+    field(
+        "guid_attribute",
+        "guidAttributeName",
+        T::String,
+        D::Str("entryUUID"),
+    ),
+    field("guid_binary", "guidBinary", T::Bool, D::Bool(false)),
+    field(
+        "user_object_class",
+        "userObjectClass",
+        T::String,
+        D::Str("inetOrgPerson"),
+    ),
+    field(
+        "group_object_class",
+        "groupObjectClass",
+        T::String,
+        D::Str("groupOfUniqueNames"),
+    ),
+    field(
+        "changed_users_algorithm",
+        "changedUsersAlgorithm",
+        T::Enum(CHANGED_USERS_ALGORITHMS),
+        D::Str("TIMESTAMP_NO_NEGATION"),
+    ),
+    field(
+        "timestamp_attribute",
+        "timeStampAttributeName",
+        T::String,
+        D::Str("modifyTimestamp"),
+    ),
+    field("usn_attribute", "usnAttributeName", T::String, D::None),
+    field(
+        "group_member_attribute",
+        "groupMemberAttributeName",
+        T::String,
+        D::Str("uniqueMember"),
+    ),
+    field(
+        "member_of_group_attribute",
+        "memberOfGroupAttributeName",
+        T::String,
+        D::None,
+    ),
+    field(
+        "account_status_attribute",
+        "accountStatusAttributeName",
+        T::String,
+        D::Str("nsaccountlock"),
+    ),
+    field(
+        "account_status_algorithm",
+        "accountStatusAlgorithm",
+        T::Enum(ACCOUNT_STATUS_ALGORITHMS),
+        D::Str("ACCOUNT_STATUS_ALGORITHM_FLAG"),
+    ),
+    field(
+        "flag_comparison_value",
+        "flagComparisonValue",
+        T::String,
+        D::Str("true"),
+    ),
+    field(
+        "flag_comparison_status",
+        "flagComparisonStatus",
+        T::Bool,
+        D::Bool(true),
+    ),
+    field("default_status", "defaultStatus", T::Bool, D::Bool(true)),
+    field("max_threads", "maxThreads", T::Integer, D::Integer(1)),
+    field("timeout", "timeout", T::Integer, D::Integer(60)),
+    required("attribute_mapping", "attributeMapping", T::StringMap),
+];
+
+/// A PingFederate SP connection whose `outboundProvision` type is `PingOne`
+/// (reference §6). The PingOne environment is the target setting
+/// `PINGONE_ENVIRONMENT = "<pingone connection id>|<environment id>"`.
+pub const PROVISIONING_CONNECTION_FIELDS: &[Field] = &[
+    required("entity_id", "entityId", T::String),
+    required("name", "name", T::String),
+    field("active", "active", T::Bool, D::Bool(false)),
+    required("pingone_connection", "PINGONE_ENVIRONMENT", T::Reference),
+    required("environment_id", "PINGONE_ENVIRONMENT", T::String),
+    field(
+        "create_users",
+        "CREATE_USERS_PROV_OPT",
+        T::Bool,
+        D::Bool(true),
+    ),
+    field(
+        "update_users",
+        "UPDATE_USERS_PROV_OPT",
+        T::Bool,
+        D::Bool(true),
+    ),
+    field(
+        "remove_users",
+        "REMOVE_USERS_PROV_OPT",
+        T::Bool,
+        D::Bool(true),
+    ),
+    field(
+        "provision_disabled_users",
+        "PROVISION_DISABLED_USERS_PROV_OPT",
+        T::Bool,
+        D::Bool(true),
+    ),
+    field(
+        "remove_action",
+        "REMOVE_ACTION",
+        T::Enum(REMOVE_ACTIONS),
+        D::Str("Disable"),
+    ),
+    required("channels", "channels", T::ObjectList(CHANNEL_FIELDS)),
+];
+
 /// PingFederate's rule for client-chosen ids (reference §2).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

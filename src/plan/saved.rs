@@ -94,8 +94,8 @@ fn resource_digests(desired: &Desired, fingerprinter: &Fingerprinter) -> BTreeMa
         .iter()
         .map(|resource| {
             let alone = Desired {
-                pingfederate: None,
                 resources: vec![resource.clone()],
+                ..Desired::default()
             };
             (
                 resource.address.to_string(),

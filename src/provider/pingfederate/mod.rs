@@ -18,6 +18,8 @@ pub use wire::{from_wire, to_wire};
 
 const DATASTORES: &str = "/dataStores";
 const OUTBOUND_PROVISIONING: &str = "/serverSettings/outboundProvisioning";
+const PINGONE_CONNECTIONS: &str = "/pingOneConnections";
+const SP_CONNECTIONS: &str = "/idp/spConnections";
 
 /// How a secret goes into a request body.
 #[derive(Debug, Clone, Copy)]
@@ -123,10 +125,7 @@ impl PingFederate {
         request: &WriteRequest<'_>,
     ) -> Result<ObservedObject, ProviderError> {
         let body = to_wire(request);
-        let path = match request.kind.collection() {
-            Collection::DataStores => DATASTORES.to_string(),
-            Collection::OutboundProvisioning => OUTBOUND_PROVISIONING.to_string(),
-        };
+        let path = collection_path(request.kind.collection()).to_string();
         let method = if request.kind.is_singleton() {
             Method::Put
         } else {
@@ -220,10 +219,23 @@ fn insert_datastore(observed: &mut Observed, item: Value) -> Result<(), String> 
     Ok(())
 }
 
+fn collection_path(collection: Collection) -> &'static str {
+    match collection {
+        Collection::DataStores => DATASTORES,
+        Collection::OutboundProvisioning => OUTBOUND_PROVISIONING,
+        Collection::PingOneConnections => PINGONE_CONNECTIONS,
+        Collection::SpConnections => SP_CONNECTIONS,
+    }
+}
+
 fn object_path(kind: ResourceKind, id: &str) -> String {
     match kind.collection() {
-        Collection::DataStores => format!("{DATASTORES}/{}", encode_path_segment(id)),
         Collection::OutboundProvisioning => OUTBOUND_PROVISIONING.to_string(),
+        collection => format!(
+            "{}/{}",
+            collection_path(collection),
+            encode_path_segment(id)
+        ),
     }
 }
 
