@@ -70,7 +70,6 @@ mod tests {
 
     fn desired(password: &str, pool: i64) -> Desired {
         Desired {
-            pingfederate: None,
             resources: vec![DesiredResource {
                 address: Address::new(ResourceKind::DatastoreJdbc, "prov"),
                 id: "prov".into(),
@@ -83,6 +82,7 @@ mod tests {
                     .collect(),
                 depends_on: Default::default(),
             }],
+            ..Desired::default()
         }
     }
 

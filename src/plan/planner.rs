@@ -408,8 +408,8 @@ mod tests {
     fn desired(mut resources: Vec<DesiredResource>) -> Desired {
         resources.sort_by(|a, b| a.address.cmp(&b.address));
         Desired {
-            pingfederate: None,
             resources,
+            ..Desired::default()
         }
     }
 
