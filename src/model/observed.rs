@@ -58,6 +58,12 @@ impl Observed {
             .insert((object.kind.collection(), object.id.clone()), object);
     }
 
+    /// Takes every object of `other` (another collection's refresh).
+    pub fn merge(&mut self, other: Observed) {
+        self.objects.extend(other.objects);
+        self.foreign.extend(other.foreign);
+    }
+
     pub fn insert_foreign(&mut self, collection: Collection, id: String, wire_type: String) {
         self.foreign.insert((collection, id), wire_type);
     }

@@ -4,6 +4,7 @@
 //! store), the two collections concurrently. Writes go one object at a time.
 
 mod collection;
+mod sp_connection;
 mod wire;
 
 use serde_json::Value;
@@ -78,17 +79,40 @@ impl PingFederate {
             .to_string())
     }
 
-    /// Reads every object pingform can manage: two requests, whatever the count.
+    /// Reads every object pingform can manage: one request per collection (four),
+    /// concurrently, whatever the number of objects.
     pub async fn refresh(&self) -> Result<Observed, ProviderError> {
-        let (datastores, outbound) = tokio::join!(
-            self.executor
-                .send_decoded(Method::Get, DATASTORES, None, &no_fields, |_, bytes| {
-                    collection::decode_items(bytes, insert_datastore)
-                }),
+        let decode = |insert: fn(&mut Observed, Value) -> Result<(), String>| {
+            move |_: u16, bytes: &[u8]| collection::decode_items(bytes, insert)
+        };
+        let (datastores, outbound, pingone_connections, sp_connections) = tokio::join!(
+            self.executor.send_decoded(
+                Method::Get,
+                DATASTORES,
+                None,
+                &no_fields,
+                decode(insert_datastore)
+            ),
             self.executor
                 .send(Method::Get, OUTBOUND_PROVISIONING, None, &no_fields),
+            self.executor.send_decoded(
+                Method::Get,
+                PINGONE_CONNECTIONS,
+                None,
+                &no_fields,
+                decode(insert_pingone_connection)
+            ),
+            self.executor.send_decoded(
+                Method::Get,
+                SP_CONNECTIONS,
+                None,
+                &no_fields,
+                decode(insert_sp_connection)
+            ),
         );
         let mut observed = datastores?;
+        observed.merge(pingone_connections?);
+        observed.merge(sp_connections?);
         let outbound = outbound?;
         let settings = from_wire(
             ResourceKind::OutboundProvisioning,
@@ -168,6 +192,24 @@ impl PingFederate {
             .await?;
             return Ok(());
         }
+        if kind == ResourceKind::ProvisioningConnection {
+            // PingFederate deletes only inactive connections.
+            match self.read(kind, id).await? {
+                None => return Ok(()),
+                Some(live) if live.attributes.get("active") == Some(&Value::Bool(true)) => {
+                    let mut inactive = live.attributes.clone();
+                    inactive.insert("active".into(), Value::Bool(false));
+                    self.update(&WriteRequest {
+                        kind,
+                        id,
+                        attributes: &inactive,
+                        secrets: Vec::new(),
+                    })
+                    .await?;
+                }
+                Some(_) => {}
+            }
+        }
         let path = object_path(kind, id);
         match self
             .executor
@@ -214,6 +256,34 @@ fn insert_datastore(observed: &mut Observed, item: Value) -> Result<(), String> 
             Collection::DataStores,
             id.to_string(),
             wire_type.to_string(),
+        ),
+    }
+    Ok(())
+}
+
+/// Adds one item of `GET /pingOneConnections`.
+fn insert_pingone_connection(observed: &mut Observed, item: Value) -> Result<(), String> {
+    let id = item
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("a PingOne connection without an id")?;
+    observed.insert(from_wire(ResourceKind::PingOneConnection, id, &item)?);
+    Ok(())
+}
+
+/// Adds one item of `GET /idp/spConnections`. Connections without PingOne outbound
+/// provisioning (browser SSO, other SaaS targets) are remembered by id only.
+fn insert_sp_connection(observed: &mut Observed, item: Value) -> Result<(), String> {
+    let id = item
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("an SP connection without an id")?;
+    match from_wire(ResourceKind::ProvisioningConnection, id, &item) {
+        Ok(object) => observed.insert(object),
+        Err(_) => observed.insert_foreign(
+            Collection::SpConnections,
+            id.to_string(),
+            "SP connection without PingOne provisioning".to_string(),
         ),
     }
     Ok(())

@@ -12,9 +12,14 @@ use crate::model::{Attributes, Field, FieldType, ObservedObject, ResourceKind};
 
 /// The request body for a create or a full-replacement update.
 pub fn to_wire(request: &WriteRequest<'_>) -> Value {
+    if request.kind == ResourceKind::ProvisioningConnection {
+        return super::sp_connection::to_wire(request.id, request.attributes);
+    }
     let mut body = Map::new();
     if let Some(wire_type) = request.kind.wire_type() {
         body.insert("type".into(), wire_type.into());
+    }
+    if !request.kind.is_singleton() {
         body.insert("id".into(), request.id.into());
     }
     let secrets: BTreeMap<&str, SecretValue<'_>> = request
@@ -127,6 +132,9 @@ fn plugin_configuration(
 /// A response body in model space. Fields the schema does not know (`lastModified`,
 /// `location`, `type`) are left out; encrypted secrets go to `encrypted`.
 pub fn from_wire(kind: ResourceKind, id: &str, body: &Value) -> Result<ObservedObject, String> {
+    if kind == ResourceKind::ProvisioningConnection {
+        return super::sp_connection::from_wire(id, body);
+    }
     let object = body
         .as_object()
         .ok_or_else(|| format!("expected a JSON object for {}", kind.describe()))?;
