@@ -13,6 +13,7 @@ pub mod ldap_filter;
 mod observed;
 mod pingone;
 mod previous;
+mod references;
 pub mod schema;
 mod secret;
 
@@ -27,6 +28,7 @@ pub use ldap_filter::{ExclusionMatch, Filter, FilterError};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
 pub use pingone::{PingOneSettings, REGIONS, region_urls};
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
+pub use references::references;
 pub use schema::{Field, FieldDefault, FieldType};
 pub use secret::Secret;
 

@@ -1,18 +1,20 @@
 //! The order changes run in. Writes that others depend on go first: a data store is
-//! created before the outbound provisioning settings point at it, and the settings are
-//! re-pointed before the store they used is deleted.
+//! created before the outbound provisioning settings or a channel point at it, and a
+//! referrer is re-pointed (or deleted) before the object it used is deleted.
+//!
+//! Preferred order: deletes first, in reverse address order (PingFederate wants data
+//! store names unique, so a store that replaces another under a new block name must
+//! not be created while the old one exists; and the provisioning connection goes
+//! before the PingOne connection and data stores it uses), then creates and updates by
+//! address (data stores, then outbound provisioning and PingOne connections, then
+//! provisioning connections). Dependency edges override the preference.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Action, Change, PlanError};
-use crate::model::{Collection, Observed, ResourceKind, SINGLETON_ID};
+use crate::model::{Collection, Observed, references};
 
 pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Change>, PlanError> {
-    // Preferred order: deletes first, in reverse address order (PingFederate wants data
-    // store names unique, so a store that replaces another under a new block name must
-    // not be created while the old one exists), then creates and updates by address
-    // (data stores before the settings that use them). The dependency edges below hold
-    // back a delete whose store is still in use until its referrer moved away.
     let mut preferred: Vec<usize> = (0..changes.len()).collect();
     preferred.sort_by(|&a, &b| {
         let (left, right) = (&changes[a], &changes[b]);
@@ -26,37 +28,42 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
         })
     });
 
-    let datastore_change = |id: &str| {
-        changes
-            .iter()
-            .position(|c| c.kind().collection() == Collection::DataStores && c.id == id)
-    };
+    let position: BTreeMap<(Collection, &str), usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(index, change)| ((change.kind().collection(), change.id.as_str()), index))
+        .collect();
     let mut after: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for (index, change) in changes.iter().enumerate() {
-        if change.kind() != ResourceKind::OutboundProvisioning {
+        if change.action == Action::NoOp {
             continue;
         }
-        // The store it will use must exist first.
-        if let Some(target) = change
+        let wanted = change
             .after
             .as_ref()
-            .and_then(|a| a.get("datastore"))
-            .and_then(|v| v.as_str())
-            .and_then(datastore_change)
-            && matches!(changes[target].action, Action::Create | Action::Replace)
-        {
-            after.entry(index).or_default().insert(target);
+            .map(|a| references(change.kind(), a))
+            .unwrap_or_default();
+        // What it will use must exist first.
+        for target in &wanted {
+            if let Some(&referent) = position.get(&(target.0, target.1.as_str()))
+                && referent != index
+                && matches!(changes[referent].action, Action::Create | Action::Replace)
+            {
+                after.entry(index).or_default().insert(referent);
+            }
         }
-        // The store it uses now may be deleted only after it moved away.
-        let current = observed
-            .get(Collection::OutboundProvisioning, SINGLETON_ID)
-            .and_then(|o| o.attributes.get("datastore"))
-            .and_then(|v| v.as_str());
-        if let Some(old) = current.and_then(datastore_change)
-            && matches!(changes[old].action, Action::Delete | Action::Replace)
-            && change.action != Action::NoOp
-        {
-            after.entry(old).or_default().insert(index);
+        // What it uses now may go only after it moved away.
+        let live = observed
+            .get(change.kind().collection(), &change.id)
+            .map(|o| references(o.kind, &o.attributes))
+            .unwrap_or_default();
+        for target in live.iter().filter(|t| !wanted.contains(t)) {
+            if let Some(&referent) = position.get(&(target.0, target.1.as_str()))
+                && referent != index
+                && matches!(changes[referent].action, Action::Delete | Action::Replace)
+            {
+                after.entry(referent).or_default().insert(index);
+            }
         }
     }
 
@@ -71,10 +78,7 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
             start += 1;
         }
         let next = preferred[start..].iter().copied().find(|&i| {
-            !done[i]
-                && after
-                    .get(&i)
-                    .is_none_or(|deps| deps.iter().all(|&d| done[d]))
+            !done[i] && after.get(&i).is_none_or(|deps| deps.iter().all(|&d| done[d]))
         });
         match next {
             Some(index) => {
