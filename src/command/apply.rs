@@ -3,13 +3,13 @@ use std::time::SystemTime;
 use miette::Result;
 
 use super::cli::{ApplyArgs, ConfigArgs, TargetArgs};
-use super::context::{Target, load_configuration};
+use super::context::{Planned, Target, load_configuration, refresh_and_plan};
 use super::output::{confirm, write_stdout};
 use super::saved_plan::read_plan_file;
 use crate::apply::{accept_live, apply};
 use crate::model::Desired;
-use crate::plan::{Plan, SavedPlan, drift};
-use crate::render::{Styles, apply_event_line, apply_summary, drift_text, plan_text};
+use crate::plan::{ExclusionReview, Plan, SavedPlan, drift};
+use crate::render::{Styles, apply_event_line, apply_summary, drift_text, plan_text, review_text};
 use crate::state::{HistoryEntry, Outcome, StateFile};
 
 pub async fn run(args: ApplyArgs) -> Result<u8> {
@@ -24,18 +24,46 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     // The write lock is held from planning to the last recorded change, so nobody
     // applies in between.
     let mut state = StateFile::open_for_write(&target.state_path)?;
-    let observed = target.client.refresh().await?;
-    let plan = crate::plan::plan(&desired, state.previous(), &observed)?;
+    let previous = state.previous().clone();
+    let Planned {
+        plan,
+        review,
+        pingone,
+        observed,
+        ..
+    } = refresh_and_plan(&target, &mut desired, &previous).await?;
     let out_styles = Styles::detect_stdout();
-    write_stdout(|out| plan_text(&plan, &out_styles, out))?;
+    write_stdout(|out| {
+        plan_text(&plan, &out_styles, out)?;
+        review_text(&review, pingone.as_ref(), &out_styles, out)
+    })?;
     if plan.is_empty() {
         return Ok(0);
     }
+    refuse_deletions(&review, args.allow_delete_of_excluded)?;
     if !args.auto_approve && !confirm("Do you want to make these changes?")? {
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(1);
     }
     execute(&plan, &desired, &observed, &target, &mut state, None).await
+}
+
+/// A new exclusion whose account PingFederate would delete needs an explicit yes.
+fn refuse_deletions(review: &ExclusionReview, allowed: bool) -> Result<()> {
+    if review.deletions.is_empty() || allowed {
+        return Ok(());
+    }
+    let lines: Vec<String> = review
+        .deletions
+        .iter()
+        .map(|d| format!("  - {d}"))
+        .collect();
+    Err(miette::miette!(
+        code = "pingform::apply::delete_of_excluded",
+        help = "if deleting these PingOne accounts is intended, run again with --allow-delete-of-excluded; otherwise set remove_action = \"Disable\" or remove_users = false first",
+        "nothing was changed: with the remove action Delete, this apply would make PingFederate delete accounts it must now leave alone:\n{}",
+        lines.join("\n")
+    ))
 }
 
 /// Runs the plan, prints progress and the summary, then checks convergence.
@@ -105,7 +133,13 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     let target = Target::connect(&config, &target_args, &mut desired).await?;
     let existed = target.state_path.exists();
     let mut state = StateFile::open_for_write(&target.state_path)?;
-    let observed = target.client.refresh().await?;
+    let previous = state.previous().clone();
+    let Planned {
+        plan: again,
+        review,
+        observed,
+        ..
+    } = refresh_and_plan(&target, &mut desired, &previous).await?;
     let mut moved = saved
         .check(&desired, state.previous(), &observed)
         .map_err(|detail| {
@@ -114,7 +148,6 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     if moved.is_empty() {
         // Everything it was based on is as it was, so planning again must give the
         // same plan; if not, something this check does not see has moved.
-        let again = crate::plan::plan(&desired, state.previous(), &observed)?;
         if again.changes != saved.changes {
             moved.push(crate::plan::Moved {
                 what: "plan".into(),
@@ -142,6 +175,7 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     if plan.is_empty() {
         return Ok(0);
     }
+    refuse_deletions(&review, args.allow_delete_of_excluded)?;
     execute(
         &plan,
         &desired,

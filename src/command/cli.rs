@@ -180,6 +180,10 @@ pub struct ApplyArgs {
     /// confirmation), for drift that was intended.
     #[arg(long)]
     pub refresh_only: bool,
+    /// Go ahead even though a new exclusion will make PingFederate delete an existing
+    /// PingOne account (the channel's remove action is Delete).
+    #[arg(long)]
+    pub allow_delete_of_excluded: bool,
 }
 
 #[derive(Debug, Args)]

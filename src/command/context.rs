@@ -8,8 +8,13 @@ use miette::{IntoDiagnostic, Result};
 
 use super::cli::{ConfigArgs, TargetArgs};
 use crate::config::{self, LoadOptions};
-use crate::model::{Desired, PingFederateSettings, Secret};
+use crate::model::{
+    Desired, Observed, PingFederateSettings, PingOnePopulation, PingOneSettings, PingOneUser,
+    PingOneView, PreviousRun, ResourceKind, Secret,
+};
+use crate::plan::{Drift, ExclusionReview, Plan, annotate, drift, resolve_populations, review};
 use crate::provider::PingFederate;
+use crate::provider::PingOne;
 use crate::sandbox::{Sandbox, SandboxOptions};
 
 /// Loads and checks the configuration, printing warnings; errors carry every
@@ -37,6 +42,105 @@ pub fn load_configuration(args: &ConfigArgs) -> Result<Desired> {
         eprintln!("{warning:?}");
     }
     Ok(loaded.desired)
+}
+
+/// Points the configuration's PingOne side at the sandbox: its settings, and the
+/// environment of every provisioning connection that named the configured one.
+fn retarget_pingone(desired: &mut Desired, sandbox: &PingOneSettings) {
+    let configured = desired.pingone.as_ref().map(|p| p.environment_id.clone());
+    for resource in desired
+        .resources
+        .iter_mut()
+        .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
+    {
+        let same = resource
+            .attributes
+            .get("environment_id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        if same.is_none() || same == configured {
+            resource.attributes.insert(
+                "environment_id".into(),
+                sandbox.environment_id.clone().into(),
+            );
+        }
+    }
+    desired.pingone = Some(sandbox.clone());
+}
+
+/// Reads what the plan needs from PingOne: the environment, its populations, and the
+/// excluded accounts in one batched query. `None` without a `pingone` block.
+pub async fn read_pingone(desired: &Desired) -> Result<Option<PingOneView>> {
+    let Some(settings) = &desired.pingone else {
+        return Ok(None);
+    };
+    let client = PingOne::new(settings.clone())?;
+    let environment = client.environment().await?;
+    let usernames: Vec<String> = desired
+        .exclusions
+        .iter()
+        .map(|e| e.pingone_username.clone())
+        .collect();
+    let (populations, users) = tokio::join!(client.populations(), async {
+        if usernames.is_empty() {
+            Ok(Vec::new())
+        } else {
+            client.users_by_username(&usernames).await
+        }
+    });
+    Ok(Some(PingOneView {
+        environment_id: environment.id,
+        environment_name: environment.name,
+        populations: populations?
+            .into_iter()
+            .map(|p| PingOnePopulation {
+                id: p.id,
+                name: p.name,
+            })
+            .collect(),
+        users: users?
+            .into_iter()
+            .map(|u| PingOneUser {
+                id: u.id,
+                username: u.username,
+                population_id: u.population_id,
+                enabled: u.enabled,
+            })
+            .collect(),
+    }))
+}
+
+/// A plan with everything a person needs to review it.
+pub struct Planned {
+    pub plan: Plan,
+    pub drift: Drift,
+    pub review: ExclusionReview,
+    pub pingone: Option<PingOneView>,
+    pub observed: Observed,
+}
+
+/// Reads PingFederate and PingOne (concurrently), resolves population names, plans,
+/// and reviews the exclusions.
+pub async fn refresh_and_plan(
+    target: &Target,
+    desired: &mut Desired,
+    previous: &PreviousRun,
+) -> Result<Planned> {
+    let (observed, pingone) = tokio::join!(target.client.refresh(), read_pingone(desired));
+    let observed = observed?;
+    let pingone = pingone?;
+    resolve_populations(desired, pingone.as_ref())?;
+    let mut plan = crate::plan::plan(desired, previous, &observed)?;
+    let review = review(desired, &observed, pingone.as_ref());
+    annotate(&mut plan, &review);
+    let drift = drift(previous, &observed);
+    Ok(Planned {
+        plan,
+        drift,
+        review,
+        pingone,
+        observed,
+    })
 }
 
 /// The PingFederate a run talks to, and what keeps it alive.
@@ -118,6 +222,16 @@ impl Target {
             }
         );
         let client = PingFederate::new(&settings)?;
+        let pingone = PingOneSettings {
+            api_url: sandbox.pingone_api_url(),
+            auth_url: sandbox.pingone_auth_url(),
+            environment_id: sandbox.pingone_environment_id().to_string(),
+            client_id: sandbox.pingone_client_id().to_string(),
+            client_secret: Secret::new(sandbox.pingone_client_secret()),
+            ca_file: settings.ca_file.clone(),
+            request_timeout: settings.request_timeout,
+        };
+        retarget_pingone(desired, &pingone);
         desired.pingfederate = Some(settings);
         Ok(Target {
             client,

@@ -3,11 +3,11 @@ use std::path::Path;
 use miette::{IntoDiagnostic, Result};
 
 use super::cli::{PlanArgs, PlanFormat};
-use super::context::{Target, load_configuration};
+use super::context::{Planned, Target, load_configuration, refresh_and_plan};
 use super::output::write_stdout;
 use crate::model::Fingerprinter;
-use crate::plan::{Origin, SavedPlan, drift};
-use crate::render::{Styles, drift_text, plan_json, plan_markdown, plan_text};
+use crate::plan::{Origin, SavedPlan};
+use crate::render::{Styles, drift_text, plan_json, plan_markdown, plan_text, review_text};
 use crate::state::read_previous_run;
 
 pub async fn run(args: PlanArgs) -> Result<u8> {
@@ -15,9 +15,13 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
     let target = Target::connect(&args.config, &args.target, &mut desired).await?;
     // Planning only reads state, without the write lock: it never blocks an apply.
     let previous = read_previous_run(&target.state_path)?;
-    let observed = target.client.refresh().await?;
-    let plan = crate::plan::plan(&desired, &previous, &observed)?;
-    let drift = drift(&previous, &observed);
+    let Planned {
+        plan,
+        drift,
+        review,
+        pingone,
+        observed,
+    } = refresh_and_plan(&target, &mut desired, &previous).await?;
 
     if let Some(path) = &args.out {
         let mut key = vec![0u8; Fingerprinter::KEY_LENGTH];
@@ -50,8 +54,12 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
         args.format
     };
     match format {
-        PlanFormat::Json => write_stdout(|out| plan_json(&plan, Some(&drift), out))?,
-        PlanFormat::Markdown => write_stdout(|out| plan_markdown(&plan, &drift, out))?,
+        PlanFormat::Json => write_stdout(|out| {
+            plan_json(&plan, Some(&drift), Some(&review), pingone.as_ref(), out)
+        })?,
+        PlanFormat::Markdown => {
+            write_stdout(|out| plan_markdown(&plan, &drift, &review, pingone.as_ref(), out))?
+        }
         PlanFormat::Text => {
             let styles = Styles::detect_stdout();
             write_stdout(|out| {
@@ -59,7 +67,8 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
                 if !drift.is_empty() {
                     writeln!(out)?;
                 }
-                plan_text(&plan, &styles, out)
+                plan_text(&plan, &styles, out)?;
+                review_text(&review, pingone.as_ref(), &styles, out)
             })?;
         }
     }

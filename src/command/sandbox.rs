@@ -56,6 +56,37 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         }
         writeln!(out, "  }}")?;
         writeln!(out)?;
+        writeln!(out, "  pingone {{")?;
+        writeln!(
+            out,
+            "    api_url        = \"{}\"",
+            sandbox.pingone_api_url()
+        )?;
+        writeln!(
+            out,
+            "    auth_url       = \"{}\"",
+            sandbox.pingone_auth_url()
+        )?;
+        writeln!(
+            out,
+            "    environment_id = \"{}\"",
+            sandbox.pingone_environment_id()
+        )?;
+        writeln!(
+            out,
+            "    client_id      = \"{}\"",
+            sandbox.pingone_client_id()
+        )?;
+        writeln!(
+            out,
+            "    client_secret  = \"{}\"",
+            sandbox.pingone_client_secret()
+        )?;
+        if let Some(path) = &ca_file {
+            writeln!(out, "    ca_file        = \"{}\"", path.display())?;
+        }
+        writeln!(out, "  }}")?;
+        writeln!(out)?;
         writeln!(out, "Press Ctrl-C to stop.")
     })?;
     wait_for_shutdown_signal().await;

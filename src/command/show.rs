@@ -10,7 +10,7 @@ pub fn run(args: ShowArgs) -> Result<u8> {
     let saved = read_plan_file(&args.file)?;
     let plan = saved.plan();
     if args.json {
-        write_stdout(|out| plan_json(&plan, None, out))?;
+        write_stdout(|out| plan_json(&plan, None, None, None, out))?;
     } else {
         eprintln!(
             "Saved plan {}: made {} from {}, against state serial {}{}.",

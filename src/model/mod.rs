@@ -26,7 +26,9 @@ pub use digest::{configuration_digest, object_digest};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
 pub use ldap_filter::{ExclusionMatch, Filter, FilterError};
 pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
-pub use pingone::{PingOneSettings, REGIONS, region_urls};
+pub use pingone::{
+    PingOnePopulation, PingOneSettings, PingOneUser, PingOneView, REGIONS, region_urls,
+};
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use schema::{Field, FieldDefault, FieldType};

@@ -90,3 +90,51 @@ mod tests {
         assert_eq!(region_urls(""), None);
     }
 }
+
+/// What a plan read from PingOne: the environment, its populations and the users the
+/// exclusions name. Plain data, so the plan can reason about it without a client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PingOneView {
+    pub environment_id: String,
+    pub environment_name: String,
+    pub populations: Vec<PingOnePopulation>,
+    pub users: Vec<PingOneUser>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PingOnePopulation {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PingOneUser {
+    pub id: String,
+    pub username: String,
+    pub population_id: Option<String>,
+    pub enabled: bool,
+}
+
+impl PingOneView {
+    /// The user with this username (PingOne compares usernames case-insensitively).
+    pub fn user(&self, username: &str) -> Option<&PingOneUser> {
+        self.users
+            .iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username))
+    }
+
+    pub fn population_named(&self, name: &str) -> Option<&PingOnePopulation> {
+        self.populations
+            .iter()
+            .find(|p| p.name == name)
+            .or_else(|| {
+                self.populations
+                    .iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(name))
+            })
+    }
+
+    pub fn population(&self, id: &str) -> Option<&PingOnePopulation> {
+        self.populations.iter().find(|p| p.id == id)
+    }
+}

@@ -52,6 +52,29 @@ pub enum PlanError {
     )]
     ReplaceInUse { address: Address },
 
+    #[error("{channel}: PingOne has no population named `{name}` in environment {environment}")]
+    #[diagnostic(
+        code(pingform::plan::unknown_population),
+        help("the populations there are: {}", existing.join(", "))
+    )]
+    UnknownPopulation {
+        channel: String,
+        name: String,
+        environment: String,
+        existing: Vec<String>,
+    },
+
+    #[error(
+        "{channel}: `population = \"{name}\"` is looked up in PingOne, but the configuration has no `pingone` block"
+    )]
+    #[diagnostic(
+        code(pingform::plan::population_needs_pingone),
+        help(
+            "add a `pingone {{ region, environment_id, client_id, client_secret }}` block, or set `population_id` instead"
+        )
+    )]
+    PopulationNeedsPingOne { channel: String, name: String },
+
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]
     Cycle { addresses: Vec<Address> },

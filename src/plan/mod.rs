@@ -11,13 +11,17 @@ mod change;
 mod diff;
 mod drift;
 mod error;
+mod exclusions;
 mod order;
+mod pingone;
 mod planner;
 mod saved;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
 pub use drift::{Drift, DriftItem, DriftStatus, drift};
 pub use error::PlanError;
+pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview, annotate, review};
+pub use pingone::resolve_populations;
 pub use planner::plan;
 pub use saved::{
     LiveRecord, Moved, Origin, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration, SavedPlan, SavedState,

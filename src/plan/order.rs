@@ -78,7 +78,10 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
             start += 1;
         }
         let next = preferred[start..].iter().copied().find(|&i| {
-            !done[i] && after.get(&i).is_none_or(|deps| deps.iter().all(|&d| done[d]))
+            !done[i]
+                && after
+                    .get(&i)
+                    .is_none_or(|deps| deps.iter().all(|&d| done[d]))
         });
         match next {
             Some(index) => {

@@ -2,7 +2,8 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::plan::{Drift, Plan};
+use crate::model::PingOneView;
+use crate::plan::{Drift, ExclusionReview, Plan};
 
 /// The JSON plan's format version. Within one major version, fields are only added,
 /// never renamed or removed; consumers must ignore fields they do not know.
@@ -11,7 +12,13 @@ pub const PLAN_FORMAT_VERSION: &str = "1.0";
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
 /// and a status, never as a value. `drift` lists what changed outside pingform since
 /// the last apply (empty when not known, as for a saved plan).
-pub fn plan_json(plan: &Plan, drift: Option<&Drift>, out: &mut dyn Write) -> io::Result<()> {
+pub fn plan_json(
+    plan: &Plan,
+    drift: Option<&Drift>,
+    review: Option<&ExclusionReview>,
+    pingone: Option<&PingOneView>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let summary = plan.summary();
     let changes: Vec<Value> = plan
         .changes
@@ -39,6 +46,14 @@ pub fn plan_json(plan: &Plan, drift: Option<&Drift>, out: &mut dyn Write) -> io:
         "pingform_version": env!("CARGO_PKG_VERSION"),
         "changes": changes,
         "drift": drift.map(|d| d.items.as_slice()).unwrap_or_default(),
+        "pingone": pingone.map(|view| json!({
+            "environment_id": view.environment_id,
+            "environment_name": view.environment_name,
+            "populations": view.populations.iter().map(|p| json!({"id": p.id, "name": p.name})).collect::<Vec<_>>(),
+        })),
+        "channels": review.map(|r| r.channels.as_slice()).unwrap_or_default(),
+        "excluded_accounts": review.map(|r| r.accounts.as_slice()).unwrap_or_default(),
+        "warnings": review.map(|r| r.warnings.as_slice()).unwrap_or_default(),
         "summary": {
             "create": summary.create,
             "update": summary.update,

@@ -2,12 +2,20 @@ use std::io::{self, Write};
 
 use super::drift_text::{drift_summary_line, drift_text};
 use super::plan_text::{plan_summary_line, plan_text};
+use super::review_text::review_text;
 use super::style::Styles;
-use crate::plan::{Action, Change, Drift, Plan, Summary};
+use crate::model::PingOneView;
+use crate::plan::{Action, Change, Drift, ExclusionReview, Plan, Summary};
 
 /// A summary fit for a pull-request comment: the counts, one line per change with
 /// its details folded, and drift in its own section.
-pub fn plan_markdown(plan: &Plan, drift: &Drift, out: &mut dyn Write) -> io::Result<()> {
+pub fn plan_markdown(
+    plan: &Plan,
+    drift: &Drift,
+    review: &ExclusionReview,
+    pingone: Option<&PingOneView>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let Summary {
         create,
         update,
@@ -43,6 +51,32 @@ pub fn plan_markdown(plan: &Plan, drift: &Drift, out: &mut dyn Write) -> io::Res
         writeln!(out)?;
         writeln!(out, "```diff")?;
         drift_text(drift, &Styles::plain(), out)?;
+        writeln!(out, "```")?;
+        writeln!(out)?;
+        writeln!(out, "</details>")?;
+    }
+    if !review.warnings.is_empty() || !review.deletions.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "#### Warnings")?;
+        writeln!(out)?;
+        for warning in &review.warnings {
+            writeln!(out, "- :warning: {warning}")?;
+        }
+        for deletion in &review.deletions {
+            writeln!(
+                out,
+                "- :no_entry: remove action Delete would delete {deletion}"
+            )?;
+        }
+    }
+    if !review.channels.is_empty() || pingone.is_some() {
+        writeln!(out)?;
+        writeln!(out, "<details><summary>PingOne and exclusions</summary>")?;
+        writeln!(out)?;
+        writeln!(out, "```")?;
+        let mut text = Vec::new();
+        review_text(review, pingone, &Styles::plain(), &mut text)?;
+        writeln!(out, "{}", String::from_utf8_lossy(&text).trim())?;
         writeln!(out, "```")?;
         writeln!(out)?;
         writeln!(out, "</details>")?;

@@ -15,7 +15,10 @@ const OPTIONS: &[(&str, &str)] = &[
     ("create_users", "CREATE_USERS_PROV_OPT"),
     ("update_users", "UPDATE_USERS_PROV_OPT"),
     ("remove_users", "REMOVE_USERS_PROV_OPT"),
-    ("provision_disabled_users", "PROVISION_DISABLED_USERS_PROV_OPT"),
+    (
+        "provision_disabled_users",
+        "PROVISION_DISABLED_USERS_PROV_OPT",
+    ),
     ("remove_action", "REMOVE_ACTION"),
 ];
 
@@ -23,14 +26,32 @@ const OPTIONS: &[(&str, &str)] = &[
 const SOURCE_GROUPS: &[(&str, &[&str])] = &[
     (
         "changeDetectionSettings",
-        &["user_object_class", "group_object_class", "changed_users_algorithm", "timestamp_attribute", "usn_attribute"],
+        &[
+            "user_object_class",
+            "group_object_class",
+            "changed_users_algorithm",
+            "timestamp_attribute",
+            "usn_attribute",
+        ],
     ),
-    ("groupMembershipDetection", &["group_member_attribute", "member_of_group_attribute"]),
+    (
+        "groupMembershipDetection",
+        &["group_member_attribute", "member_of_group_attribute"],
+    ),
     (
         "accountManagementSettings",
-        &["account_status_attribute", "account_status_algorithm", "flag_comparison_value", "flag_comparison_status", "default_status"],
+        &[
+            "account_status_attribute",
+            "account_status_algorithm",
+            "flag_comparison_value",
+            "flag_comparison_status",
+            "default_status",
+        ],
     ),
-    ("userSourceLocation", &["user_filter", "group_dn", "nested_search"]),
+    (
+        "userSourceLocation",
+        &["user_filter", "group_dn", "nested_search"],
+    ),
 ];
 const SOURCE_FIELDS: &[&str] = &["datastore", "base_dn", "guid_attribute", "guid_binary"];
 const CHANNEL_TOP_FIELDS: &[&str] = &["name", "active", "max_threads", "timeout"];
@@ -57,7 +78,12 @@ fn option_text(value: &Value) -> String {
 
 /// The request body of a provisioning connection.
 pub fn to_wire(id: &str, attributes: &Attributes) -> Value {
-    let text = |name: &str| attributes.get(name).and_then(Value::as_str).unwrap_or_default();
+    let text = |name: &str| {
+        attributes
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
     let mut settings = vec![json!({
         "name": ENVIRONMENT_SETTING,
         "value": format!("{}|{}", text("pingone_connection"), text("environment_id")),
@@ -76,7 +102,13 @@ pub fn to_wire(id: &str, attributes: &Attributes) -> Value {
     let channels: Vec<Value> = attributes
         .get("channels")
         .and_then(Value::as_array)
-        .map(|channels| channels.iter().filter_map(Value::as_object).map(channel_to_wire).collect())
+        .map(|channels| {
+            channels
+                .iter()
+                .filter_map(Value::as_object)
+                .map(channel_to_wire)
+                .collect()
+        })
         .unwrap_or_default();
     let mut body = Map::new();
     body.insert("type".into(), "SP".into());
@@ -97,7 +129,9 @@ pub fn to_wire(id: &str, attributes: &Attributes) -> Value {
 fn channel_to_wire(channel: &Map<String, Value>) -> Value {
     let mut source = Map::new();
     for name in SOURCE_FIELDS {
-        let Some(field) = channel_field(name) else { continue };
+        let Some(field) = channel_field(name) else {
+            continue;
+        };
         if let Some(value) = value_or_default(channel, name) {
             let value = if field.ty == FieldType::Reference {
                 json!({ "id": value })
@@ -110,7 +144,9 @@ fn channel_to_wire(channel: &Map<String, Value>) -> Value {
     for (group, names) in SOURCE_GROUPS {
         let mut object = Map::new();
         for name in *names {
-            let Some(field) = channel_field(name) else { continue };
+            let Some(field) = channel_field(name) else {
+                continue;
+            };
             if let Some(value) = value_or_default(channel, name) {
                 object.insert(field.wire.into(), value);
             }
@@ -134,7 +170,9 @@ fn channel_to_wire(channel: &Map<String, Value>) -> Value {
     }
     let mut wire = Map::new();
     for name in CHANNEL_TOP_FIELDS {
-        let Some(field) = channel_field(name) else { continue };
+        let Some(field) = channel_field(name) else {
+            continue;
+        };
         if let Some(value) = value_or_default(channel, name) {
             wire.insert(field.wire.into(), value);
         }
@@ -151,9 +189,17 @@ pub fn from_wire(id: &str, body: &Value) -> Result<ObservedObject, String> {
         .get("outboundProvision")
         .filter(|p| p.get("type").and_then(Value::as_str) == Some("PingOne"))
         .ok_or_else(|| "an SP connection without PingOne outbound provisioning".to_string())?;
-    let id = body.get("id").and_then(Value::as_str).unwrap_or(id).to_string();
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(id)
+        .to_string();
     let mut attributes = Attributes::new();
-    for (model, wire) in [("entity_id", "entityId"), ("name", "name"), ("active", "active")] {
+    for (model, wire) in [
+        ("entity_id", "entityId"),
+        ("name", "name"),
+        ("active", "active"),
+    ] {
         if let Some(value) = body.get(wire).filter(|v| !v.is_null()) {
             attributes.insert(model.into(), value.clone());
         }
@@ -172,7 +218,8 @@ pub fn from_wire(id: &str, body: &Value) -> Result<ObservedObject, String> {
             .map(str::to_string)
     };
     if let Some(environment) = setting(ENVIRONMENT_SETTING) {
-        let (connection, environment_id) = environment.split_once('|').unwrap_or(("", &environment));
+        let (connection, environment_id) =
+            environment.split_once('|').unwrap_or(("", &environment));
         attributes.insert("pingone_connection".into(), connection.into());
         attributes.insert("environment_id".into(), environment_id.into());
     }
@@ -230,8 +277,15 @@ fn channel_from_wire(channel: &Value) -> Value {
         }
     }
     let mut mapping = Map::new();
-    for entry in channel.get("attributeMapping").and_then(Value::as_array).into_iter().flatten() {
-        let Some(field) = entry.get("fieldName").and_then(Value::as_str) else { continue };
+    for entry in channel
+        .get("attributeMapping")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(field) = entry.get("fieldName").and_then(Value::as_str) else {
+            continue;
+        };
         let info = entry.get("saasFieldInfo").cloned().unwrap_or(Value::Null);
         if field == POPULATION_FIELD {
             if let Some(population) = info.get("defaultValue").filter(|v| !v.is_null()) {
@@ -239,7 +293,11 @@ fn channel_from_wire(channel: &Value) -> Value {
             }
             continue;
         }
-        if let Some(attribute) = info.get("attributeNames").and_then(Value::as_array).and_then(|a| a.first()) {
+        if let Some(attribute) = info
+            .get("attributeNames")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+        {
             mapping.insert(field.into(), attribute.clone());
         }
     }
@@ -284,14 +342,36 @@ mod tests {
         assert_eq!(body["entityId"], "pingone-prov");
         let provision = &body["outboundProvision"];
         assert_eq!(provision["type"], "PingOne");
-        assert_eq!(provision["targetSettings"][0], json!({"name": "PINGONE_ENVIRONMENT", "value": "workforce|env-1"}));
-        assert!(provision["targetSettings"].as_array().unwrap().contains(&json!({"name": "REMOVE_ACTION", "value": "Delete"})));
-        assert!(provision["targetSettings"].as_array().unwrap().contains(&json!({"name": "CREATE_USERS_PROV_OPT", "value": "true"})));
+        assert_eq!(
+            provision["targetSettings"][0],
+            json!({"name": "PINGONE_ENVIRONMENT", "value": "workforce|env-1"})
+        );
+        assert!(
+            provision["targetSettings"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({"name": "REMOVE_ACTION", "value": "Delete"}))
+        );
+        assert!(
+            provision["targetSettings"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({"name": "CREATE_USERS_PROV_OPT", "value": "true"}))
+        );
         let channel = &provision["channels"][0];
         assert_eq!(channel["maxThreads"], 1);
-        assert_eq!(channel["channelSource"]["dataSource"], json!({"id": "corp"}));
-        assert_eq!(channel["channelSource"]["changeDetectionSettings"]["timeStampAttributeName"], "modifyTimestamp");
-        assert_eq!(channel["channelSource"]["userSourceLocation"]["filter"], "(&(objectClass=person)(!(uid=admin)))");
+        assert_eq!(
+            channel["channelSource"]["dataSource"],
+            json!({"id": "corp"})
+        );
+        assert_eq!(
+            channel["channelSource"]["changeDetectionSettings"]["timeStampAttributeName"],
+            "modifyTimestamp"
+        );
+        assert_eq!(
+            channel["channelSource"]["userSourceLocation"]["filter"],
+            "(&(objectClass=person)(!(uid=admin)))"
+        );
         assert!(channel["attributeMapping"].as_array().unwrap().contains(
             &json!({"fieldName": "populationID", "saasFieldInfo": {"defaultValue": "pop-1"}})
         ));
@@ -304,13 +384,25 @@ mod tests {
         assert_eq!(back.attributes["remove_action"], "Delete");
         let channel = &back.attributes["channels"][0];
         assert_eq!(channel["population_id"], "pop-1");
-        assert_eq!(channel["attribute_mapping"], json!({"username": "uid", "email": "mail"}));
-        assert_eq!(channel["user_filter"], "(&(objectClass=person)(!(uid=admin)))");
+        assert_eq!(
+            channel["attribute_mapping"],
+            json!({"username": "uid", "email": "mail"})
+        );
+        assert_eq!(
+            channel["user_filter"],
+            "(&(objectClass=person)(!(uid=admin)))"
+        );
         assert_eq!(channel["guid_attribute"], "entryUUID");
     }
 
     #[test]
     fn an_sp_connection_without_pingone_provisioning_is_not_one_of_ours() {
-        assert!(from_wire("x", &json!({"id": "x", "type": "SP", "entityId": "e", "name": "n"})).is_err());
+        assert!(
+            from_wire(
+                "x",
+                &json!({"id": "x", "type": "SP", "entityId": "e", "name": "n"})
+            )
+            .is_err()
+        );
     }
 }

@@ -1,0 +1,377 @@
+//! The exclusion review: for every channel, its effective user filter and the
+//! exclusions in it; for every excluded account, what PingOne knows of it; and the
+//! warnings a careful reviewer needs (an exclusion the live filter does not enforce, an
+//! account that will now get the remove action, a channel that targets nobody).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Plan;
+use crate::model::ldap_filter::Filter;
+use crate::model::{
+    ChannelReference, Desired, Exclusion, Observed, PingOneView, ResourceKind, ldap_filter,
+};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExclusionReview {
+    pub channels: Vec<ChannelFilter>,
+    pub accounts: Vec<ExcludedAccount>,
+    pub warnings: Vec<String>,
+    /// Accounts that will get the `Delete` remove action: apply refuses these unless
+    /// told otherwise.
+    pub deletions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelFilter {
+    pub channel: String,
+    /// The effective user filter (declared AND NOT each exclusion).
+    pub filter: Option<String>,
+    pub exclusions: Vec<String>,
+    /// Exclusions the live filter in PingFederate does not enforce.
+    pub not_enforced_live: Vec<String>,
+    /// The population the channel provisions into, by name when PingOne was read.
+    pub population: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcludedAccount {
+    pub exclusion: String,
+    pub pingone_username: String,
+    /// The PingOne user id, when the account exists.
+    pub pingone_user_id: Option<String>,
+    pub reason: String,
+}
+
+fn applies_to(exclusion: &Exclusion, channel: &ChannelReference) -> bool {
+    exclusion.channels.contains(channel)
+}
+
+/// Reviews the exclusions of `desired` against the live channels and PingOne.
+pub fn review(
+    desired: &Desired,
+    observed: &Observed,
+    view: Option<&PingOneView>,
+) -> ExclusionReview {
+    let mut review = ExclusionReview::default();
+    for resource in desired
+        .resources
+        .iter()
+        .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
+    {
+        let remove_action = resource
+            .attributes
+            .get("remove_action")
+            .and_then(Value::as_str)
+            .unwrap_or("Disable");
+        let removes = resource.attributes.get("remove_users") != Some(&Value::Bool(false));
+        let live = observed.get(resource.kind().collection(), &resource.id);
+        for channel in resource
+            .attributes
+            .get("channels")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = channel
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let reference = ChannelReference {
+                connection: resource.address.clone(),
+                channel: name.to_string(),
+            };
+            let exclusions: Vec<&Exclusion> = desired
+                .exclusions
+                .iter()
+                .filter(|e| applies_to(e, &reference))
+                .collect();
+            let filter = channel
+                .get("user_filter")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let live_channel = live.and_then(|live| {
+                live.attributes
+                    .get("channels")
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+                    .cloned()
+            });
+            let mut not_enforced = Vec::new();
+            if let Some(live_channel) = &live_channel {
+                let live_filter = live_channel
+                    .get("user_filter")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let matches: Vec<_> = exclusions.iter().map(|e| e.source.clone()).collect();
+                let missing = if live_filter.is_empty() {
+                    (0..matches.len()).collect()
+                } else {
+                    ldap_filter::missing_exclusions(live_filter, &matches)
+                };
+                for index in missing {
+                    let exclusion = exclusions[index];
+                    not_enforced.push(exclusion.name.clone());
+                    if let Some(user) = view.and_then(|v| v.user(&exclusion.pingone_username)) {
+                        let consequence = if !removes {
+                            "remove_users is false, so PingFederate leaves it alone".to_string()
+                        } else {
+                            format!(
+                                "PingFederate will now apply the remove action ({remove_action}) to it"
+                            )
+                        };
+                        review.warnings.push(format!(
+                            "exclusion `{}` is new on {reference}: PingOne user `{}` exists; if PingFederate provisioned it before, {consequence}",
+                            exclusion.name, user.username
+                        ));
+                        if removes && remove_action == "Delete" {
+                            review.deletions.push(format!(
+                                "PingOne user `{}` (exclusion `{}`, {reference})",
+                                user.username, exclusion.name
+                            ));
+                        }
+                    }
+                }
+            }
+            if let Some(contradiction) = filter
+                .as_deref()
+                .and_then(|f| contradiction(f, &exclusions))
+            {
+                review.warnings.push(format!(
+                    "{reference} targets no users: its filter requires {contradiction}, which an exclusion removes"
+                ));
+            }
+            let population = channel
+                .get("population_id")
+                .and_then(Value::as_str)
+                .map(|id| match view.and_then(|v| v.population(id)) {
+                    Some(population) => format!("{} ({id})", population.name),
+                    None => id.to_string(),
+                });
+            review.channels.push(ChannelFilter {
+                channel: reference.to_string(),
+                filter,
+                exclusions: exclusions.iter().map(|e| e.name.clone()).collect(),
+                not_enforced_live: not_enforced,
+                population,
+            });
+        }
+    }
+    for exclusion in &desired.exclusions {
+        let user = view.and_then(|v| v.user(&exclusion.pingone_username));
+        if view.is_some() && user.is_none() {
+            review.warnings.push(format!(
+                "exclusion `{}`: PingOne has no user `{}` (not provisioned yet, or a misspelt username)",
+                exclusion.name, exclusion.pingone_username
+            ));
+        }
+        review.accounts.push(ExcludedAccount {
+            exclusion: exclusion.name.clone(),
+            pingone_username: exclusion.pingone_username.clone(),
+            pingone_user_id: user.map(|u| u.id.clone()),
+            reason: exclusion.reason.clone(),
+        });
+    }
+    review
+}
+
+/// `attribute=value` when the filter's top-level AND requires an equality that one of
+/// the exclusions negates: such a channel can match no entry at all.
+fn contradiction(filter: &str, exclusions: &[&Exclusion]) -> Option<String> {
+    let parsed = ldap_filter::parse(filter).ok()?;
+    let children = match &parsed {
+        Filter::And(children) => children.clone(),
+        other => vec![other.clone()],
+    };
+    for child in &children {
+        let Filter::Equality { attribute, value } = child else {
+            continue;
+        };
+        let negated = children.iter().any(|other| match other {
+            Filter::Not(inner) => {
+                matches!(inner.as_ref(), Filter::Equality { attribute: a, value: v }
+                if a.eq_ignore_ascii_case(attribute) && v == value)
+            }
+            _ => false,
+        });
+        if negated && !exclusions.is_empty() {
+            return Some(format!("{attribute}={}", String::from_utf8_lossy(value)));
+        }
+    }
+    None
+}
+
+/// Adds the review's findings to the changes they explain.
+pub fn annotate(plan: &mut Plan, review: &ExclusionReview) {
+    for filter in review
+        .channels
+        .iter()
+        .filter(|c| !c.not_enforced_live.is_empty())
+    {
+        let Some((connection, channel)) = filter.channel.split_once(".channel.") else {
+            continue;
+        };
+        if let Some(change) = plan
+            .changes
+            .iter_mut()
+            .find(|c| c.address.to_string() == connection)
+        {
+            for name in &filter.not_enforced_live {
+                change.reasons.push(format!(
+                    "exclusion `{name}` is not enforced by the live user filter of channel `{channel}`"
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ldap_filter::ExclusionMatch;
+    use crate::model::{Address, DesiredResource, ObservedObject, PingOneUser};
+    use serde_json::json;
+
+    fn connection(filter: &str, remove_action: &str) -> DesiredResource {
+        DesiredResource {
+            address: Address::new(ResourceKind::ProvisioningConnection, "pingone"),
+            id: "pingone".into(),
+            attributes: json!({
+                "remove_action": remove_action,
+                "channels": [{"name": "employees", "user_filter": filter, "population_id": "pop-1"}]
+            })
+            .as_object()
+            .unwrap()
+            .clone(),
+            secrets: Default::default(),
+            depends_on: Default::default(),
+        }
+    }
+
+    fn exclusion() -> Exclusion {
+        Exclusion {
+            name: "admin".into(),
+            pingone_username: "admin@example.com".into(),
+            source: ExclusionMatch::Attribute {
+                name: "uid".into(),
+                value: "admin".into(),
+            },
+            channels: vec![ChannelReference {
+                connection: Address::new(ResourceKind::ProvisioningConnection, "pingone"),
+                channel: "employees".into(),
+            }],
+            reason: "administers PingOne".into(),
+        }
+    }
+
+    fn live(filter: &str) -> Observed {
+        let mut observed = Observed::default();
+        observed.insert(ObservedObject {
+            kind: ResourceKind::ProvisioningConnection,
+            id: "pingone".into(),
+            attributes: json!({"channels": [{"name": "employees", "user_filter": filter}]})
+                .as_object()
+                .unwrap()
+                .clone(),
+            encrypted: Default::default(),
+        });
+        observed
+    }
+
+    fn view(with_admin: bool) -> PingOneView {
+        PingOneView {
+            environment_id: "env".into(),
+            environment_name: "Workforce".into(),
+            populations: vec![crate::model::PingOnePopulation {
+                id: "pop-1".into(),
+                name: "Employees".into(),
+            }],
+            users: if with_admin {
+                vec![PingOneUser {
+                    id: "u1".into(),
+                    username: "admin@example.com".into(),
+                    population_id: None,
+                    enabled: true,
+                }]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn desired(filter: &str, remove_action: &str) -> Desired {
+        Desired {
+            resources: vec![connection(filter, remove_action)],
+            exclusions: vec![exclusion()],
+            ..Desired::default()
+        }
+    }
+
+    const COMPOSED: &str = "(&(objectClass=person)(!(uid=admin)))";
+
+    #[test]
+    fn an_enforced_exclusion_raises_nothing() {
+        let review = review(
+            &desired(COMPOSED, "Disable"),
+            &live(COMPOSED),
+            Some(&view(true)),
+        );
+        assert!(review.warnings.is_empty(), "{:?}", review.warnings);
+        assert_eq!(review.channels[0].exclusions, ["admin"]);
+        assert_eq!(
+            review.channels[0].population.as_deref(),
+            Some("Employees (pop-1)")
+        );
+        assert_eq!(review.accounts[0].pingone_user_id.as_deref(), Some("u1"));
+    }
+
+    #[test]
+    fn a_new_exclusion_on_an_existing_account_warns_and_delete_blocks() {
+        let review = review(
+            &desired(COMPOSED, "Delete"),
+            &live("(objectClass=person)"),
+            Some(&view(true)),
+        );
+        assert_eq!(review.channels[0].not_enforced_live, ["admin"]);
+        assert!(
+            review.warnings[0].contains("remove action (Delete)"),
+            "{:?}",
+            review.warnings
+        );
+        assert_eq!(review.deletions.len(), 1);
+        let disable = super::review(
+            &desired(COMPOSED, "Disable"),
+            &live("(objectClass=person)"),
+            Some(&view(true)),
+        );
+        assert!(disable.deletions.is_empty());
+        assert!(disable.warnings[0].contains("remove action (Disable)"));
+    }
+
+    #[test]
+    fn a_missing_account_and_a_channel_targeting_nobody_warn() {
+        let filter = "(&(uid=admin)(!(uid=admin)))";
+        let review = review(
+            &desired(filter, "Disable"),
+            &Observed::default(),
+            Some(&view(false)),
+        );
+        assert!(
+            review
+                .warnings
+                .iter()
+                .any(|w| w.contains("targets no users")),
+            "{:?}",
+            review.warnings
+        );
+        assert!(
+            review
+                .warnings
+                .iter()
+                .any(|w| w.contains("PingOne has no user")),
+            "{:?}",
+            review.warnings
+        );
+    }
+}
