@@ -19,6 +19,11 @@ pub struct SandboxProcess {
     pub ca_file: PathBuf,
     pub username: String,
     pub password: String,
+    pub pingone_api: String,
+    pub pingone_auth: String,
+    pub pingone_environment: String,
+    pub pingone_client_id: String,
+    pub pingone_client_secret: String,
     _folder: tempfile::TempDir,
 }
 
@@ -41,21 +46,33 @@ impl SandboxProcess {
             .expect("start pingform sandbox");
         let stdout = child.stdout.take().unwrap();
         let mut url = None;
+        let mut values = std::collections::BTreeMap::new();
         for line in BufReader::new(stdout).lines() {
             let line = line.unwrap();
             if let Some(rest) = line.trim().strip_prefix("PingFederate Admin API:") {
                 url = Some(rest.trim().to_string());
             }
+            if let Some((key, value)) = line.trim().split_once(':')
+                && key.starts_with("PingOne")
+            {
+                values.insert(key.to_string(), value.trim().to_string());
+            }
             if line.starts_with("Press Ctrl-C") {
                 break;
             }
         }
+        let value = |key: &str| values.get(key).cloned().unwrap_or_default();
         SandboxProcess {
             child,
             url: url.expect("the sandbox printed its URL"),
             ca_file,
             username: "Administrator".into(),
             password: "2FederateM0re".into(),
+            pingone_api: value("PingOne API"),
+            pingone_auth: value("PingOne auth"),
+            pingone_environment: value("PingOne environment"),
+            pingone_client_id: value("PingOne client id"),
+            pingone_client_secret: value("PingOne client secret"),
             _folder: folder,
         }
     }
@@ -74,6 +91,35 @@ impl SandboxProcess {
             self.password,
             self.ca_file.display()
         )
+    }
+
+    /// A `pingone { }` block for this sandbox's PingOne side.
+    pub fn pingone_block(&self) -> String {
+        format!(
+            "pingone {{\n  api_url        = \"{}\"\n  auth_url       = \"{}\"\n  environment_id = \"{}\"\n  client_id      = \"{}\"\n  client_secret  = \"{}\"\n  ca_file        = \"{}\"\n}}\n",
+            self.pingone_api,
+            self.pingone_auth,
+            self.pingone_environment,
+            self.pingone_client_id,
+            self.pingone_client_secret,
+            self.ca_file.display()
+        )
+    }
+
+    /// Requests the sandbox received on its PingOne side (token and API).
+    pub fn pingone_requests(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r["path"].as_str().is_some_and(|p| p.starts_with("pingone")))
+            .collect()
+    }
+
+    /// Requests the sandbox received on the PingFederate Admin API.
+    pub fn pingfederate_requests(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r["path"].as_str().is_some_and(|p| p.starts_with("pingone")))
+            .collect()
     }
 
     /// One request to the sandbox, as a console user or a test would make it.
