@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use pingform::config::{LoadOptions, load};
-use pingform::model::{Address, Desired, DesiredResource};
+use pingform::model::{Address, Desired, DesiredResource, ExclusionMatch};
 use serde_json::json;
 
 fn environment(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -237,4 +237,197 @@ fn the_minimal_fixture_accepts_a_variable_from_the_environment() {
     let loaded = load(&options).unwrap();
     let audit = resource(&loaded.desired, "datastore.jdbc.audit");
     assert_eq!(audit.attributes["min_pool_size"], json!(7));
+}
+
+fn provisioning_options() -> LoadOptions {
+    LoadOptions {
+        dir: PathBuf::from("fixtures/valid/provisioning"),
+        vars: vec![("pingone_credential".into(), "pingone-credential".into())],
+        var_files: Vec::new(),
+        environment: environment(&[
+            ("PINGONE_CLIENT_SECRET", "worker-secret"),
+            ("LDAP_BIND_PASSWORD", "ldap-secret"),
+        ]),
+    }
+}
+
+#[test]
+fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
+    let loaded = load(&provisioning_options())
+        .unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
+    assert!(loaded.warnings.is_empty());
+    let desired = &loaded.desired;
+
+    let all: Vec<String> = desired
+        .resources
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "datastore.jdbc.provisioner",
+            "datastore.ldap.corp_directory",
+            "outbound_provisioning",
+            "pingone_connection.workforce",
+            "provisioning_connection.pingone"
+        ]
+    );
+
+    let pingone = desired.pingone.as_ref().unwrap();
+    assert_eq!(pingone.api_url, "https://api.pingone.eu/v1");
+    assert_eq!(pingone.auth_url, "https://auth.pingone.eu");
+    assert_eq!(pingone.environment_id, "0a1b2c3d-0000-4000-8000-000000000001");
+    assert_eq!(pingone.client_id, "11111111-2222-4333-8444-555555555555");
+    assert_eq!(pingone.client_secret.expose(), "worker-secret");
+    assert_eq!(pingone.ca_file, None);
+    assert_eq!(pingone.request_timeout, Duration::from_secs(45));
+
+    let connection = resource(desired, "pingone_connection.workforce");
+    assert_eq!(connection.id, "workforce");
+    assert_eq!(
+        serde_json::Value::Object(connection.attributes.clone()),
+        json!({
+            "name": "workforce",
+            "description": "Worker app in the EU workforce environment",
+        })
+    );
+    assert_eq!(secrets(connection), [("credential", "pingone-credential")]);
+    assert!(connection.depends_on.is_empty());
+
+    let provisioning = resource(desired, "provisioning_connection.pingone");
+    assert_eq!(provisioning.id, "p1Provisioning");
+    let expected = json!({
+        "entity_id": "pingone-prov",
+        "name": "pingone",
+        "active": true,
+        "pingone_connection": "workforce",
+        "environment_id": "0a1b2c3d-0000-4000-8000-000000000001",
+        "remove_action": "Disable",
+        "channels": [
+            {
+                "name": "employees",
+                "datastore": "corp_directory",
+                "base_dn": "ou=people,dc=corp,dc=example,dc=com",
+                "user_filter": "(&(objectClass=inetOrgPerson)(employeeType=staff)(!(uid=a\\2ab\\28c\\29)))",
+                "attribute_mapping": {
+                    "username": "uid",
+                    "email": "mail",
+                    "firstName": "givenName",
+                    "lastName": "sn"
+                }
+            },
+            {
+                "name": "contractors",
+                "datastore": "corp_directory",
+                "base_dn": "ou=people,dc=corp,dc=example,dc=com",
+                "user_filter": "(&(!(entryDN=uid=p1-admin,ou=people,dc=corp,dc=example,dc=com))(!(uid=a\\2ab\\28c\\29)))",
+                "group_dn": "cn=contractors,ou=groups,dc=corp,dc=example,dc=com",
+                "nested_search": true,
+                "population_id": "5e5e5e5e-0000-4000-8000-000000000002",
+                "max_threads": 2,
+                "attribute_mapping": { "username": "uid", "email": "mail" }
+            }
+        ]
+    });
+    assert_eq!(
+        serde_json::to_string(&serde_json::Value::Object(provisioning.attributes.clone()))
+            .unwrap(),
+        serde_json::to_string(&expected).unwrap(),
+        "values and schema order, in the connection and in each channel"
+    );
+    assert!(provisioning.secrets.is_empty());
+    assert_eq!(
+        addresses(provisioning),
+        [
+            "datastore.ldap.corp_directory",
+            "pingone_connection.workforce"
+        ]
+    );
+
+    let exclusions: Vec<(&str, &str, String, Vec<String>, &str)> = desired
+        .exclusions
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_str(),
+                e.pingone_username.as_str(),
+                format!("{:?}", e.source),
+                e.channels.iter().map(ToString::to_string).collect(),
+                e.reason.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        exclusions,
+        [
+            (
+                "break_glass",
+                "a*b(c)",
+                format!(
+                    "{:?}",
+                    ExclusionMatch::Attribute {
+                        name: "uid".into(),
+                        value: "a*b(c)".into()
+                    }
+                ),
+                vec![
+                    "provisioning_connection.pingone.channel.contractors".to_string(),
+                    "provisioning_connection.pingone.channel.employees".to_string(),
+                ],
+                "Break-glass administrator: must stay local to PingOne"
+            ),
+            (
+                "worker_owner",
+                "p1-admin",
+                format!(
+                    "{:?}",
+                    ExclusionMatch::DistinguishedName(
+                        "uid=p1-admin,ou=people,dc=corp,dc=example,dc=com".into()
+                    )
+                ),
+                vec!["provisioning_connection.pingone.channel.contractors".to_string()],
+                "Owns the worker app; provisioning would disable it"
+            ),
+        ]
+    );
+
+    let populations: Vec<(String, &str)> = desired
+        .populations
+        .iter()
+        .map(|p| (p.channel.to_string(), p.name.as_str()))
+        .collect();
+    assert_eq!(
+        populations,
+        [(
+            "provisioning_connection.pingone.channel.employees".to_string(),
+            "Employees"
+        )]
+    );
+
+    let mut secret_values = desired.secret_values();
+    secret_values.sort_unstable();
+    assert_eq!(
+        secret_values,
+        ["ldap-secret", "pingone-credential", "worker-secret"]
+    );
+    let attributes = serde_json::to_string(
+        &desired
+            .resources
+            .iter()
+            .map(|r| r.attributes.clone())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    for secret in secret_values {
+        assert!(!attributes.contains(secret), "{secret} leaked");
+    }
+}
+
+#[test]
+fn without_pingone_blocks_there_are_no_pingone_settings() {
+    let loaded = load(&full_options()).unwrap();
+    assert!(loaded.desired.pingone.is_none());
+    assert!(loaded.desired.exclusions.is_empty());
+    assert!(loaded.desired.populations.is_empty());
 }

@@ -15,16 +15,23 @@ use hcl::edit::structure::{Attribute, Block};
 use crate::model::{Address, Field, ResourceKind};
 
 use super::diagnostic::{ConfigError, Location, Source, did_you_mean, list_names};
+use super::exclusion::{self, EXCLUSION_FIELDS, ExclusionDeclaration};
 use super::files::SourceFile;
 use super::pingfederate_block::PINGFEDERATE_FIELDS;
+use super::pingone_block::PINGONE_FIELDS;
+use super::provisioning_connection;
 use super::variables::{self, VariableDeclaration};
 
-const BLOCK_TYPES: [&str; 5] = [
+const BLOCK_TYPES: [&str; 9] = [
     "pingfederate",
+    "pingone",
     "variable",
     "locals",
     "datastore",
     "outbound_provisioning",
+    "pingone_connection",
+    "provisioning_connection",
+    "exclusion",
 ];
 
 /// A block and the file it is written in.
@@ -59,6 +66,20 @@ impl BlockDeclaration {
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.block.body.get_attribute(name)
     }
+
+    /// The nested blocks of this block called `name` (`channel`), each with this
+    /// block's source.
+    pub fn nested(&self, name: &str) -> Vec<BlockDeclaration> {
+        self.block
+            .body
+            .blocks()
+            .filter(|inner| inner.ident.as_str() == name)
+            .map(|inner| BlockDeclaration {
+                source: self.source.clone(),
+                block: inner.clone(),
+            })
+            .collect()
+    }
 }
 
 pub struct ResourceDeclaration {
@@ -78,6 +99,22 @@ pub struct Declarations {
     pub locals: Vec<LocalDeclaration>,
     pub resources: Vec<ResourceDeclaration>,
     pub pingfederate: Option<BlockDeclaration>,
+    pub pingone: Option<BlockDeclaration>,
+    pub exclusions: Vec<ExclusionDeclaration>,
+}
+
+/// `fields` with the `optional` ones no longer required and the `left_out` ones
+/// removed: the attributes a block may have when the loader supplies some values
+/// itself (a name defaulting to the block name, channels written as nested blocks).
+pub fn adjusted_fields(fields: &[Field], optional: &[&str], left_out: &[&str]) -> Vec<Field> {
+    fields
+        .iter()
+        .filter(|field| !left_out.contains(&field.name))
+        .map(|field| Field {
+            required: field.required && !optional.contains(&field.name),
+            ..*field
+        })
+        .collect()
 }
 
 /// Block names are identifiers, which are also valid PingFederate ids.
@@ -198,6 +235,7 @@ impl Collector<'_> {
                     &declaration,
                     PINGFEDERATE_FIELDS,
                     &[],
+                    &[],
                     "the `pingfederate` block",
                     self.errors,
                 );
@@ -298,6 +336,7 @@ impl Collector<'_> {
                     &declaration,
                     kind.fields(),
                     &["id"],
+                    &[],
                     &description,
                     self.errors,
                 );
@@ -328,6 +367,7 @@ impl Collector<'_> {
                     &declaration,
                     kind.fields(),
                     &[],
+                    &[],
                     "the `outbound_provisioning` block",
                     self.errors,
                 );
@@ -343,6 +383,110 @@ impl Collector<'_> {
                         address,
                         declaration,
                     });
+                }
+            }
+            "pingone" => {
+                if !self.labels_are(&declaration, 0, "no labels", "pingone { ... }") {
+                    return;
+                }
+                check_attributes(
+                    &declaration,
+                    PINGONE_FIELDS,
+                    &[],
+                    &[],
+                    "the `pingone` block",
+                    self.errors,
+                );
+                let header = declaration.header();
+                if self.is_new(
+                    "pingone".into(),
+                    "`pingone` block",
+                    header,
+                    "; a configuration has at most one",
+                ) {
+                    self.declarations.pingone = Some(declaration);
+                }
+            }
+            "pingone_connection" | "provisioning_connection" => {
+                let (kind, example) = if block.ident.as_str() == "pingone_connection" {
+                    (
+                        ResourceKind::PingOneConnection,
+                        "pingone_connection \"NAME\" { ... }",
+                    )
+                } else {
+                    (
+                        ResourceKind::ProvisioningConnection,
+                        "provisioning_connection \"NAME\" { ... }",
+                    )
+                };
+                if !self.labels_are(&declaration, 1, "one label, the name", example)
+                    || !self.name_is_valid(&declaration, 0)
+                {
+                    return;
+                }
+                let address = Address::new(kind, block.labels[0].as_str());
+                let description = format!("`{}`", address.block_header());
+                if kind == ResourceKind::PingOneConnection {
+                    let fields = adjusted_fields(kind.fields(), &["name"], &[]);
+                    check_attributes(
+                        &declaration,
+                        &fields,
+                        &["id"],
+                        &[],
+                        &description,
+                        self.errors,
+                    );
+                } else {
+                    provisioning_connection::check_declaration(
+                        &declaration,
+                        &description,
+                        self.errors,
+                    );
+                }
+                let header = declaration.header();
+                if self.is_new(
+                    address.to_string(),
+                    &format!("block `{address}`"),
+                    header,
+                    "",
+                ) {
+                    self.declarations.resources.push(ResourceDeclaration {
+                        address,
+                        declaration,
+                    });
+                }
+            }
+            "exclusion" => {
+                if !self.labels_are(
+                    &declaration,
+                    1,
+                    "one label, the name",
+                    "exclusion \"NAME\" { ... }",
+                ) || !self.name_is_valid(&declaration, 0)
+                {
+                    return;
+                }
+                let name = block.labels[0].to_string();
+                let description = format!("`exclusion \"{name}\"`");
+                check_attributes(
+                    &declaration,
+                    EXCLUSION_FIELDS,
+                    &[],
+                    &[],
+                    &description,
+                    self.errors,
+                );
+                exclusion::check_shape(&declaration, &description, self.errors);
+                let header = declaration.header();
+                if self.is_new(
+                    format!("exclusion.{name}"),
+                    &format!("exclusion `{name}`"),
+                    header,
+                    "",
+                ) {
+                    self.declarations
+                        .exclusions
+                        .push(ExclusionDeclaration { name, declaration });
                 }
             }
             other => {
@@ -376,11 +520,13 @@ fn unexpected_block(
     });
 }
 
-/// Attribute names against a field table: unknown ones, nested blocks, missing required.
+/// Attribute names against a field table: unknown ones, nested blocks (other than the
+/// `blocks` the caller checks itself), missing required.
 pub fn check_attributes(
     declaration: &BlockDeclaration,
     fields: &[Field],
     extra: &[&str],
+    blocks: &[&str],
     description: &str,
     errors: &mut Vec<ConfigError>,
 ) {
@@ -388,6 +534,9 @@ pub fn check_attributes(
     for structure in declaration.block.body.iter() {
         if let Some(inner) = structure.as_block() {
             let name = inner.ident.as_str();
+            if blocks.contains(&name) {
+                continue;
+            }
             let help = fields.iter().find(|f| f.name == name).map(|f| {
                 format!(
                     "`{name}` is an attribute ({}): write `{name} = ...`",

@@ -141,9 +141,11 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
-    #[error("duplicate data store id `{id}`: `{address}` and `{other}` would both be `{id}`")]
+    #[error("duplicate {what} id `{id}`: `{address}` and `{other}` would both be `{id}`")]
     #[diagnostic(code(pingform::config::duplicate_id))]
     DuplicateId {
+        /// "data store", "PingOne connection": the kinds that share one id space.
+        what: String,
         id: String,
         address: String,
         other: String,
@@ -155,12 +157,13 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
-    #[error("invalid data store id `{id}`")]
+    #[error("invalid {what} id `{id}`")]
     #[diagnostic(
         code(pingform::config::invalid_id),
         help("PingFederate ids contain only letters, digits, `.`, `_` and `-`")
     )]
     InvalidId {
+        what: String,
         id: String,
         #[source_code]
         src: Source,
@@ -371,6 +374,90 @@ pub enum ConfigError {
         #[label("this is {kind}")]
         span: SourceSpan,
         kind: String,
+    },
+
+    #[error("missing `{name}` block in {block}")]
+    #[diagnostic(code(pingform::config::missing_block))]
+    MissingBlock {
+        name: String,
+        block: String,
+        #[source_code]
+        src: Source,
+        #[label("needs at least one `{name}` block")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{first}` and `{second}` cannot both be set in {block}")]
+    #[diagnostic(code(pingform::config::conflicting_attributes))]
+    ConflictingAttributes {
+        first: String,
+        second: String,
+        block: String,
+        #[source_code]
+        src: Source,
+        #[label("conflicts with `{first}`")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("channel `{channel}` must read from an LDAP data store, not `{address}`")]
+    #[diagnostic(
+        code(pingform::config::channel_datastore_kind),
+        help(
+            "point `datastore` at a `datastore \"ldap\" \"...\"` block, or at an existing LDAP data store id"
+        )
+    )]
+    ChannelNotLdap {
+        channel: String,
+        address: String,
+        #[source_code]
+        src: Source,
+        #[label("this is {kind}")]
+        span: SourceSpan,
+        kind: String,
+    },
+
+    #[error("invalid LDAP filter in `{attribute}`: {message}")]
+    #[diagnostic(
+        code(pingform::config::ldap_filter),
+        help("write an RFC 4515 filter such as \"(&(objectClass=inetOrgPerson)(ou=Staff))\"; escape `*`, `(`, `)` and `\\` in values as `\\2a`, `\\28`, `\\29` and `\\5c`")
+    )]
+    InvalidFilter {
+        attribute: String,
+        message: String,
+        #[source_code]
+        src: Source,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+
+    #[error("exclusion `{exclusion}` names channel `{channel}`, which is not declared")]
+    #[diagnostic(code(pingform::config::unknown_channel))]
+    UnknownChannel {
+        exclusion: String,
+        channel: String,
+        #[source_code]
+        src: Source,
+        #[label("no such channel")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is not a PingOne attribute mapping field that pingform knows")]
+    #[diagnostic(code(pingform::config::unknown_mapping_field), severity(Warning))]
+    UnknownMappingField {
+        name: String,
+        #[source_code]
+        src: Source,
+        #[label("not in the reference list")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
     },
 }
 

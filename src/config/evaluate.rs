@@ -3,7 +3,10 @@
 //!
 //! Owns the `hcl::eval` context (`var`, `local`), the functions (`env`, `file`,
 //! `lower`, `upper`, `trimspace`), and the rewriting of `env(...)`, `file(...)` and
-//! `datastore.KIND.NAME[.id]` into literal strings before evaluation. hcl-rs functions
+//! references to blocks into literal strings before evaluation: a resource reference
+//! (`datastore.KIND.NAME[.id]`, `pingone_connection.NAME[.id]`,
+//! `provisioning_connection.NAME[.id]`) becomes the resource's id, and a channel
+//! reference (`provisioning_connection.NAME.channel.CHANNEL`) the text `NAME.CHANNEL`. hcl-rs functions
 //! are plain fn pointers that cannot see the environment or the configuration folder,
 //! so those two are resolved here, where errors can still point at the exact call.
 //! It must not check values against field types.
@@ -146,7 +149,7 @@ fn unresolved(_: FuncArgs) -> Result<Value, String> {
     Err("this call could not be resolved".into())
 }
 
-/// Replaces `env(..)`, `file(..)` and data store references with string literals.
+/// Replaces `env(..)`, `file(..)` and block references with string literals.
 struct Rewriter<'a> {
     scope: &'a Scope<'a>,
     context: &'a Context<'static>,
@@ -156,16 +159,13 @@ struct Rewriter<'a> {
 }
 
 impl Rewriter<'_> {
-    fn datastore_id(&self, expression: &Expression) -> Option<String> {
+    fn reference_value(&self, expression: &Expression) -> Option<String> {
         let Expression::Traversal(traversal) = expression else {
             return None;
         };
         let Expression::Variable(root) = &traversal.expr else {
             return None;
         };
-        if root.as_str() != "datastore" {
-            return None;
-        }
         let names: Vec<&str> = traversal
             .operators
             .iter()
@@ -174,11 +174,23 @@ impl Rewriter<'_> {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        let (kind, name) = match names.as_slice() {
-            [kind, name] | [kind, name, "id"] => (ResourceKind::from_kind_label(kind)?, *name),
-            _ => return None,
-        };
-        self.scope.ids.get(&Address::new(kind, name)).cloned()
+        let id = |kind: ResourceKind, name: &str| self.scope.ids.get(&Address::new(kind, name));
+        match (root.as_str(), names.as_slice()) {
+            ("datastore", [kind, name] | [kind, name, "id"]) => {
+                id(ResourceKind::from_kind_label(kind)?, name).cloned()
+            }
+            ("pingone_connection", [name] | [name, "id"]) => {
+                id(ResourceKind::PingOneConnection, name).cloned()
+            }
+            ("provisioning_connection", [name] | [name, "id"]) => {
+                id(ResourceKind::ProvisioningConnection, name).cloned()
+            }
+            ("provisioning_connection", [name, "channel", channel]) => {
+                id(ResourceKind::ProvisioningConnection, name)?;
+                Some(format!("{name}.{channel}"))
+            }
+            _ => None,
+        }
     }
 
     fn call(&mut self, expression: &Expression) -> Option<String> {
@@ -250,7 +262,7 @@ impl Rewriter<'_> {
 
 impl VisitMut for Rewriter<'_> {
     fn visit_expr_mut(&mut self, expression: &mut Expression) {
-        if let Some(id) = self.datastore_id(expression) {
+        if let Some(id) = self.reference_value(expression) {
             *expression = Expression::String(Decorated::new(id));
             return;
         }

@@ -8,15 +8,21 @@
 //!
 //! The work is done in passes: parse every file, sort blocks into declarations and
 //! check their shape, resolve variable values, collect references into one graph over
-//! locals and resources, reject cycles, then evaluate in dependency order.
+//! locals and resources, reject cycles, then evaluate in dependency order. The
+//! connection blocks (`pingfederate`, `pingone`) and the exclusions come after the
+//! resources; last, each channel's user filter becomes its effective filter.
 
 mod attribute;
+mod channel;
 mod declarations;
 mod diagnostic;
 mod evaluate;
+mod exclusion;
 mod field_value;
 mod files;
 mod pingfederate_block;
+mod pingone_block;
+mod provisioning_connection;
 mod references;
 mod resource;
 mod variables;
@@ -24,7 +30,7 @@ mod variables;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::model::{Address, Desired};
+use crate::model::{Address, Desired, ResourceKind};
 
 pub use diagnostic::{ConfigError, ConfigErrors};
 
@@ -74,6 +80,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let variables = variables::resolve(&declarations.variables, options, &mut errors);
     for resource in &declarations.resources {
         resource::check_shape(resource, &mut errors);
+        provisioning_connection::check_environment(
+            resource,
+            declarations.pingone.is_some(),
+            &mut errors,
+        );
     }
 
     let mut checker = ReferenceChecker::new(&declarations);
@@ -88,7 +99,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     }
     for resource in &declarations.resources {
         let node = Node::Resource(resource.address.clone());
-        for attribute in resource.declaration.attributes() {
+        let channels = if resource.address.kind() == ResourceKind::ProvisioningConnection {
+            resource.declaration.nested("channel")
+        } else {
+            Vec::new()
+        };
+        let nested = channels.iter().flat_map(|channel| channel.attributes());
+        for attribute in resource.declaration.attributes().chain(nested) {
             checker.check(
                 &resource.declaration.source,
                 &attribute.value,
@@ -97,7 +114,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
             );
         }
     }
-    if let Some(block) = &declarations.pingfederate {
+    let unordered = [&declarations.pingfederate, &declarations.pingone]
+        .into_iter()
+        .flatten()
+        .chain(declarations.exclusions.iter().map(|e| &e.declaration));
+    for block in unordered {
         for attribute in block.attributes() {
             checker.check(&block.source, &attribute.value, None, &mut errors);
         }
@@ -150,6 +171,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .collect();
     let mut desired = Desired::default();
     let mut ids: Vec<(&ResourceDeclaration, String)> = Vec::new();
+    let mut warning_diagnostics = Vec::new();
     for node in order {
         let evaluator = AttributeEvaluator {
             scope: &scope,
@@ -188,7 +210,19 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
                         Node::Local(_) => None,
                     })
                     .collect();
-                if let Some(built) =
+                if resource.address.kind() == ResourceKind::ProvisioningConnection {
+                    if let Some(evaluated) = provisioning_connection::evaluate(
+                        resource,
+                        id.clone(),
+                        depends_on,
+                        &evaluator,
+                        &mut errors,
+                        &mut warning_diagnostics,
+                    ) {
+                        desired.resources.push(evaluated.resource);
+                        desired.populations.extend(evaluated.populations);
+                    }
+                } else if let Some(built) =
                     resource::evaluate(resource, id.clone(), depends_on, &evaluator, &mut errors)
                 {
                     desired.resources.push(built);
@@ -220,6 +254,28 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
             desired.pingfederate = Some(settings);
         }
     }
+    let evaluator = AttributeEvaluator {
+        scope: &scope,
+        sensitive: &variables.sensitive,
+        local_variables: &local_variables,
+    };
+    if let Some(block) = &declarations.pingone {
+        desired.pingone = pingone_block::evaluate(block, &evaluator, &mut errors);
+    }
+    let declared_channels = provisioning_connection::declared_channels(&declarations.resources);
+    for declaration in &declarations.exclusions {
+        if let Some(evaluated) =
+            exclusion::evaluate(declaration, &evaluator, &declared_channels, &mut errors)
+        {
+            desired.exclusions.push(evaluated);
+        }
+    }
+    desired.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+    desired.populations.sort_by(|a, b| a.channel.cmp(&b.channel));
+    provisioning_connection::complete(&mut desired);
+    provisioning_connection::apply_exclusions(&mut desired.resources, &desired.exclusions);
+    diagnostic::sort_by_location(&mut warning_diagnostics);
+    warnings.extend(warning_diagnostics.into_iter().map(miette::Report::new));
 
     if !errors.is_empty() {
         diagnostic::sort_by_location(&mut errors);
@@ -325,7 +381,12 @@ impl<'a> ReferenceChecker<'a> {
                         let help = suggest(&address.to_string(), &declared).or_else(|| {
                             Some(format!("declare `{} {{ ... }}`", address.block_header()))
                         });
-                        errors.push(unknown("data store", address.to_string(), help));
+                        let what = if address.kind().is_datastore() {
+                            "data store"
+                        } else {
+                            address.kind().describe()
+                        };
+                        errors.push(unknown(what, address.to_string(), help));
                     } else if let Some(node) = &node {
                         self.graph.add_edge(
                             node.clone(),

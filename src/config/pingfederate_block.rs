@@ -4,6 +4,7 @@
 //! path resolved against the configuration folder). It must not connect to anything:
 //! the provider does, with the `PingFederateSettings` built here.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::model::{Field, FieldDefault, FieldType, PingFederateSettings, Secret};
@@ -13,7 +14,7 @@ use super::declarations::BlockDeclaration;
 use super::diagnostic::ConfigError;
 use super::field_value::FieldValue;
 
-const fn setting(name: &'static str, ty: FieldType, required: bool) -> Field {
+pub const fn setting(name: &'static str, ty: FieldType, required: bool) -> Field {
     Field {
         name,
         wire: name,
@@ -86,34 +87,47 @@ pub fn evaluate(
             }
             "username" => settings.username = text,
             "password" => settings.password = Secret::new(text),
-            "ca_file" => {
-                let path = evaluator.scope.dir.join(&text);
-                if path.is_file() {
-                    settings.ca_file = Some(path);
-                } else {
-                    errors.push(invalid(
-                        format!("CA file `{}` does not exist", path.display()),
-                        "paths are relative to the configuration folder",
-                    ));
-                }
-            }
+            "ca_file" => match ca_file(evaluator.scope.dir, &text) {
+                Ok(path) => settings.ca_file = Some(path),
+                Err((message, help)) => errors.push(invalid(message, help)),
+            },
             "insecure_skip_tls_verify" => {
                 settings.insecure_skip_tls_verify =
                     matches!(value, FieldValue::Plain(serde_json::Value::Bool(true)));
             }
-            "request_timeout" => match humantime::parse_duration(&text) {
-                Ok(duration) if duration > Duration::ZERO => settings.request_timeout = duration,
-                Ok(_) => errors.push(invalid(
-                    "the timeout must be longer than zero".into(),
-                    "e.g. \"30s\"",
-                )),
-                Err(error) => errors.push(invalid(
-                    format!("`{text}` is not a duration: {error}"),
-                    "write a duration such as \"30s\", \"2m\" or \"500ms\"",
-                )),
+            "request_timeout" => match request_timeout(&text) {
+                Ok(duration) => settings.request_timeout = duration,
+                Err((message, help)) => errors.push(invalid(message, help)),
             },
             _ => {}
         }
     }
     (errors.len() == before).then_some(settings)
+}
+
+/// A `ca_file` setting: the path relative to the configuration folder, which must be
+/// a file. The error is a message and a hint.
+pub fn ca_file(dir: &Path, text: &str) -> Result<PathBuf, (String, &'static str)> {
+    let path = dir.join(text);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err((
+            format!("CA file `{}` does not exist", path.display()),
+            "paths are relative to the configuration folder",
+        ))
+    }
+}
+
+/// A `request_timeout` setting: a duration text longer than zero. The error is a
+/// message and a hint.
+pub fn request_timeout(text: &str) -> Result<Duration, (String, &'static str)> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if duration > Duration::ZERO => Ok(duration),
+        Ok(_) => Err(("the timeout must be longer than zero".into(), "e.g. \"30s\"")),
+        Err(error) => Err((
+            format!("`{text}` is not a duration: {error}"),
+            "write a duration such as \"30s\", \"2m\" or \"500ms\"",
+        )),
+    }
 }

@@ -1,7 +1,8 @@
 //! References between configuration values, and the order they must be evaluated in.
 //!
-//! Owns the visitor that finds `var.NAME`, `local.NAME` and `datastore.KIND.NAME[.id]`
-//! in an expression (with exact spans, which evaluation errors lack), and the
+//! Owns the visitor that finds `var.NAME`, `local.NAME`, `datastore.KIND.NAME[.id]`,
+//! `pingone_connection.NAME[.id]` and `provisioning_connection.NAME[.id]` (or a
+//! channel of it, `provisioning_connection.NAME.channel.CHANNEL`) in an expression (with exact spans, which evaluation errors lack), and the
 //! dependency graph over locals and resources with its cycle check. It evaluates
 //! nothing and knows nothing about field types.
 
@@ -65,6 +66,21 @@ pub fn collect(expression: &Expression) -> References {
     references
 }
 
+const ROOT_VAR: &str = "var";
+const ROOT_LOCAL: &str = "local";
+const ROOT_DATASTORE: &str = "datastore";
+const ROOT_PINGONE_CONNECTION: &str = "pingone_connection";
+const ROOT_PROVISIONING_CONNECTION: &str = "provisioning_connection";
+
+/// The names a reference starts with.
+pub const ROOTS: [&str; 5] = [
+    ROOT_VAR,
+    ROOT_LOCAL,
+    ROOT_DATASTORE,
+    ROOT_PINGONE_CONNECTION,
+    ROOT_PROVISIONING_CONNECTION,
+];
+
 const DATASTORE_FORM: &str = "data stores are referenced as `datastore.jdbc.NAME`, `datastore.ldap.NAME` or `datastore.custom.NAME`";
 
 impl References {
@@ -109,10 +125,44 @@ impl References {
                     span,
                 });
             }
-            ("var" | "local" | "datastore", _) => {
+            ("pingone_connection" | "provisioning_connection", [name, rest @ ..]) => {
+                let (kind, readable) = if root == "pingone_connection" {
+                    (ResourceKind::PingOneConnection, "`.id`")
+                } else {
+                    (
+                        ResourceKind::ProvisioningConnection,
+                        "`.id` or `.channel.NAME`",
+                    )
+                };
+                let is_channel =
+                    kind == ResourceKind::ProvisioningConnection && rest.len() == 2 && rest[0] == "channel";
+                match rest {
+                    [] => {}
+                    [attribute] if attribute == "id" => {}
+                    _ if is_channel => {}
+                    [attribute, ..] => {
+                        self.malformed.push(malformed(
+                            "attribute",
+                            &format!("{root}.{name}.{attribute}"),
+                            format!("only {readable} can be read from a `{root}` block"),
+                        ));
+                        return;
+                    }
+                }
+                self.found.push(Reference {
+                    target: Target::Resource(Address::new(kind, name.clone())),
+                    span,
+                });
+            }
+            (ROOT_VAR | ROOT_LOCAL | ROOT_DATASTORE | ROOT_PINGONE_CONNECTION
+            | ROOT_PROVISIONING_CONNECTION, _) => {
                 let help = match root {
                     "var" => "write `var.NAME`".to_string(),
                     "local" => "write `local.NAME`".to_string(),
+                    "pingone_connection" => "write `pingone_connection.NAME`".to_string(),
+                    "provisioning_connection" => {
+                        "write `provisioning_connection.NAME` or `provisioning_connection.NAME.channel.CHANNEL`".to_string()
+                    }
                     _ => DATASTORE_FORM.to_string(),
                 };
                 let text = std::iter::once(root.to_string())
@@ -149,8 +199,7 @@ impl Visit for References {
                 }
                 visit_expr(self, expression);
             }
-            Expression::Variable(root)
-                if matches!(root.as_str(), "var" | "local" | "datastore") =>
+            Expression::Variable(root) if ROOTS.contains(&root.as_str()) =>
             {
                 self.classify(root.as_str(), &[], root.span());
             }

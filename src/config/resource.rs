@@ -1,6 +1,10 @@
-//! Building one `DesiredResource` from a `datastore` or `outbound_provisioning` block.
+//! Building one `DesiredResource` from a `datastore`, `outbound_provisioning`,
+//! `pingone_connection` or `provisioning_connection` block (the latter's channels are
+//! added by `provisioning_connection`).
 //!
-//! Owns the id rule (explicit `id`, checked with `is_valid_id`, or the block name),
+//! Owns the id rule (explicit `id`, checked with `is_valid_id`, or the block name;
+//! unique among data stores, among PingOne connections, among provisioning
+//! connections), the `name` that defaults to the block name for the PingOne kinds,
 //! the routing of secret fields into `secrets`, the one-of rules between fields
 //! (`connection_url` or `connection_url_tags`; `hostnames` or `hostnames_tags`), and
 //! the rule that outbound provisioning points at a JDBC store. It must not order
@@ -73,7 +77,7 @@ pub fn evaluate_id(
     errors: &mut Vec<ConfigError>,
 ) -> Option<String> {
     let address = &resource.address;
-    if !address.kind().is_datastore() {
+    if address.kind().is_singleton() {
         return Some(SINGLETON_ID.to_string());
     }
     let declaration = &resource.declaration;
@@ -86,6 +90,7 @@ pub fn evaluate_id(
         FieldValue::Plain(serde_json::Value::String(id)) if is_valid_id(&id) => Some(id),
         FieldValue::Plain(serde_json::Value::String(id)) => {
             errors.push(ConfigError::InvalidId {
+                what: id_space(address.kind()).to_string(),
                 id,
                 src: location.src,
                 span: location.span,
@@ -139,6 +144,18 @@ pub fn evaluate(
             None => {}
         }
     }
+    let kind = resource.address.kind();
+    if matches!(
+        kind,
+        ResourceKind::PingOneConnection | ResourceKind::ProvisioningConnection
+    ) && !attributes.contains_key("name")
+        && let Some(name) = resource.address.name()
+    {
+        let mut named = Attributes::new();
+        named.insert("name".into(), serde_json::Value::String(name.to_string()));
+        named.append(&mut attributes);
+        attributes = named;
+    }
     (errors.len() == before).then(|| DesiredResource {
         address: resource.address.clone(),
         id,
@@ -148,19 +165,31 @@ pub fn evaluate(
     })
 }
 
-/// Two data stores with one id would overwrite each other in PingFederate.
+/// The objects that share one PingFederate id space, as messages name them.
+fn id_space(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::PingOneConnection => "PingOne connection",
+        ResourceKind::ProvisioningConnection => "provisioning connection",
+        _ => "data store",
+    }
+}
+
+/// Two objects of one collection with one id would overwrite each other in
+/// PingFederate.
 pub fn check_unique_ids(
     resources: &[(&ResourceDeclaration, String)],
     errors: &mut Vec<ConfigError>,
 ) {
-    let mut seen: BTreeMap<&str, &ResourceDeclaration> = BTreeMap::new();
+    let mut seen: BTreeMap<(&str, &str), &ResourceDeclaration> = BTreeMap::new();
     for (resource, id) in resources {
-        if !resource.address.kind().is_datastore() {
+        let kind = resource.address.kind();
+        if kind.is_singleton() {
             continue;
         }
-        match seen.get(id.as_str()) {
+        let what = id_space(kind);
+        match seen.get(&(what, id.as_str())) {
             None => {
-                seen.insert(id, resource);
+                seen.insert((what, id), resource);
             }
             Some(first) => {
                 let declaration = &resource.declaration;
@@ -170,6 +199,7 @@ pub fn check_unique_ids(
                 };
                 let first_location: Location = first.declaration.header();
                 errors.push(ConfigError::DuplicateId {
+                    what: what.to_string(),
                     id: id.clone(),
                     address: resource.address.to_string(),
                     other: first.address.to_string(),

@@ -1,0 +1,241 @@
+//! `exclusion "NAME" { }`: one account provisioning must never target.
+//!
+//! Owns the block's attribute table, the rule that the account is described one way
+//! in the source directory (`source_attribute` with `source_value`, or `source_dn`),
+//! and the resolution of `channels` (references `provisioning_connection.C.channel.N`
+//! or strings `"C.N"`; every declared channel when left out) against the channels
+//! actually declared. An exclusion is not a resource: it has no id, and it reaches
+//! PingFederate only through the user filters of its channels.
+
+use hcl::edit::Span;
+use serde_json::Value as Json;
+
+use crate::model::{
+    Address, ChannelReference, Exclusion, ExclusionMatch, Field, FieldDefault, FieldType,
+    ResourceKind,
+};
+
+use super::attribute::AttributeEvaluator;
+use super::declarations::BlockDeclaration;
+use super::diagnostic::ConfigError;
+use super::field_value::{FieldValue, PathStep, locate};
+use super::provisioning_connection::suggest_channel;
+
+const fn attribute(name: &'static str, ty: FieldType, required: bool) -> Field {
+    Field {
+        name,
+        wire: name,
+        ty,
+        required,
+        default: FieldDefault::None,
+        encrypted_wire: None,
+        forces_replacement: false,
+    }
+}
+
+/// Exclusions are not PingFederate objects, so `wire` is unused.
+pub const EXCLUSION_FIELDS: &[Field] = &[
+    attribute("pingone_username", FieldType::String, true),
+    attribute("source_attribute", FieldType::String, false),
+    attribute("source_value", FieldType::String, false),
+    attribute("source_dn", FieldType::String, false),
+    attribute("channels", FieldType::StringList, false),
+    attribute("reason", FieldType::String, true),
+];
+
+pub struct ExclusionDeclaration {
+    pub name: String,
+    pub declaration: BlockDeclaration,
+}
+
+/// Exactly one of the two ways to find the account in the source directory.
+pub fn check_shape(
+    declaration: &BlockDeclaration,
+    description: &str,
+    errors: &mut Vec<ConfigError>,
+) {
+    let by_attribute = declaration
+        .attribute("source_attribute")
+        .or_else(|| declaration.attribute("source_value"));
+    match (by_attribute, declaration.attribute("source_dn")) {
+        (Some(first), Some(dn)) => {
+            let location = declaration.at(dn.key.span());
+            errors.push(ConfigError::ConflictingAttributes {
+                first: first.key.to_string(),
+                second: "source_dn".into(),
+                block: description.to_string(),
+                src: location.src,
+                span: location.span,
+                help: Some(
+                    "describe the account one way: `source_attribute` with `source_value` (e.g. uid = \"p1-admin\"), or its distinguished name in `source_dn`".into(),
+                ),
+            });
+        }
+        (Some(_), None) => {
+            for (present, missing) in [
+                ("source_attribute", "source_value"),
+                ("source_value", "source_attribute"),
+            ] {
+                if declaration.attribute(present).is_some()
+                    && declaration.attribute(missing).is_none()
+                {
+                    let location = declaration.header();
+                    errors.push(ConfigError::MissingAttribute {
+                        name: missing.into(),
+                        block: description.to_string(),
+                        src: location.src,
+                        span: location.span,
+                        help: Some(format!(
+                            "`{present}` goes with `{missing}`: the account is the entry whose `source_attribute` equals `source_value`"
+                        )),
+                    });
+                }
+            }
+        }
+        (None, Some(_)) => {}
+        (None, None) => {
+            let location = declaration.header();
+            errors.push(ConfigError::MissingAttribute {
+                name: "source_attribute` and `source_value`, or `source_dn".into(),
+                block: description.to_string(),
+                src: location.src,
+                span: location.span,
+                help: Some(
+                    "say how the account appears in the source directory, e.g. `source_attribute = \"uid\"` and `source_value = \"p1-admin\"`".into(),
+                ),
+            });
+        }
+    }
+}
+
+/// LDAP attribute descriptions: a name (`uid`, `x-custom`) or a numeric OID, with
+/// options (`cn;lang-en`).
+fn is_attribute_description(text: &str) -> bool {
+    let base = text.split(';').next().unwrap_or_default();
+    let is_name = base.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let is_oid = !base.is_empty()
+        && base
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
+    is_name || is_oid
+}
+
+pub fn evaluate(
+    exclusion: &ExclusionDeclaration,
+    evaluator: &AttributeEvaluator,
+    declared_channels: &[ChannelReference],
+    errors: &mut Vec<ConfigError>,
+) -> Option<Exclusion> {
+    let declaration = &exclusion.declaration;
+    let before = errors.len();
+    let mut text = |name: &str| -> Option<String> {
+        let field = EXCLUSION_FIELDS.iter().find(|f| f.name == name)?;
+        let attribute = declaration.attribute(name)?;
+        match evaluator.evaluate(&declaration.source, attribute, field, errors)? {
+            FieldValue::Plain(Json::String(text)) => Some(text),
+            _ => None,
+        }
+    };
+    let pingone_username = text("pingone_username");
+    let reason = text("reason");
+    let source_attribute = text("source_attribute");
+    let source_value = text("source_value");
+    let source_dn = text("source_dn");
+
+    if let (Some(name), Some(attribute)) =
+        (&source_attribute, declaration.attribute("source_attribute"))
+        && !is_attribute_description(name)
+    {
+        let location = declaration.at(attribute.value.span());
+        errors.push(ConfigError::InvalidValue {
+            attribute: "source_attribute".into(),
+            message: format!("`{name}` is not an LDAP attribute name"),
+            src: location.src,
+            span: location.span,
+            help: Some("write the attribute's name, e.g. \"uid\" or \"sAMAccountName\"".into()),
+        });
+    }
+    if let Some(reason_text) = &reason
+        && reason_text.trim().is_empty()
+        && let Some(attribute) = declaration.attribute("reason")
+    {
+        let location = declaration.at(attribute.value.span());
+        errors.push(ConfigError::InvalidValue {
+            attribute: "reason".into(),
+            message: "the reason is empty".into(),
+            src: location.src,
+            span: location.span,
+            help: Some("say why the account must never be provisioned; plans show it".into()),
+        });
+    }
+
+    let channels = resolve_channels(exclusion, evaluator, declared_channels, errors);
+    if errors.len() != before {
+        return None;
+    }
+    let source = match (source_attribute, source_value, source_dn) {
+        (Some(name), Some(value), None) => ExclusionMatch::Attribute { name, value },
+        (None, None, Some(dn)) => ExclusionMatch::DistinguishedName(dn),
+        // The shape check reported it, or an expression had no value.
+        _ => return None,
+    };
+    Some(Exclusion {
+        name: exclusion.name.clone(),
+        pingone_username: pingone_username?,
+        source,
+        channels: channels?,
+        reason: reason?,
+    })
+}
+
+/// The channels the exclusion names, sorted and without repeats; every declared
+/// channel when it names none.
+fn resolve_channels(
+    exclusion: &ExclusionDeclaration,
+    evaluator: &AttributeEvaluator,
+    declared_channels: &[ChannelReference],
+    errors: &mut Vec<ConfigError>,
+) -> Option<Vec<ChannelReference>> {
+    let declaration = &exclusion.declaration;
+    let Some(attribute) = declaration.attribute("channels") else {
+        return Some(declared_channels.to_vec());
+    };
+    let field = EXCLUSION_FIELDS.iter().find(|f| f.name == "channels")?;
+    let Some(FieldValue::Plain(Json::Array(items))) =
+        evaluator.evaluate(&declaration.source, attribute, field, errors)
+    else {
+        return None;
+    };
+    let mut channels = Vec::new();
+    let mut complete = true;
+    for (index, item) in items.iter().enumerate() {
+        let text = item.as_str().unwrap_or_default();
+        let (connection, channel) = text.split_once('.').unwrap_or((text, ""));
+        let wanted = ChannelReference {
+            connection: Address::new(ResourceKind::ProvisioningConnection, connection),
+            channel: channel.to_string(),
+        };
+        if declared_channels.contains(&wanted) {
+            channels.push(wanted);
+            continue;
+        }
+        complete = false;
+        let shown = wanted.to_string();
+        let location =
+            declaration.at(locate(&attribute.value, &[PathStep::Index(index)], false));
+        let help = suggest_channel(&shown, declared_channels).map(|hint| {
+            format!("{hint}; write `provisioning_connection.CONNECTION.channel.CHANNEL` or \"CONNECTION.CHANNEL\"")
+        });
+        errors.push(ConfigError::UnknownChannel {
+            exclusion: exclusion.name.clone(),
+            channel: shown,
+            src: location.src,
+            span: location.span,
+            help,
+        });
+    }
+    channels.sort();
+    channels.dedup();
+    complete.then_some(channels)
+}
