@@ -97,12 +97,21 @@ fn live_channel(sandbox: &SandboxProcess) -> serde_json::Value {
 
 #[test]
 fn the_whole_setup_applies_from_empty_and_converges() {
-    let (sandbox, workspace) = setup(&format!("{SOURCES}{}{ADMIN_EXCLUSION}", connection("Disable", "Employees")));
+    let (sandbox, workspace) = setup(&format!(
+        "{SOURCES}{}{ADMIN_EXCLUSION}",
+        connection("Disable", "Employees")
+    ));
     let first = plan(&workspace);
     assert_eq!(first.code, 2);
     insta::assert_snapshot!("pingone_create_plan", redact(&first.stdout, &sandbox));
     let applied = apply(&workspace, &[]).success();
-    assert!(applied.stdout.contains("Checked: a fresh plan finds no changes."), "{}", applied.stdout);
+    assert!(
+        applied
+            .stdout
+            .contains("Checked: a fresh plan finds no changes."),
+        "{}",
+        applied.stdout
+    );
     let again = plan(&workspace);
     assert_eq!(again.code, 0, "{}", again.stdout);
 
@@ -112,7 +121,10 @@ fn the_whole_setup_applies_from_empty_and_converges() {
         "(&(objectClass=inetOrgPerson)(!(uid=pingone-admin)))"
     );
     let (_, environment) = sandbox.request("GET", "/idp/spConnections/pingone", None);
-    let settings = environment["outboundProvision"]["targetSettings"].as_array().unwrap().clone();
+    let settings = environment["outboundProvision"]["targetSettings"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert!(settings.contains(&json!({"name": "PINGONE_ENVIRONMENT", "value": format!("workforce|{}", sandbox.pingone_environment)})));
 }
 
@@ -124,7 +136,10 @@ fn a_new_exclusion_updates_the_filter_and_warns_about_the_existing_account() {
     let run = plan(&workspace);
     assert_eq!(run.code, 2);
     let text = redact(&run.stdout, &sandbox);
-    assert!(text.contains("(&(objectClass=inetOrgPerson)(!(uid=pingone-admin)))"), "{text}");
+    assert!(
+        text.contains("(&(objectClass=inetOrgPerson)(!(uid=pingone-admin)))"),
+        "{text}"
+    );
     assert!(
         text.contains("PingOne user `pingone-admin@example.com` exists; if PingFederate provisioned it before, PingFederate will now apply the remove action (Disable) to it"),
         "{text}"
@@ -135,7 +150,10 @@ fn a_new_exclusion_updates_the_filter_and_warns_about_the_existing_account() {
 
 #[test]
 fn a_hand_edited_live_filter_that_drops_an_exclusion_is_named() {
-    let (sandbox, workspace) = setup(&format!("{SOURCES}{}{ADMIN_EXCLUSION}", connection("Disable", "Employees")));
+    let (sandbox, workspace) = setup(&format!(
+        "{SOURCES}{}{ADMIN_EXCLUSION}",
+        connection("Disable", "Employees")
+    ));
     apply(&workspace, &[]).success();
     let (_, mut live) = sandbox.request("GET", "/idp/spConnections/pingone", None);
     live["outboundProvision"]["channels"][0]["channelSource"]["userSourceLocation"]["filter"] =
@@ -160,8 +178,16 @@ fn remove_action_delete_with_a_new_exclusion_needs_the_explicit_flag() {
     workspace.write("exclusions.hcl", ADMIN_EXCLUSION);
     sandbox.clear_requests();
     let refused = apply(&workspace, &[]).failure();
-    assert!(refused.stderr.contains("--allow-delete-of-excluded"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("pingone-admin@example.com"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--allow-delete-of-excluded"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("pingone-admin@example.com"),
+        "{}",
+        refused.stderr
+    );
     let writes: Vec<_> = sandbox
         .pingfederate_requests()
         .into_iter()
@@ -176,16 +202,40 @@ fn remove_action_delete_with_a_new_exclusion_needs_the_explicit_flag() {
 fn a_population_that_does_not_exist_fails_the_plan_with_the_names_that_do() {
     let (sandbox, workspace) = setup(&format!("{SOURCES}{}", connection("Disable", "Interns")));
     let run = workspace.run(&["plan"]).failure();
-    assert!(run.stderr.contains("PingOne has no population named `Interns`"), "{}", run.stderr);
-    assert!(run.stderr.contains("`Employees`") && run.stderr.contains("`Contractors`"), "{}", run.stderr);
-    let writes: Vec<_> = sandbox.requests().into_iter().filter(|r| r["method"] != "GET" && !r["path"].as_str().unwrap_or_default().starts_with("pingone-auth")).collect();
+    assert!(
+        run.stderr
+            .contains("PingOne has no population named `Interns`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`Employees`") && run.stderr.contains("`Contractors`"),
+        "{}",
+        run.stderr
+    );
+    let writes: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r["method"] != "GET"
+                && !r["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("pingone-auth")
+        })
+        .collect();
     assert!(writes.is_empty(), "{writes:?}");
 }
 
 #[test]
 fn pingone_rate_limiting_once_is_retried_and_the_plan_succeeds() {
-    let (sandbox, workspace) = setup(&format!("{SOURCES}{}{ADMIN_EXCLUSION}", connection("Disable", "Employees")));
-    sandbox.inject_fault(json!({"path": "pingone:/environments/*", "status": 429, "count": 1, "retry_after": 1}));
+    let (sandbox, workspace) = setup(&format!(
+        "{SOURCES}{}{ADMIN_EXCLUSION}",
+        connection("Disable", "Employees")
+    ));
+    sandbox.inject_fault(
+        json!({"path": "pingone:/environments/*", "status": 429, "count": 1, "retry_after": 1}),
+    );
     let run = plan(&workspace);
     assert_eq!(run.code, 2, "{}", run.combined());
     let limited = sandbox
@@ -222,9 +272,24 @@ fn five_channels_and_two_hundred_exclusions_make_a_bounded_number_of_requests() 
     let pingfederate = sandbox.pingfederate_requests();
     // 1 token + 1 environment + 1 populations page + one users query per chunk of
     // usernames that fits a 2,000-character URL (201 names: a handful of chunks).
-    let users = pingone.iter().filter(|r| r["path"].as_str().unwrap_or_default().contains("/users")).count();
+    let users = pingone
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap_or_default().contains("/users"))
+        .count();
     assert!(pingone.len() <= 3 + users, "{pingone:?}");
-    assert!(users <= 12, "{users} user queries for 201 usernames: {pingone:?}");
-    assert_eq!(pingfederate.len(), 4, "one request per PingFederate collection: {pingfederate:?}");
-    println!("PingOne requests: {} ({} user queries); PingFederate requests: {}", pingone.len(), users, pingfederate.len());
+    assert!(
+        users <= 12,
+        "{users} user queries for 201 usernames: {pingone:?}"
+    );
+    assert_eq!(
+        pingfederate.len(),
+        4,
+        "one request per PingFederate collection: {pingfederate:?}"
+    );
+    println!(
+        "PingOne requests: {} ({} user queries); PingFederate requests: {}",
+        pingone.len(),
+        users,
+        pingfederate.len()
+    );
 }

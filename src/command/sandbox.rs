@@ -45,6 +45,32 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
             )?,
         }
         writeln!(out)?;
+        writeln!(
+            out,
+            "  PingOne API:            {}",
+            sandbox.pingone_api_url()
+        )?;
+        writeln!(
+            out,
+            "  PingOne auth:           {}",
+            sandbox.pingone_auth_url()
+        )?;
+        writeln!(
+            out,
+            "  PingOne environment:    {}",
+            sandbox.pingone_environment_id()
+        )?;
+        writeln!(
+            out,
+            "  PingOne client id:      {}",
+            sandbox.pingone_client_id()
+        )?;
+        writeln!(
+            out,
+            "  PingOne client secret:  {}",
+            sandbox.pingone_client_secret()
+        )?;
+        writeln!(out)?;
         writeln!(out, "Point a configuration at it:")?;
         writeln!(out)?;
         writeln!(out, "  pingfederate {{")?;

@@ -271,7 +271,9 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         }
     }
     desired.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
-    desired.populations.sort_by(|a, b| a.channel.cmp(&b.channel));
+    desired
+        .populations
+        .sort_by(|a, b| a.channel.cmp(&b.channel));
     provisioning_connection::complete(&mut desired);
     provisioning_connection::apply_exclusions(&mut desired.resources, &desired.exclusions);
     diagnostic::sort_by_location(&mut warning_diagnostics);

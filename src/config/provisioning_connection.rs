@@ -184,7 +184,9 @@ pub fn evaluate(
     if errors.len() != before {
         return None;
     }
-    built.attributes.insert("channels".into(), Json::Array(channels));
+    built
+        .attributes
+        .insert("channels".into(), Json::Array(channels));
     built.attributes = in_schema_order(PROVISIONING_CONNECTION_FIELDS, built.attributes);
     Some(EvaluatedConnection {
         resource: built,
@@ -213,9 +215,10 @@ pub fn complete(desired: &mut Desired) {
         if built.kind() == ResourceKind::ProvisioningConnection
             && !built.attributes.contains_key("environment_id")
         {
-            built
-                .attributes
-                .insert("environment_id".into(), Json::String(environment_id.clone()));
+            built.attributes.insert(
+                "environment_id".into(),
+                Json::String(environment_id.clone()),
+            );
             let attributes = std::mem::take(&mut built.attributes);
             built.attributes = in_schema_order(PROVISIONING_CONNECTION_FIELDS, attributes);
         }
