@@ -55,6 +55,11 @@ fn configurations() -> Vec<Desired> {
             ],
         ),
         load_folder("examples/quickstart", &[], &[]),
+        load_folder(
+            "fixtures/valid/provisioning",
+            &[("pingone_credential", "credential-blob")],
+            &[("PINGONE_CLIENT_SECRET", "s"), ("LDAP_BIND_PASSWORD", "p")],
+        ),
     ]
 }
 
@@ -87,6 +92,14 @@ fn bodies(spec: &Spec, desired: &Desired, keep_secrets: bool) -> Vec<(String, St
             ResourceKind::OutboundProvisioning => {
                 &[("/serverSettings/outboundProvisioning", "put")]
             }
+            ResourceKind::PingOneConnection => &[
+                ("/pingOneConnections", "post"),
+                ("/pingOneConnections/{id}", "put"),
+            ],
+            ResourceKind::ProvisioningConnection => &[
+                ("/idp/spConnections", "post"),
+                ("/idp/spConnections/{id}", "put"),
+            ],
             _ => &[("/dataStores", "post"), ("/dataStores/{id}", "put")],
         };
         for (path, method) in operations {
@@ -103,6 +116,18 @@ fn bodies(spec: &Spec, desired: &Desired, keep_secrets: bool) -> Vec<(String, St
     bodies
 }
 
+/// `JDBC`, `LDAP`, `CUSTOM`, `SP`, `PingOneConnection` (no `type`, but a credential),
+/// or `None` for the outbound provisioning settings.
+fn resource_kind(body: &Value) -> Option<String> {
+    match body.get("type").and_then(Value::as_str) {
+        Some(kind) => Some(kind.to_string()),
+        None if body.get("credential").is_some() || body.get("encryptedCredential").is_some() => {
+            Some("PingOneConnection".to_string())
+        }
+        None => None,
+    }
+}
+
 #[test]
 fn every_request_body_validates_against_the_spec() {
     let spec = spec();
@@ -116,18 +141,19 @@ fn every_request_body_validates_against_the_spec() {
                     "{what} does not match {schema}:\n{}\n{body:#}",
                     errors.join("\n")
                 );
-                *checked
-                    .entry(
-                        body.get("type")
-                            .and_then(Value::as_str)
-                            .unwrap_or("settings")
-                            .to_string(),
-                    )
-                    .or_insert(0) += 1;
+                let kind = resource_kind(&body).unwrap_or_else(|| "settings".to_string());
+                *checked.entry(kind).or_insert(0) += 1;
             }
         }
     }
-    for kind in ["JDBC", "LDAP", "CUSTOM", "settings"] {
+    for kind in [
+        "JDBC",
+        "LDAP",
+        "CUSTOM",
+        "settings",
+        "SP",
+        "PingOneConnection",
+    ] {
         assert!(
             checked.contains_key(kind),
             "no {kind} body was checked: {checked:?}"

@@ -156,6 +156,7 @@ fn secrets_never_appear_in_output_logs_state_or_json_plans() {
     const DB_ROTATED: &str = "Leak-Canary-Db-Rotated-2b8c";
     const LDAP: &str = "Leak-Canary-Ldap-c41d07";
     const PLUGIN: &str = "Leak-Canary-Plugin-9e2f55";
+    const CREDENTIAL: &str = "Leak-Canary-PingOne-Credential-41aa";
     let sandbox = SandboxProcess::start();
     let body = format!(
         r#"
@@ -185,10 +186,14 @@ datastore "custom" "crm" {{
 outbound_provisioning {{
   datastore = datastore.jdbc.prov
 }}
+pingone_connection "workforce" {{
+  credential = "{CREDENTIAL}"
+}}
 "#,
         store("prov", "var.db_password")
     );
     let workspace = workspace(&sandbox, &body);
+    workspace.write("pingone.hcl", &sandbox.pingone_block());
     let env = [("LDAP_PASSWORD", LDAP), ("PINGFORM_LOG", "debug")];
     let mut transcripts = Vec::new();
     for db in [DB, DB_ROTATED] {
@@ -212,7 +217,14 @@ outbound_provisioning {{
         transcripts[4]
     );
     let state = std::fs::read(workspace.state_file()).unwrap();
-    for secret in [DB, DB_ROTATED, LDAP, PLUGIN] {
+    for secret in [
+        DB,
+        DB_ROTATED,
+        LDAP,
+        PLUGIN,
+        CREDENTIAL,
+        sandbox.pingone_client_secret.as_str(),
+    ] {
         for transcript in &transcripts {
             assert!(
                 !transcript.contains(secret),
