@@ -277,7 +277,10 @@ fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
     let pingone = desired.pingone.as_ref().unwrap();
     assert_eq!(pingone.api_url, "https://api.pingone.eu/v1");
     assert_eq!(pingone.auth_url, "https://auth.pingone.eu");
-    assert_eq!(pingone.environment_id, "0a1b2c3d-0000-4000-8000-000000000001");
+    assert_eq!(
+        pingone.environment_id,
+        "0a1b2c3d-0000-4000-8000-000000000001"
+    );
     assert_eq!(pingone.client_id, "11111111-2222-4333-8444-555555555555");
     assert_eq!(pingone.client_secret.expose(), "worker-secret");
     assert_eq!(pingone.ca_file, None);
@@ -331,8 +334,7 @@ fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
         ]
     });
     assert_eq!(
-        serde_json::to_string(&serde_json::Value::Object(provisioning.attributes.clone()))
-            .unwrap(),
+        serde_json::to_string(&serde_json::Value::Object(provisioning.attributes.clone())).unwrap(),
         serde_json::to_string(&expected).unwrap(),
         "values and schema order, in the connection and in each channel"
     );

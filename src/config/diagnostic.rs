@@ -423,7 +423,9 @@ pub enum ConfigError {
     #[error("invalid LDAP filter in `{attribute}`: {message}")]
     #[diagnostic(
         code(pingform::config::ldap_filter),
-        help("write an RFC 4515 filter such as \"(&(objectClass=inetOrgPerson)(ou=Staff))\"; escape `*`, `(`, `)` and `\\` in values as `\\2a`, `\\28`, `\\29` and `\\5c`")
+        help(
+            "write an RFC 4515 filter such as \"(&(objectClass=inetOrgPerson)(ou=Staff))\"; escape `*`, `(`, `)` and `\\` in values as `\\2a`, `\\28`, `\\29` and `\\5c`"
+        )
     )]
     InvalidFilter {
         attribute: String,

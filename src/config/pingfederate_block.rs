@@ -124,7 +124,10 @@ pub fn ca_file(dir: &Path, text: &str) -> Result<PathBuf, (String, &'static str)
 pub fn request_timeout(text: &str) -> Result<Duration, (String, &'static str)> {
     match humantime::parse_duration(text) {
         Ok(duration) if duration > Duration::ZERO => Ok(duration),
-        Ok(_) => Err(("the timeout must be longer than zero".into(), "e.g. \"30s\"")),
+        Ok(_) => Err((
+            "the timeout must be longer than zero".into(),
+            "e.g. \"30s\"",
+        )),
         Err(error) => Err((
             format!("`{text}` is not a duration: {error}"),
             "write a duration such as \"30s\", \"2m\" or \"500ms\"",

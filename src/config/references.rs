@@ -134,8 +134,9 @@ impl References {
                         "`.id` or `.channel.NAME`",
                     )
                 };
-                let is_channel =
-                    kind == ResourceKind::ProvisioningConnection && rest.len() == 2 && rest[0] == "channel";
+                let is_channel = kind == ResourceKind::ProvisioningConnection
+                    && rest.len() == 2
+                    && rest[0] == "channel";
                 match rest {
                     [] => {}
                     [attribute] if attribute == "id" => {}
@@ -154,8 +155,14 @@ impl References {
                     span,
                 });
             }
-            (ROOT_VAR | ROOT_LOCAL | ROOT_DATASTORE | ROOT_PINGONE_CONNECTION
-            | ROOT_PROVISIONING_CONNECTION, _) => {
+            (
+                ROOT_VAR
+                | ROOT_LOCAL
+                | ROOT_DATASTORE
+                | ROOT_PINGONE_CONNECTION
+                | ROOT_PROVISIONING_CONNECTION,
+                _,
+            ) => {
                 let help = match root {
                     "var" => "write `var.NAME`".to_string(),
                     "local" => "write `local.NAME`".to_string(),
@@ -199,8 +206,7 @@ impl Visit for References {
                 }
                 visit_expr(self, expression);
             }
-            Expression::Variable(root) if ROOTS.contains(&root.as_str()) =>
-            {
+            Expression::Variable(root) if ROOTS.contains(&root.as_str()) => {
                 self.classify(root.as_str(), &[], root.span());
             }
             _ => visit_expr(self, expression),
