@@ -537,12 +537,16 @@ pub fn check_attributes(
             if blocks.contains(&name) {
                 continue;
             }
-            let help = fields.iter().find(|f| f.name == name).map(|f| {
-                format!(
-                    "`{name}` is an attribute ({}): write `{name} = ...`",
-                    f.ty.describe()
-                )
-            });
+            let help = fields
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| {
+                    format!(
+                        "`{name}` is an attribute ({}): write `{name} = ...`",
+                        f.ty.describe()
+                    )
+                })
+                .or_else(|| did_you_mean(name, blocks.iter().copied()));
             unexpected_block(declaration, inner, description, help, errors);
         }
     }

@@ -223,9 +223,7 @@ fn resolve_channels(
         complete = false;
         let shown = wanted.to_string();
         let location = declaration.at(locate(&attribute.value, &[PathStep::Index(index)], false));
-        let help = suggest_channel(&shown, declared_channels).map(|hint| {
-            format!("{hint}; write `provisioning_connection.CONNECTION.channel.CHANNEL` or \"CONNECTION.CHANNEL\"")
-        });
+        let help = suggest_channel(&wanted, declared_channels);
         errors.push(ConfigError::UnknownChannel {
             exclusion: exclusion.name.clone(),
             channel: shown,

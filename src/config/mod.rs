@@ -543,6 +543,106 @@ mod tests {
         );
     }
 
+    const PINGONE_BASE: &str = r#"
+        datastore "ldap" "directory" {
+          ldap_type = "GENERIC"
+          hostnames = ["ldap:389"]
+        }
+        pingone_connection "workforce" {
+          credential = "c"
+        }
+        provisioning_connection "pingone" {
+          entity_id          = "e"
+          pingone_connection = "literal-connection-id"
+          environment_id     = "env"
+          channel "groups" {
+            datastore         = "literal-ldap-id"
+            base_dn           = "dc=example"
+            group_dn          = "cn=staff,dc=example"
+            attribute_mapping = { username = "uid", emial = "mail" }
+          }
+        }
+    "#;
+
+    #[test]
+    fn literal_ids_are_no_dependencies_and_unknown_mapping_fields_are_warnings() {
+        let (loaded, _dir) = load_text(PINGONE_BASE, &[]);
+        let loaded = loaded.unwrap();
+        let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            ["`emial` is not a PingOne attribute mapping field that pingform knows"]
+        );
+        let help = loaded.warnings[0].help().map(|h| h.to_string());
+        assert_eq!(help.as_deref(), Some("did you mean `email`?"));
+        let connection = loaded.desired.resources.last().unwrap();
+        assert!(connection.depends_on.is_empty());
+        assert_eq!(
+            connection.attributes["pingone_connection"],
+            "literal-connection-id"
+        );
+        let channel = &connection.attributes["channels"][0];
+        assert_eq!(channel["datastore"], "literal-ldap-id");
+        assert!(
+            channel.get("user_filter").is_none(),
+            "no filter and no exclusions: none"
+        );
+    }
+
+    #[test]
+    fn exclusions_name_channels_as_strings_and_a_group_channel_gets_the_negations_alone() {
+        let text = format!(
+            "{PINGONE_BASE}\nexclusion \"a\" {{\n  pingone_username = \"x\"\n  source_attribute = \"uid\"\n  source_value = \"x\"\n  channels = [\"pingone.groups\"]\n  reason = \"r\"\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        let desired = loaded.unwrap().desired;
+        let connection = desired.resources.last().unwrap();
+        assert_eq!(
+            connection.attributes["channels"][0]["user_filter"],
+            "(!(uid=x))"
+        );
+        assert_eq!(
+            desired.exclusions[0].channels[0].to_string(),
+            "provisioning_connection.pingone.channel.groups"
+        );
+    }
+
+    #[test]
+    fn pingone_urls_come_in_pairs_and_sensitive_values_only_reach_secrets() {
+        let text = "variable \"s\" {\n  sensitive = true\n}\npingone {\n  api_url = \"https://p1.invalid/v1/\"\n  environment_id = \"env\"\n  client_id = var.s\n  client_secret = var.s\n}\n";
+        let (loaded, _dir) = load_text(text, &[("s", "x")]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "missing required attribute `auth_url` in the `pingone` block",
+                "sensitive variable `s` is used in `client_id`, which is not a secret field",
+            ]
+        );
+        let text = "pingone {\n  api_url = \"https://p1.invalid/v1/\"\n  auth_url = \"https://p1.invalid/as\"\n  environment_id = \"env\"\n  client_id = \"c\"\n  client_secret = \"s\"\n}\n";
+        let (loaded, _dir) = load_text(text, &[]);
+        let settings = loaded.unwrap().desired.pingone.unwrap();
+        assert_eq!(settings.api_url, "https://p1.invalid/v1");
+        assert_eq!(settings.auth_url, "https://p1.invalid/as");
+        assert!(loaded_has_no_resources(text));
+    }
+
+    fn loaded_has_no_resources(text: &str) -> bool {
+        let (loaded, _dir) = load_text(text, &[]);
+        loaded.is_ok_and(|l| l.desired.resources.is_empty())
+    }
+
+    #[test]
+    fn pingone_connection_ids_are_unique_among_themselves_only() {
+        let text = "datastore \"jdbc\" \"same\" {\n  driver_class = \"d\"\n  connection_url = \"u\"\n}\npingone_connection \"same\" {\n  credential = \"c\"\n}\npingone_connection \"other\" {\n  id = \"same\"\n  credential = \"c\"\n}\n";
+        let (loaded, _dir) = load_text(text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "duplicate PingOne connection id `same`: `pingone_connection.same` and `pingone_connection.other` would both be `same`"
+            ]
+        );
+    }
+
     #[test]
     fn var_assignments_split_at_the_first_equals_sign() {
         assert_eq!(

@@ -268,17 +268,29 @@ pub fn apply_exclusions(resources: &mut [DesiredResource], exclusions: &[Exclusi
     }
 }
 
-/// "did you mean" over the declared channels, or the list of them.
-pub fn suggest_channel(name: &str, declared: &[ChannelReference]) -> Option<String> {
+/// "did you mean" over the channels of the same connection (names compared on their
+/// own: the long common prefix of full references would make everything look close),
+/// or the list of declared channels.
+pub fn suggest_channel(wanted: &ChannelReference, declared: &[ChannelReference]) -> Option<String> {
+    let siblings: Vec<&ChannelReference> = declared
+        .iter()
+        .filter(|c| c.connection == wanted.connection)
+        .collect();
+    let close = did_you_mean(&wanted.channel, siblings.iter().map(|c| c.channel.as_str()));
+    if close.is_some()
+        && let Some(found) = siblings
+            .iter()
+            .find(|c| did_you_mean(&wanted.channel, [c.channel.as_str()]) == close)
+    {
+        return Some(format!("did you mean `{found}`?"));
+    }
     let names: Vec<String> = declared.iter().map(ToString::to_string).collect();
-    did_you_mean(name, names.iter().map(String::as_str)).or_else(|| {
-        if names.is_empty() {
-            Some("no provisioning connection declares a channel".into())
-        } else {
-            Some(format!(
-                "declared channels are {}",
-                super::diagnostic::list_names(names.iter().map(String::as_str))
-            ))
-        }
-    })
+    if names.is_empty() {
+        Some("no provisioning connection declares a channel".into())
+    } else {
+        Some(format!(
+            "declared channels are {}",
+            super::diagnostic::list_names(names.iter().map(String::as_str))
+        ))
+    }
 }
