@@ -293,3 +293,48 @@ fn five_channels_and_two_hundred_exclusions_make_a_bounded_number_of_requests() 
         pingfederate.len()
     );
 }
+
+#[test]
+fn a_connection_that_lost_its_provisioning_in_the_console_is_replaced() {
+    let (sandbox, workspace) = setup(&format!(
+        "{SOURCES}{}{ADMIN_EXCLUSION}",
+        connection("Disable", "Employees")
+    ));
+    apply(&workspace, &[]).success();
+    // In the console: the connection is deleted and a browser-SSO-only one takes its id.
+    let (_, mut live) = sandbox.request("GET", "/idp/spConnections/pingone", None);
+    live["active"] = json!(false);
+    assert_eq!(
+        sandbox
+            .request("PUT", "/idp/spConnections/pingone", Some(live))
+            .0,
+        200
+    );
+    assert_eq!(
+        sandbox
+            .request("DELETE", "/idp/spConnections/pingone", None)
+            .0,
+        204
+    );
+    let plain = json!({"type": "SP", "id": "pingone", "entityId": "pingone-provisioning", "name": "PingOne provisioning", "active": true});
+    let (status, body) = sandbox.request("POST", "/idp/spConnections", Some(plain));
+    assert_eq!(status, 201, "{body}");
+
+    let run = plan(&workspace);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("provisioning_connection.pingone must be replaced"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("cannot add or remove outbound provisioning on an existing connection"),
+        "{}",
+        run.stdout
+    );
+    apply(&workspace, &[]).success();
+    assert_eq!(plan(&workspace).code, 0);
+    assert_eq!(live_channel(&sandbox)["name"], "employees");
+}

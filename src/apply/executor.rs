@@ -170,8 +170,13 @@ async fn apply_change(
         }
         Action::Replace => {
             let resource = resource()?;
-            if let Some(live) = live {
-                client.delete(live.kind, &change.id).await?;
+            let foreign = observed
+                .foreign_type(kind.collection(), &change.id)
+                .is_some();
+            if live.is_some() || foreign {
+                client
+                    .delete(live.map_or(kind, |l| l.kind), &change.id)
+                    .await?;
                 let old_address = change.moved_from.as_ref().unwrap_or(&change.address);
                 state.record(old_address, None, None)?;
             }

@@ -37,11 +37,18 @@ pub fn plan(
         };
         let collection = resource.kind().collection();
         if let Some(wire_type) = observed.foreign_type(collection, &resource.id) {
-            return Err(PlanError::IdTaken {
-                address: resource.address.clone(),
-                id: resource.id.clone(),
-                wire_type: wire_type.to_string(),
-            });
+            if managed.is_none() {
+                return Err(PlanError::IdTaken {
+                    address: resource.address.clone(),
+                    id: resource.id.clone(),
+                    wire_type: wire_type.to_string(),
+                });
+            }
+            // Ours, but PingFederate now holds it as another kind of object (an SP
+            // connection whose outbound provisioning was removed in the console):
+            // PingFederate cannot change that in place.
+            changes.push(replace_foreign(resource, wire_type, moved_from));
+            continue;
         }
         let live = observed.get(collection, &resource.id);
         let mut change = plan_desired(resource, managed, live, fingerprinter.as_ref())?;
@@ -68,6 +75,35 @@ pub fn plan(
     Ok(Plan {
         changes: order_changes(changes, observed)?,
     })
+}
+
+fn replace_foreign(
+    resource: &DesiredResource,
+    wire_type: &str,
+    moved_from: Option<Address>,
+) -> Change {
+    Change {
+        address: resource.address.clone(),
+        id: resource.id.clone(),
+        action: Action::Replace,
+        before: None,
+        after: Some(effective_after(resource.kind(), &resource.attributes)),
+        fields: Vec::new(),
+        secrets: resource
+            .secrets
+            .keys()
+            .map(|field| SecretChange {
+                field: field.clone(),
+                status: SecretStatus::Set,
+            })
+            .collect(),
+        reasons: vec![format!(
+            "PingFederate holds `{}` as an {wire_type}; PingFederate cannot add or remove outbound provisioning on an existing connection, so it is deleted and created again",
+            resource.id
+        )],
+        moved_from,
+        state_only: false,
+    }
 }
 
 fn plan_desired(

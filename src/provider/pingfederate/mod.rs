@@ -193,21 +193,24 @@ impl PingFederate {
             return Ok(());
         }
         if kind == ResourceKind::ProvisioningConnection {
-            // PingFederate deletes only inactive connections.
-            match self.read(kind, id).await? {
-                None => return Ok(()),
-                Some(live) if live.attributes.get("active") == Some(&Value::Bool(true)) => {
-                    let mut inactive = live.attributes.clone();
-                    inactive.insert("active".into(), Value::Bool(false));
-                    self.update(&WriteRequest {
-                        kind,
-                        id,
-                        attributes: &inactive,
-                        secrets: Vec::new(),
-                    })
+            // PingFederate deletes only inactive connections. Read raw: the connection
+            // may no longer be a PingOne provisioning connection at all.
+            let path = object_path(kind, id);
+            let mut live = match self
+                .executor
+                .send(Method::Get, &path, None, &no_fields)
+                .await
+            {
+                Ok(response) => response.body,
+                Err(error) if error.is_not_found() => return Ok(()),
+                Err(error) => return Err(error),
+            };
+            if live.get("active") == Some(&Value::Bool(true)) {
+                live["active"] = Value::Bool(false);
+                let names = field_names(kind);
+                self.executor
+                    .send(Method::Put, &path, Some(&live), &names)
                     .await?;
-                }
-                Some(_) => {}
             }
         }
         let path = object_path(kind, id);
