@@ -2,27 +2,53 @@
 # administers users over the connection to PingOne kept out of provisioning.
 #
 # Try it on the built-in sandbox (it serves PingFederate and PingOne; its PingOne side
-# has an environment with the populations "Employees" and "Contractors" and the user
-# pingone-admin@example.com):
+# has the populations "Employees" and "Contractors" and the user
+# pingone-admin@example.com). sandbox.vars holds throwaway values for the secrets:
 #
-#   cargo run --release -- apply --sandbox --auto-approve examples/provisioning
+#   cargo run --release -- apply --sandbox --auto-approve \
+#     --var-file examples/provisioning/sandbox.vars examples/provisioning
 #
-# Against real systems, export PF_ADMIN_PASSWORD, LDAP_BIND_PASSWORD,
-# PROVISIONER_DB_PASSWORD, PINGONE_CLIENT_SECRET and PINGONE_CREDENTIAL, and set the
-# URLs and ids below.
+# Against real systems, pass the secrets as PINGFORM_VAR_<name> environment variables
+# (from your CI's secret store) and set the URLs and ids below.
+
+variable "pingfederate_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "pingone_client_secret" {
+  type      = string
+  sensitive = true
+}
+
+variable "pingone_credential" {
+  type        = string
+  sensitive   = true
+  description = "The PingOne connection credential PingFederate uses (from the PingOne admin console)"
+}
+
+variable "ldap_bind_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "provisioner_db_password" {
+  type      = string
+  sensitive = true
+}
 
 pingfederate {
   url      = "https://pf-admin.corp.example.com:9999/pf-admin-api/v1"
   username = "pingform"
-  password = env("PF_ADMIN_PASSWORD")
+  password = var.pingfederate_password
 }
 
 # The worker app pingform uses to read PingOne during plan (it never writes PingOne).
 pingone {
   region         = "NA"
-  environment_id = "8f3c2a10-5b7e-4d21-9a64-0c1d2e3f4a5b"
+  environment_id = "0a1b2c3d-0000-4000-8000-000000000001"
   client_id      = "0c1d2e3f-0000-4000-8000-00000000c11e"
-  client_secret  = env("PINGONE_CLIENT_SECRET")
+  client_secret  = var.pingone_client_secret
 }
 
 datastore "ldap" "corp_directory" {
@@ -30,14 +56,14 @@ datastore "ldap" "corp_directory" {
   hostnames = ["ldap1.corp.example.com:636", "ldap2.corp.example.com:636"]
   use_ssl   = true
   user_dn   = "cn=pf-reader,ou=services,dc=corp,dc=example,dc=com"
-  password  = env("LDAP_BIND_PASSWORD")
+  password  = var.ldap_bind_password
 }
 
 datastore "jdbc" "provisioner" {
   driver_class   = "org.postgresql.Driver"
   connection_url = "jdbc:postgresql://db.corp.example.com:5432/pf_provisioner"
   user_name      = "pf_provisioner"
-  password       = env("PROVISIONER_DB_PASSWORD")
+  password       = var.provisioner_db_password
 }
 
 outbound_provisioning {
@@ -48,7 +74,7 @@ outbound_provisioning {
 # The credential PingFederate itself uses to reach PingOne.
 pingone_connection "workforce" {
   name       = "Workforce"
-  credential = env("PINGONE_CREDENTIAL")
+  credential = var.pingone_credential
 }
 
 provisioning_connection "pingone" {

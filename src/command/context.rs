@@ -45,25 +45,17 @@ pub fn load_configuration(args: &ConfigArgs) -> Result<Desired> {
 }
 
 /// Points the configuration's PingOne side at the sandbox: its settings, and the
-/// environment of every provisioning connection that named the configured one.
+/// environment of every provisioning connection (the sandbox has one environment).
 fn retarget_pingone(desired: &mut Desired, sandbox: &PingOneSettings) {
-    let configured = desired.pingone.as_ref().map(|p| p.environment_id.clone());
     for resource in desired
         .resources
         .iter_mut()
         .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
     {
-        let same = resource
-            .attributes
-            .get("environment_id")
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        if same.is_none() || same == configured {
-            resource.attributes.insert(
-                "environment_id".into(),
-                sandbox.environment_id.clone().into(),
-            );
-        }
+        resource.attributes.insert(
+            "environment_id".into(),
+            sandbox.environment_id.clone().into(),
+        );
     }
     desired.pingone = Some(sandbox.clone());
 }
