@@ -197,6 +197,10 @@ pub struct SandboxArgs {
     /// Keep the data in this JSON file (loaded at start if it exists).
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
+    /// Seed the PingOne side from this JSON file instead of the built-in data set
+    /// (format in the README).
+    #[arg(long, value_name = "FILE")]
+    pub pingone_seed: Option<PathBuf>,
     /// Where to write the CA certificate [default: a file in the temporary folder].
     #[arg(long, value_name = "PATH")]
     pub ca_out: Option<PathBuf>,

@@ -12,6 +12,7 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         username: args.username.clone(),
         password: args.password.clone(),
         data_file: args.data.clone(),
+        pingone_seed_file: args.pingone_seed.clone(),
         ..SandboxOptions::default()
     })
     .await?;
