@@ -1,7 +1,7 @@
 //! The PingFederate Admin API: endpoints as data, and the calls pingform makes.
 //!
 //! Refresh reads each collection in one request (`GET /dataStores` returns every
-//! store), the two collections concurrently. Writes go one object at a time.
+//! store), the four collections concurrently. Writes go one object at a time.
 
 mod collection;
 mod sp_connection;
