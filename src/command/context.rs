@@ -150,7 +150,7 @@ impl Target {
         desired: &mut Desired,
     ) -> Result<Target> {
         if args.sandbox {
-            return Target::sandbox(config, args, desired).await;
+            return Target::sandbox(args, desired).await;
         }
         let settings = desired.pingfederate.clone().ok_or_else(|| {
             miette::miette!(
@@ -172,12 +172,7 @@ impl Target {
         })
     }
 
-    async fn sandbox(
-        config: &ConfigArgs,
-        args: &TargetArgs,
-        desired: &mut Desired,
-    ) -> Result<Target> {
-        let _ = config;
+    async fn sandbox(args: &TargetArgs, desired: &mut Desired) -> Result<Target> {
         let folder = tempfile::Builder::new()
             .prefix("pingform-sandbox-")
             .tempdir()
