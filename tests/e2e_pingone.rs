@@ -338,3 +338,50 @@ fn a_connection_that_lost_its_provisioning_in_the_console_is_replaced() {
     assert_eq!(plan(&workspace).code, 0);
     assert_eq!(live_channel(&sandbox)["name"], "employees");
 }
+
+#[test]
+fn removing_everything_tears_down_in_reverse_dependency_order() {
+    let (sandbox, workspace) = setup(&format!(
+        "{SOURCES}{}{ADMIN_EXCLUSION}",
+        connection("Disable", "Employees")
+    ));
+    apply(&workspace, &[]).success();
+    workspace.write("main.hcl", "");
+    let run = plan(&workspace);
+    assert_eq!(run.code, 2);
+    let order: Vec<usize> = [
+        "# provisioning_connection.pingone will be deleted",
+        "# pingone_connection.workforce will be deleted",
+        "# outbound_provisioning will be reset to PingFederate's defaults",
+        "# datastore.ldap.corp will be deleted",
+        "# datastore.jdbc.provisioner will be deleted",
+    ]
+    .iter()
+    .map(|needle| {
+        run.stdout
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing:\n{}", run.stdout))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "wrong order:\n{}",
+        run.stdout
+    );
+    apply(&workspace, &[]).success();
+    assert_eq!(plan(&workspace).code, 0);
+    let (_, stores) = sandbox.request("GET", "/dataStores", None);
+    let ids: Vec<&str> = stores["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["ProvisionerDS"]);
+    let (_, settings) = sandbox.request("GET", "/serverSettings/outboundProvisioning", None);
+    assert_eq!(settings["dataStoreRef"]["id"], "ProvisionerDS");
+    assert_eq!(
+        sandbox.request("GET", "/idp/spConnections/pingone", None).0,
+        404
+    );
+}
