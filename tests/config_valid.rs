@@ -433,3 +433,50 @@ fn without_pingone_blocks_there_are_no_pingone_settings() {
     assert!(loaded.desired.exclusions.is_empty());
     assert!(loaded.desired.populations.is_empty());
 }
+
+#[test]
+fn an_active_directory_dn_exclusion_matches_on_the_named_attribute() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("main.hcl"),
+        r#"
+datastore "ldap" "ad" {
+  ldap_type = "ACTIVE_DIRECTORY"
+  hostnames = ["dc1.example.com:636"]
+}
+pingone_connection "workforce" {
+  credential = "c"
+}
+provisioning_connection "pingone" {
+  entity_id          = "e"
+  environment_id     = "env"
+  pingone_connection = pingone_connection.workforce
+  channel "staff" {
+    datastore         = datastore.ldap.ad
+    base_dn           = "ou=staff,dc=example,dc=com"
+    user_filter       = "(objectClass=user)"
+    attribute_mapping = { username = "userPrincipalName" }
+  }
+}
+exclusion "owner" {
+  pingone_username    = "owner@example.com"
+  source_dn           = "CN=Owner (PingOne),OU=Admins,DC=example,DC=com"
+  source_dn_attribute = "distinguishedName"
+  reason              = "owns the worker app"
+}
+"#,
+    )
+    .unwrap();
+    let loaded = load(&LoadOptions {
+        dir: folder.path().to_path_buf(),
+        ..LoadOptions::default()
+    })
+    .unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
+    let connection = resource(&loaded.desired, "provisioning_connection.pingone");
+    assert_eq!(
+        connection.attributes["channels"][0]["user_filter"],
+        json!(
+            "(&(objectClass=user)(!(distinguishedName=CN=Owner \\28PingOne\\29,OU=Admins,DC=example,DC=com)))"
+        )
+    );
+}

@@ -39,6 +39,7 @@ pub const EXCLUSION_FIELDS: &[Field] = &[
     attribute("source_attribute", FieldType::String, false),
     attribute("source_value", FieldType::String, false),
     attribute("source_dn", FieldType::String, false),
+    attribute("source_dn_attribute", FieldType::String, false),
     attribute("channels", FieldType::StringList, false),
     attribute("reason", FieldType::String, true),
 ];
@@ -142,6 +143,29 @@ pub fn evaluate(
     let source_attribute = text("source_attribute");
     let source_value = text("source_value");
     let source_dn = text("source_dn");
+    let source_dn_attribute = text("source_dn_attribute");
+    if let Some(attribute) = declaration.attribute("source_dn_attribute") {
+        let location = declaration.at(attribute.value.span());
+        if source_dn.is_none() {
+            errors.push(ConfigError::InvalidValue {
+                attribute: "source_dn_attribute".into(),
+                message: "it only applies to `source_dn`".into(),
+                src: location.src,
+                span: location.span,
+                help: Some("add `source_dn`, or remove `source_dn_attribute`".into()),
+            });
+        } else if let Some(name) = &source_dn_attribute
+            && !is_attribute_description(name)
+        {
+            errors.push(ConfigError::InvalidValue {
+                attribute: "source_dn_attribute".into(),
+                message: format!("`{name}` is not an LDAP attribute name"),
+                src: location.src,
+                span: location.span,
+                help: Some("Active Directory: \"distinguishedName\"; PingDirectory and OpenLDAP: \"entryDN\" (the default)".into()),
+            });
+        }
+    }
 
     if let (Some(name), Some(attribute)) =
         (&source_attribute, declaration.attribute("source_attribute"))
@@ -176,7 +200,12 @@ pub fn evaluate(
     }
     let source = match (source_attribute, source_value, source_dn) {
         (Some(name), Some(value), None) => ExclusionMatch::Attribute { name, value },
-        (None, None, Some(dn)) => ExclusionMatch::DistinguishedName(dn),
+        // The directory matches the DN on an attribute of its own: entryDN (RFC 5020)
+        // by default, distinguishedName in Active Directory.
+        (None, None, Some(dn)) => match source_dn_attribute {
+            Some(name) => ExclusionMatch::Attribute { name, value: dn },
+            None => ExclusionMatch::DistinguishedName(dn),
+        },
         // The shape check reported it, or an expression had no value.
         _ => return None,
     };
