@@ -37,7 +37,7 @@ pub enum ProviderError {
     #[error("{method} {url} timed out after {}", humantime::format_duration(*after))]
     #[diagnostic(
         code(pingform::provider::timeout),
-        help("raise request_timeout in the pingfederate block if the server is slow")
+        help("raise request_timeout in the pingfederate (or pingone) block if the server is slow")
     )]
     Timeout {
         method: String,
