@@ -136,6 +136,7 @@ fn a_new_exclusion_updates_the_filter_and_warns_about_the_existing_account() {
     let run = plan(&workspace);
     assert_eq!(run.code, 2);
     let text = redact(&run.stdout, &sandbox);
+    insta::assert_snapshot!("pingone_new_exclusion_plan", &text);
     assert!(
         text.contains("(&(objectClass=inetOrgPerson)(!(uid=pingone-admin)))"),
         "{text}"

@@ -266,15 +266,47 @@ pub(super) fn write_field_change(
             write_line(out, styles, "~", &format!("{name} ={suffix}"))?;
             let old = multiline(before, 0).join("\n") + "\n";
             let new = multiline(after, 0).join("\n") + "\n";
+            // Only the changed lines with three lines of context: a channel has two
+            // dozen settings, and one changed filter should not bury the reader.
             let diff = TextDiff::from_lines(&old, &new);
-            for change in diff.iter_all_changes() {
-                let (marker, style) = match change.tag() {
-                    ChangeTag::Delete => ("-", styles.delete),
-                    ChangeTag::Insert => ("+", styles.create),
-                    ChangeTag::Equal => (" ", styles.note),
-                };
-                let text = change.value().trim_end_matches('\n');
-                writeln!(out, "          {} {text}", paint(style, marker))?;
+            let total = old.lines().count();
+            let groups = diff.grouped_ops(3);
+            for (index, group) in groups.iter().enumerate() {
+                let starts_late = group.first().is_some_and(|op| op.old_range().start > 0);
+                if index > 0 || starts_late {
+                    writeln!(out, "            {}", paint(styles.note, "# (...)"))?;
+                    // Name the list item the change is in (a channel, a tag).
+                    let start = group.first().map_or(0, |op| op.old_range().start);
+                    let old_lines: Vec<&str> = old.lines().collect();
+                    let named = old_lines[..start.min(old_lines.len())]
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|(_, line)| {
+                            line.trim_start().starts_with("name ") && line.contains(" = ")
+                        });
+                    if let Some((line_index, line)) = named {
+                        writeln!(out, "            {line}")?;
+                        if line_index + 1 < start {
+                            writeln!(out, "            {}", paint(styles.note, "# (...)"))?;
+                        }
+                    }
+                }
+                for op in group {
+                    for change in diff.iter_changes(op) {
+                        let (marker, style) = match change.tag() {
+                            ChangeTag::Delete => ("-", styles.delete),
+                            ChangeTag::Insert => ("+", styles.create),
+                            ChangeTag::Equal => (" ", styles.note),
+                        };
+                        let text = change.value().trim_end_matches('\n');
+                        writeln!(out, "          {} {text}", paint(style, marker))?;
+                    }
+                }
+                let ends_early = group.last().is_some_and(|op| op.old_range().end < total);
+                if index + 1 == groups.len() && ends_early {
+                    writeln!(out, "            {}", paint(styles.note, "# (...)"))?;
+                }
             }
             Ok(())
         }
