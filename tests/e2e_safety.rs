@@ -282,3 +282,24 @@ fn apply_on_a_terminal_asks_and_only_yes_goes_ahead() {
     assert!(accepted.contains("Apply complete! 1 created"), "{accepted}");
     assert_eq!(sandbox.request("GET", "/dataStores/one", None).0, 200);
 }
+
+#[test]
+fn plain_http_works_when_the_url_says_so() {
+    let sandbox = SandboxProcess::start_with(&["--plain-http"]);
+    assert!(
+        sandbox.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        sandbox.url
+    );
+    let workspace = Workspace::new();
+    workspace.write(
+        "pingfederate.hcl",
+        &format!(
+            "pingfederate {{\n  url      = \"{}\"\n  username = \"Administrator\"\n  password = \"2FederateM0re\"\n}}\n",
+            sandbox.url
+        ),
+    );
+    workspace.write("main.hcl", &store("one", "\"Passw0rd-A\""));
+    workspace.run(&["apply", "--auto-approve"]).success();
+    assert_eq!(workspace.run(&["plan", "--detailed-exitcode"]).code, 0);
+}
