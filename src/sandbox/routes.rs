@@ -109,12 +109,20 @@ impl AppState {
         }
     }
 
-    /// Runs `change` on a copy of the store; persists and commits it only on success.
+    /// Runs `change` and keeps its effect only on success.
+    ///
+    /// Every store operation checks everything before it mutates anything, so in
+    /// memory the change runs on the store itself (a copy per write would make bulk
+    /// creation quadratic). With a data file, the change runs on a copy that replaces
+    /// the store only once the file holds it, so a failed write leaves both as they were.
     fn commit<T>(
         &self,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut store = self.store();
+        if self.data_file.is_none() {
+            return change(&mut store);
+        }
         let mut draft = store.clone();
         let result = change(&mut draft)?;
         if let Some(path) = &self.data_file {
