@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use pingform::model::Secret;
-use pingform::provider::pingone::{Environment, Population, User};
+use pingform::model::{PingOnePopulation as Population, PingOneUser as User};
+use pingform::provider::pingone::Environment;
 use pingform::provider::{PingOne, PingOneSettings};
 use serde_json::{Value, json};
 

@@ -9,8 +9,8 @@ use miette::{IntoDiagnostic, Result};
 use super::cli::{ConfigArgs, TargetArgs};
 use crate::config::{self, LoadOptions};
 use crate::model::{
-    Desired, Observed, PingFederateSettings, PingOnePopulation, PingOneSettings, PingOneUser,
-    PingOneView, PreviousRun, ResourceKind, Secret,
+    Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView, PreviousRun,
+    ResourceKind, Secret,
 };
 use crate::plan::{Drift, ExclusionReview, Plan, annotate, drift, resolve_populations, review};
 use crate::provider::PingFederate;
@@ -83,22 +83,8 @@ pub async fn read_pingone(desired: &Desired) -> Result<Option<PingOneView>> {
     Ok(Some(PingOneView {
         environment_id: environment.id,
         environment_name: environment.name,
-        populations: populations?
-            .into_iter()
-            .map(|p| PingOnePopulation {
-                id: p.id,
-                name: p.name,
-            })
-            .collect(),
-        users: users?
-            .into_iter()
-            .map(|u| PingOneUser {
-                id: u.id,
-                username: u.username,
-                population_id: u.population_id,
-                enabled: u.enabled,
-            })
-            .collect(),
+        populations: populations?,
+        users: users?,
     }))
 }
 

@@ -220,6 +220,35 @@ impl Collector<'_> {
         false
     }
 
+    /// A connection-settings block (`pingfederate`, `pingone`): no labels, the given
+    /// attributes, at most one per configuration. `None` when it is not the first.
+    fn settings_block(
+        &mut self,
+        declaration: BlockDeclaration,
+        fields: &[Field],
+    ) -> Option<BlockDeclaration> {
+        let name = declaration.block.ident.to_string();
+        if !self.labels_are(&declaration, 0, "no labels", &format!("{name} {{ ... }}")) {
+            return None;
+        }
+        check_attributes(
+            &declaration,
+            fields,
+            &[],
+            &[],
+            &format!("the `{name}` block"),
+            self.errors,
+        );
+        let header = declaration.header();
+        self.is_new(
+            name.clone(),
+            &format!("`{name}` block"),
+            header,
+            "; a configuration has at most one",
+        )
+        .then_some(declaration)
+    }
+
     fn block(&mut self, source: &Source, block: Block) {
         let declaration = BlockDeclaration {
             source: source.clone(),
@@ -228,24 +257,7 @@ impl Collector<'_> {
         let block = &declaration.block;
         match block.ident.as_str() {
             "pingfederate" => {
-                if !self.labels_are(&declaration, 0, "no labels", "pingfederate { ... }") {
-                    return;
-                }
-                check_attributes(
-                    &declaration,
-                    PINGFEDERATE_FIELDS,
-                    &[],
-                    &[],
-                    "the `pingfederate` block",
-                    self.errors,
-                );
-                let header = declaration.header();
-                if self.is_new(
-                    "pingfederate".into(),
-                    "`pingfederate` block",
-                    header,
-                    "; a configuration has at most one",
-                ) {
+                if let Some(declaration) = self.settings_block(declaration, PINGFEDERATE_FIELDS) {
                     self.declarations.pingfederate = Some(declaration);
                 }
             }
@@ -386,24 +398,7 @@ impl Collector<'_> {
                 }
             }
             "pingone" => {
-                if !self.labels_are(&declaration, 0, "no labels", "pingone { ... }") {
-                    return;
-                }
-                check_attributes(
-                    &declaration,
-                    PINGONE_FIELDS,
-                    &[],
-                    &[],
-                    "the `pingone` block",
-                    self.errors,
-                );
-                let header = declaration.header();
-                if self.is_new(
-                    "pingone".into(),
-                    "`pingone` block",
-                    header,
-                    "; a configuration has at most one",
-                ) {
+                if let Some(declaration) = self.settings_block(declaration, PINGONE_FIELDS) {
                     self.declarations.pingone = Some(declaration);
                 }
             }

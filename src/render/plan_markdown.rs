@@ -1,7 +1,7 @@
 use std::io::{self, Write};
 
 use super::drift_text::{drift_summary_line, drift_text};
-use super::plan_text::{plan_summary_line, plan_text};
+use super::plan_text::{self, plan_summary_line};
 use super::review_text::review_text;
 use super::style::Styles;
 use crate::model::PingOneView;
@@ -36,7 +36,7 @@ pub fn plan_markdown(
         )?;
         writeln!(out)?;
         for change in plan.effective() {
-            write_change(change, out)?;
+            write_folded_change(change, out)?;
         }
     }
     if !drift.is_empty() {
@@ -86,7 +86,7 @@ pub fn plan_markdown(
     Ok(())
 }
 
-fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
+fn write_folded_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
     let (symbol, verb) = match (change.action, change.state_only) {
         (Action::NoOp, _) | (_, true) => ("·", "state only"),
         (Action::Create, _) => ("+", "create"),
@@ -114,19 +114,7 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out)?;
     writeln!(out, "```diff")?;
-    let single = Plan {
-        changes: vec![change.clone()],
-    };
-    let mut text = Vec::new();
-    plan_text(&single, &Styles::plain(), &mut text)?;
-    let text = String::from_utf8_lossy(&text);
-    // Only the change itself: drop the legend, the heading and the summary line.
-    let body: Vec<&str> = text
-        .lines()
-        .skip_while(|line| !line.trim_start().starts_with('#'))
-        .take_while(|line| !line.starts_with("Plan:") && !line.starts_with("No changes"))
-        .collect();
-    writeln!(out, "{}", body.join("\n").trim_end())?;
+    plan_text::write_change(change, &Styles::plain(), out)?;
     writeln!(out, "```")?;
     writeln!(out)?;
     writeln!(out, "</details>")?;

@@ -83,7 +83,11 @@ pub fn plan_summary_line(plan: &Plan) -> String {
     line
 }
 
-fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_change(
+    change: &Change,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (headline, symbol, style) = match change.action {
         Action::Create => ("will be created", "+", styles.create),
         Action::Update => ("will be updated in place", "~", styles.update),

@@ -26,11 +26,13 @@ mod settings;
 mod token;
 mod username_filter;
 
-pub use resources::{Environment, Population, User};
+pub use resources::Environment;
 pub use settings::{PingOneSettings, REGIONS, region_urls};
 
 use percent::percent_encode;
-use resources::UserWire;
+use resources::{PopulationWire, UserWire};
+
+use crate::model::{PingOnePopulation, PingOneUser};
 use session::Session;
 use username_filter::{MAX_URL_LENGTH, username_filters};
 
@@ -92,12 +94,16 @@ impl PingOne {
     }
 
     /// Every population of the environment, all pages.
-    pub async fn populations(&self) -> Result<Vec<Population>, ProviderError> {
+    pub async fn populations(&self) -> Result<Vec<PingOnePopulation>, ProviderError> {
         let url = format!(
             "{}/populations?limit={POPULATION_PAGE_LIMIT}",
             self.environment_url()
         );
-        self.session.collect(url, "populations").await
+        let populations: Vec<PopulationWire> = self.session.collect(url, "populations").await?;
+        Ok(populations
+            .into_iter()
+            .map(PingOnePopulation::from)
+            .collect())
     }
 
     /// The users whose username is one of `usernames` (compared case-insensitively by
@@ -107,7 +113,7 @@ impl PingOne {
     pub async fn users_by_username(
         &self,
         usernames: &[String],
-    ) -> Result<Vec<User>, ProviderError> {
+    ) -> Result<Vec<PingOneUser>, ProviderError> {
         let prefix = format!(
             "{}/users?limit={USER_PAGE_LIMIT}&filter=",
             self.environment_url()
@@ -117,7 +123,7 @@ impl PingOne {
         for filter in username_filters(usernames, budget) {
             let url = format!("{prefix}{}", percent_encode(&filter));
             let page: Vec<UserWire> = self.session.collect(url, "users").await?;
-            users.extend(page.into_iter().map(User::from));
+            users.extend(page.into_iter().map(PingOneUser::from));
         }
         users.sort_by(|left, right| {
             left.username

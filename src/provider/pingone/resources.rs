@@ -1,9 +1,12 @@
-//! The PingOne objects pingform reads, as the plan needs them, and their wire shapes.
+//! The wire shapes of the PingOne objects pingform reads, converted to the model's
+//! `PingOnePopulation` and `PingOneUser` (what the plan reasons about).
 //!
 //! Only the fields the plan uses are kept; PingOne adds fields freely, and unknown
 //! ones are ignored.
 
 use serde::Deserialize;
+
+use crate::model::{PingOnePopulation, PingOneUser};
 
 /// The environment pingform reads.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -14,22 +17,20 @@ pub struct Environment {
     pub region: String,
 }
 
-/// A population of the environment.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Population {
-    pub id: String,
-    pub name: String,
+/// A population on the wire.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PopulationWire {
+    id: String,
+    name: String,
 }
 
-/// A user, as far as exclusions need one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: String,
-    /// As stored in PingOne; PingOne compares usernames case-insensitively.
-    pub username: String,
-    /// `None` only if PingOne left the reference out (every user has a population).
-    pub population_id: Option<String>,
-    pub enabled: bool,
+impl From<PopulationWire> for PingOnePopulation {
+    fn from(wire: PopulationWire) -> PingOnePopulation {
+        PingOnePopulation {
+            id: wire.id,
+            name: wire.name,
+        }
+    }
 }
 
 /// `{"id": …}` references.
@@ -54,9 +55,9 @@ fn enabled_by_default() -> bool {
     true
 }
 
-impl From<UserWire> for User {
-    fn from(wire: UserWire) -> User {
-        User {
+impl From<UserWire> for PingOneUser {
+    fn from(wire: UserWire) -> PingOneUser {
+        PingOneUser {
             id: wire.id,
             username: wire.username,
             population_id: wire.population.map(|population| population.id),
@@ -78,8 +79,8 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(
-            User::from(wire),
-            User {
+            PingOneUser::from(wire),
+            PingOneUser {
                 id: "u1".into(),
                 username: "jdoe".into(),
                 population_id: Some("p1".into()),
@@ -87,7 +88,7 @@ mod tests {
             }
         );
         let wire: UserWire = serde_json::from_value(json!({"id": "u2", "username": "x"})).unwrap();
-        let user = User::from(wire);
+        let user = PingOneUser::from(wire);
         assert!(user.enabled);
         assert_eq!(user.population_id, None);
     }
