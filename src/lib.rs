@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod command;
 pub mod config;
+pub mod error;
 pub mod model;
 pub mod plan;
 pub mod provider;

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use common::openapi::{Spec, request_schema_errors};
 use pingform::config::{LoadOptions, load};
 use pingform::model::{Desired, ResourceKind};
-use pingform::provider::pingfederate::to_wire;
+use pingform::provider::pingfederate::encode;
 use pingform::provider::{SecretValue, WriteRequest};
 use serde_json::Value;
 
@@ -34,6 +34,7 @@ fn load_folder(dir: &str, vars: &[(&str, &str)], environment: &[(&str, &str)]) -
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
+        retarget: None,
     };
     load(&options)
         .unwrap_or_else(|errors| panic!("{dir}: {:?}", miette::Report::new(errors)))
@@ -82,7 +83,7 @@ fn bodies(spec: &Spec, desired: &Desired, keep_secrets: bool) -> Vec<(String, St
                 (field.clone(), value)
             })
             .collect();
-        let body = to_wire(&WriteRequest {
+        let body = encode(&WriteRequest {
             kind: resource.kind(),
             id: &resource.id,
             attributes: &resource.attributes,

@@ -29,6 +29,7 @@ fn render(case: &str) -> String {
         vars: Vec::new(),
         var_files: Vec::new(),
         environment: BTreeMap::from([("HOME".to_string(), "/home/tester".to_string())]),
+        retarget: None,
     };
     let errors = match load(&options) {
         Ok(_) => panic!("fixture `{case}` loaded without errors"),

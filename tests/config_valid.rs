@@ -43,6 +43,7 @@ fn full_options() -> LoadOptions {
         dir: PathBuf::from("fixtures/valid/full"),
         vars: vec![("environment".into(), "dev".into())],
         var_files: vec![PathBuf::from("fixtures/valid/full/vars/dev.hcl")],
+        retarget: None,
         environment: environment(&[
             ("PF_ADMIN_PASSWORD", "pf-admin-secret"),
             ("LDAP_BIND_PASSWORD", "ldap-secret"),
@@ -244,6 +245,7 @@ fn provisioning_options() -> LoadOptions {
         dir: PathBuf::from("fixtures/valid/provisioning"),
         vars: vec![("pingone_credential".into(), "pingone-credential".into())],
         var_files: Vec::new(),
+        retarget: None,
         environment: environment(&[
             ("PINGONE_CLIENT_SECRET", "worker-secret"),
             ("LDAP_BIND_PASSWORD", "ldap-secret"),
@@ -313,6 +315,7 @@ fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
                 "datastore": "corp_directory",
                 "base_dn": "ou=people,dc=corp,dc=example,dc=com",
                 "user_filter": "(&(objectClass=inetOrgPerson)(employeeType=staff)(!(uid=a\\2ab\\28c\\29)))",
+                "population": "Employees",
                 "attribute_mapping": {
                     "username": "uid",
                     "email": "mail",
@@ -394,10 +397,19 @@ fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
         ]
     );
 
+    // Population names stay in the channels; the plan looks them up in PingOne.
     let populations: Vec<(String, &str)> = desired
-        .populations
+        .resources
         .iter()
-        .map(|p| (p.channel.to_string(), p.name.as_str()))
+        .flat_map(|r| {
+            let channels = r.attributes.get("channels").and_then(|c| c.as_array());
+            channels.into_iter().flatten().filter_map(move |channel| {
+                Some((
+                    format!("{}.channel.{}", r.address, channel["name"].as_str()?),
+                    channel.get("population")?.as_str()?,
+                ))
+            })
+        })
         .collect();
     assert_eq!(
         populations,
@@ -431,7 +443,13 @@ fn without_pingone_blocks_there_are_no_pingone_settings() {
     let loaded = load(&full_options()).unwrap();
     assert!(loaded.desired.pingone.is_none());
     assert!(loaded.desired.exclusions.is_empty());
-    assert!(loaded.desired.populations.is_empty());
+    assert!(
+        loaded
+            .desired
+            .resources
+            .iter()
+            .all(|r| r.attributes.get("channels").is_none())
+    );
 }
 
 #[test]

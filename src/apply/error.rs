@@ -1,4 +1,5 @@
 use crate::model::Address;
+use crate::plan::PlanError;
 use crate::provider::ProviderError;
 use crate::state::StateError;
 
@@ -11,6 +12,9 @@ pub enum ApplyError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     State(#[from] StateError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] PlanError),
     #[error("{0}")]
     Inconsistent(String),
     #[error("{0}, so the saved plan stops here")]

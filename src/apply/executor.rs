@@ -1,13 +1,30 @@
+//! Walking a plan: each change in order, its provider calls, and its state record.
+
 use std::time::{Instant, SystemTime};
 
 use super::{ApplyError, ApplyEvent, ApplyFailure};
 use crate::model::{
-    Address, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed, ObservedObject,
-    RawJson, SecretRecord, encrypted_digest, object_digest,
+    Address, Attributes, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed,
+    ObservedObject, RawJson, SecretRecord, encrypted_digest, object_digest,
 };
-use crate::plan::{Action, Change, Plan, SavedPlan, SecretStatus, Summary};
+use crate::plan::{Action, Change, Plan, Resolved, SavedPlan, SecretStatus, Summary};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
 use crate::state::{HistoryEntry, Outcome, StateFile};
+
+/// What an apply works from: the plan and what it was made from.
+pub struct ApplyRun<'a> {
+    pub plan: &'a Plan,
+    /// The configuration the plan was made from; it supplies the secret values.
+    pub desired: &'a Desired,
+    /// What the plan learned from PingOne (population ids).
+    pub resolved: &'a Resolved,
+    /// The refresh the plan was made from; it supplies the encrypted forms sent back
+    /// to keep unchanged secrets.
+    pub observed: &'a Observed,
+    /// With a saved plan, every object is read again just before it is written and
+    /// must still be as the saved plan recorded it; otherwise the apply stops there.
+    pub saved: Option<&'a SavedPlan>,
+}
 
 /// What a finished apply did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,33 +34,27 @@ pub struct ApplyReport {
     pub finished: Vec<Address>,
 }
 
-/// Runs every change of `plan` in order. `desired` supplies the secret values and
-/// `observed` the encrypted forms sent back to keep unchanged secrets; both must be
-/// the ones the plan was made from.
-///
-/// With `saved`, every object is read again just before it is written and must still
-/// be as the saved plan recorded it; otherwise the apply stops there.
+/// Runs every change of the plan in order, records each finished change in state at
+/// once, and appends a history row.
 pub async fn apply(
-    plan: &Plan,
-    desired: &Desired,
-    observed: &Observed,
+    run: &ApplyRun<'_>,
     client: &PingFederate,
     state: &mut StateFile,
-    saved: Option<&SavedPlan>,
     on_event: &mut dyn FnMut(ApplyEvent<'_>),
 ) -> Result<ApplyReport, ApplyFailure> {
+    let plan = run.plan;
     let changes: Vec<&Change> = plan.effective().collect();
     let mut finished = Vec::new();
     let mut outcome = Ok(());
     for (index, change) in changes.iter().enumerate() {
         on_event(ApplyEvent::Started { change });
         let started = Instant::now();
-        let verified = match saved {
+        let verified = match run.saved {
             Some(saved) if !change.state_only => verify_unchanged(change, saved, client).await,
             _ => Ok(()),
         };
         let result = match verified {
-            Ok(()) => apply_change(change, desired, observed, client, state).await,
+            Ok(()) => apply_change(change, run, client, state).await,
             Err(error) => Err(error),
         };
         match result {
@@ -121,16 +132,16 @@ async fn verify_unchanged(
 
 async fn apply_change(
     change: &Change,
-    desired: &Desired,
-    observed: &Observed,
+    run: &ApplyRun<'_>,
     client: &PingFederate,
     state: &mut StateFile,
 ) -> Result<(), ApplyError> {
     let kind = change.kind();
+    let observed = run.observed;
     let live = observed.get(kind.collection(), &change.id);
     let fingerprinter = state.fingerprinter();
     let resource = || {
-        desired.get(&change.address).ok_or_else(|| {
+        run.desired.get(&change.address).ok_or_else(|| {
             ApplyError::Inconsistent(format!(
                 "{} is in the plan but not in the configuration",
                 change.address
@@ -144,35 +155,39 @@ async fn apply_change(
         }
         Action::NoOp => {
             // State only: a rename, taking over an existing object, or forgetting one.
-            let record = match (desired.get(&change.address), live) {
-                (Some(resource), Some(live)) => {
-                    Some(managed_object(resource, live, &fingerprinter))
-                }
+            let record = match (run.desired.get(&change.address), live) {
+                (Some(resource), Some(live)) => Some(managed_object(
+                    resource,
+                    &run.resolved.attributes(resource),
+                    live,
+                    &fingerprinter,
+                )),
                 _ => None,
             };
             state.record(&change.address, record.as_ref(), change.moved_from.as_ref())?;
         }
         Action::Create => {
             let resource = resource()?;
+            let attributes = run.resolved.attributes(resource);
             let written = client
-                .create(&write_request(resource, change, None))
+                .create(&write_request(resource, &attributes, change, None))
                 .await?;
-            let record = managed_object(resource, &written, &fingerprinter);
+            let record = managed_object(resource, &attributes, &written, &fingerprinter);
             state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
         }
         Action::Update => {
             let resource = resource()?;
+            let attributes = run.resolved.attributes(resource);
             let written = client
-                .update(&write_request(resource, change, live))
+                .update(&write_request(resource, &attributes, change, live))
                 .await?;
-            let record = managed_object(resource, &written, &fingerprinter);
+            let record = managed_object(resource, &attributes, &written, &fingerprinter);
             state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
         }
         Action::Replace => {
             let resource = resource()?;
-            let foreign = observed
-                .foreign_type(kind.collection(), &change.id)
-                .is_some();
+            let attributes = run.resolved.attributes(resource);
+            let foreign = observed.foreign(kind.collection(), &change.id).is_some();
             if live.is_some() || foreign {
                 client
                     .delete(live.map_or(kind, |l| l.kind), &change.id)
@@ -181,9 +196,9 @@ async fn apply_change(
                 state.record(old_address, None, None)?;
             }
             let written = client
-                .create(&write_request(resource, change, None))
+                .create(&write_request(resource, &attributes, change, None))
                 .await?;
-            let record = managed_object(resource, &written, &fingerprinter);
+            let record = managed_object(resource, &attributes, &written, &fingerprinter);
             state.record(&change.address, Some(&record), None)?;
         }
     }
@@ -194,6 +209,7 @@ async fn apply_change(
 /// the encrypted form the server gave.
 fn write_request<'a>(
     resource: &'a DesiredResource,
+    attributes: &'a Attributes,
     change: &Change,
     live: Option<&'a ObservedObject>,
 ) -> WriteRequest<'a> {
@@ -214,7 +230,7 @@ fn write_request<'a>(
     WriteRequest {
         kind: resource.kind(),
         id: &resource.id,
-        attributes: &resource.attributes,
+        attributes,
         secrets,
     }
 }
@@ -223,13 +239,14 @@ fn write_request<'a>(
 /// secrets, and what the server returned.
 fn managed_object(
     resource: &DesiredResource,
+    attributes: &Attributes,
     written: &ObservedObject,
     fingerprinter: &Fingerprinter,
 ) -> ManagedObject {
     ManagedObject {
         address: resource.address.clone(),
         id: resource.id.clone(),
-        attributes: resource.attributes.clone(),
+        attributes: attributes.clone(),
         secrets: resource
             .secrets
             .iter()

@@ -2,12 +2,14 @@
 //! finished change in state at once, so a failure halfway loses nothing that finished
 //! and the next plan converges. Emits progress events; never prints.
 
+mod converge;
 mod error;
 mod event;
 mod executor;
 mod refresh_only;
 
+pub use converge::converge;
 pub use error::{ApplyError, ApplyFailure};
 pub use event::ApplyEvent;
-pub use executor::{ApplyReport, apply};
+pub use executor::{ApplyReport, ApplyRun, apply};
 pub use refresh_only::accept_live;

@@ -1,6 +1,11 @@
+//! `apply --refresh-only`: the live values of drifted objects accepted into state,
+//! PingFederate untouched, with a history row.
+
+use std::time::SystemTime;
+
 use crate::model::{ManagedObject, Observed, RawJson, encrypted_digest};
 use crate::plan::{Drift, DriftStatus};
-use crate::state::{StateError, StateFile};
+use crate::state::{HistoryEntry, Outcome, StateError, StateFile};
 
 /// `apply --refresh-only`: accepts the live objects into state for every drifted
 /// object, without touching PingFederate. A changed object's recorded values and
@@ -33,5 +38,15 @@ pub fn accept_live(
         }
         recorded += 1;
     }
+    state.append_history(&HistoryEntry {
+        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        command: "apply --refresh-only".into(),
+        create: 0,
+        update: 0,
+        delete: 0,
+        finished: recorded,
+        outcome: Outcome::Succeeded,
+        serial: state.previous().serial,
+    })?;
     Ok(recorded)
 }

@@ -1,6 +1,6 @@
 //! The command line: one file per subcommand. The only place that wires real pieces
-//! (configuration, state file, HTTP clients, sandbox, terminal) together; business
-//! rules live in the modules it calls.
+//! (configuration, state file, HTTP clients, sandbox, terminal) together; rules live
+//! in the modules it calls, and every message is worded in `render` or `crate::error`.
 
 mod apply;
 mod cli;
@@ -9,7 +9,6 @@ mod drift;
 mod output;
 mod plan;
 mod sandbox;
-mod saved_plan;
 mod show;
 mod state;
 mod validate;
@@ -21,25 +20,33 @@ use clap::Parser;
 pub use cli::Cli;
 use cli::Command;
 
+use crate::error::{Error, Result};
+
 /// Runs pingform with the process's arguments and returns its exit code:
-/// 0 success, 1 error, 2 changes pending (`plan --detailed-exitcode`).
+/// 0 success, 1 error, 2 changes pending (`plan --detailed-exitcode`) or drift found.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     output::install_diagnostics_hook();
     output::install_logging();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            let code = error.exit_code();
+            eprintln!("{:?}", miette::Report::new(error));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
     // One thread is plenty: pingform waits on the network, and concurrent requests
     // need no second thread. It also keeps memory in one allocator arena.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(1);
-        }
-    };
-    let result = runtime.block_on(async {
+        .map_err(Error::Runtime)?;
+    runtime.block_on(async {
         match cli.command {
             Command::Validate(args) => validate::run(args),
             Command::Plan(args) => plan::run(args).await,
@@ -50,15 +57,5 @@ pub fn main() -> ExitCode {
             Command::History(args) => state::history(args),
             Command::Sandbox(args) => sandbox::run(args).await,
         }
-    });
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(report) => {
-            if output::is_broken_pipe(&report) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("{report:?}");
-            ExitCode::from(1)
-        }
-    }
+    })
 }

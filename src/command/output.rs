@@ -1,9 +1,11 @@
-//! Terminal plumbing shared by the subcommands: the diagnostics hook, logging, writing
-//! to stdout safely when it is a closed pipe, and the confirmation prompt.
+//! Terminal plumbing shared by the subcommands: the diagnostics hook, logging, colour
+//! detection, writing to stdout safely when it is a closed pipe, and the confirmation
+//! prompt.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use miette::{IntoDiagnostic, Result};
+use crate::error::{Error, Result};
+use crate::render::{Styles, confirmation_prompt};
 
 pub fn install_diagnostics_hook() {
     // Wrap long messages on a terminal only: in CI logs and captured output a message
@@ -41,41 +43,40 @@ pub fn install_logging() {
         .try_init();
 }
 
+/// Colour on stdout when it is a terminal and `NO_COLOR` is unset (anstream's
+/// detection, which also honours `CLICOLOR_FORCE`).
+pub fn stdout_styles() -> Styles {
+    Styles::new(anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never)
+}
+
+/// The same for stderr.
+pub fn stderr_styles() -> Styles {
+    Styles::new(anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never)
+}
+
 /// Writes to stdout through one buffered, locked handle.
 pub fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    render(&mut out).into_diagnostic()?;
-    out.flush().into_diagnostic()
+    render(&mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
-/// A reader that closed stdout early (`pingform plan | head`) is not an error.
-pub fn is_broken_pipe(report: &miette::Report) -> bool {
-    report
-        .downcast_ref::<io::Error>()
-        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+/// One line on stderr.
+pub fn note(text: &str) {
+    eprintln!("{text}");
 }
 
 /// Asks on the terminal; only `yes` confirms. Refuses when stdin is not a terminal.
 pub fn confirm(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() {
-        return Err(miette::miette!(
-            code = "pingform::apply::needs_confirmation",
-            help = "run it in a terminal to answer the prompt, or pass --auto-approve (for example in CI)",
-            "apply needs confirmation, but standard input is not a terminal"
-        ));
+        return Err(Error::NeedsConfirmation);
     }
     let mut stderr = io::stderr();
-    write!(
-        stderr,
-        "\n{question}\n  Only 'yes' will be accepted.\n\n  Enter a value: "
-    )
-    .into_diagnostic()?;
-    stderr.flush().into_diagnostic()?;
+    write!(stderr, "{}", confirmation_prompt(question))?;
+    stderr.flush()?;
     let mut answer = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .into_diagnostic()?;
+    io::stdin().lock().read_line(&mut answer)?;
     Ok(answer.trim() == "yes")
 }

@@ -1,35 +1,32 @@
 use std::path::Path;
 
-use miette::{IntoDiagnostic, Result};
-
 use super::cli::{PlanArgs, PlanFormat};
-use super::context::{Planned, Target, load_configuration, refresh_and_plan};
-use super::output::write_stdout;
+use super::context::{Read, Target};
+use super::output::{note, stdout_styles, write_stdout};
+use crate::error::{Error, Result};
 use crate::model::Fingerprinter;
-use crate::plan::{Origin, SavedPlan};
-use crate::render::{Styles, drift_text, plan_json, plan_markdown, plan_text, review_text};
+use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan};
+use crate::render::{drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text};
 use crate::state::read_previous_run;
 
 pub async fn run(args: PlanArgs) -> Result<u8> {
-    let mut desired = load_configuration(&args.config)?;
-    let target = Target::connect(&args.config, &args.target, &mut desired).await?;
+    let target = Target::open(&args.config, &args.target).await?;
     // Planning only reads state, without the write lock: it never blocks an apply.
     let previous = read_previous_run(&target.state_path)?;
-    let Planned {
-        plan,
-        drift,
-        review,
-        pingone,
+    let Read {
+        planned,
         observed,
-    } = refresh_and_plan(&target, &mut desired, &previous).await?;
+        pingone,
+    } = target.plan(&previous).await?;
 
     if let Some(path) = &args.out {
         let mut key = vec![0u8; Fingerprinter::KEY_LENGTH];
-        aws_lc_rs::rand::fill(&mut key)
-            .map_err(|_| miette::miette!("no random numbers for the plan's fingerprint key"))?;
+        aws_lc_rs::rand::fill(&mut key).map_err(|_| Error::NoRandomNumbers {
+            what: "the plan's fingerprint key",
+        })?;
         let saved = SavedPlan::new(
-            &plan,
-            &desired,
+            &planned.plan,
+            &target.desired,
             &previous,
             &observed,
             Origin {
@@ -41,11 +38,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             &key,
         );
         write_plan_file(path, &saved)?;
-        eprintln!(
-            "Saved the plan to {}. Apply exactly this plan with: pingform apply {}",
-            path.display(),
-            path.display()
-        );
+        note(&plan_saved(path));
     }
 
     let format = if args.json {
@@ -53,22 +46,29 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
     } else {
         args.format
     };
+    let plan = &planned.plan;
     match format {
         PlanFormat::Json => write_stdout(|out| {
-            plan_json(&plan, Some(&drift), Some(&review), pingone.as_ref(), out)
+            plan_json(
+                plan,
+                Some(&planned.drift),
+                Some(&planned.review),
+                pingone.as_ref(),
+                out,
+            )
         })?,
-        PlanFormat::Markdown => {
-            write_stdout(|out| plan_markdown(&plan, &drift, &review, pingone.as_ref(), out))?
-        }
+        PlanFormat::Markdown => write_stdout(|out| {
+            plan_markdown(plan, &planned.drift, &planned.review, pingone.as_ref(), out)
+        })?,
         PlanFormat::Text => {
-            let styles = Styles::detect_stdout();
+            let styles = stdout_styles();
             write_stdout(|out| {
-                drift_text(&drift, &styles, out)?;
-                if !drift.is_empty() {
+                drift_text(&planned.drift, &styles, out)?;
+                if !planned.drift.is_empty() {
                     writeln!(out)?;
                 }
-                plan_text(&plan, &styles, out)?;
-                review_text(&review, pingone.as_ref(), &styles, out)
+                plan_text(plan, &styles, out)?;
+                review_text(&planned.review, pingone.as_ref(), &styles, out)
             })?;
         }
     }
@@ -81,16 +81,40 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
 
 /// Writes the plan file whole or not at all (a temporary file, then a rename).
 fn write_plan_file(path: &Path, saved: &SavedPlan) -> Result<()> {
-    let text = serde_json::to_vec_pretty(saved).into_diagnostic()?;
+    let failed = |reason: String| Error::PlanFileWrite {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = serde_json::to_vec_pretty(saved).map_err(|e| failed(e.to_string()))?;
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(&folder)
-        .map_err(|e| miette::miette!("cannot write the plan file {}: {e}", path.display()))?;
-    std::io::Write::write_all(&mut temporary, &text).into_diagnostic()?;
-    temporary
-        .persist(path)
-        .map_err(|e| miette::miette!("cannot write the plan file {}: {e}", path.display()))?;
+    let mut temporary =
+        tempfile::NamedTempFile::new_in(&folder).map_err(|e| failed(e.to_string()))?;
+    std::io::Write::write_all(&mut temporary, &text).map_err(|e| failed(e.to_string()))?;
+    temporary.persist(path).map_err(|e| failed(e.to_string()))?;
     Ok(())
+}
+
+/// Reads a plan file written by `plan --out`.
+pub fn read_plan_file(path: &Path) -> Result<SavedPlan> {
+    let bytes = std::fs::read(path).map_err(|e| Error::PlanFileRead {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    SavedPlan::from_json(&bytes).map_err(|problem| match problem {
+        PlanFileProblem::Version(found) => Error::PlanFileVersion {
+            path: path.to_path_buf(),
+            found,
+            supported: SAVED_PLAN_FORMAT_VERSION,
+        },
+        PlanFileProblem::NotAPlan => Error::NotAPlanFile {
+            path: path.to_path_buf(),
+        },
+        PlanFileProblem::Damaged(detail) => Error::PlanFileDamaged {
+            path: path.to_path_buf(),
+            detail,
+        },
+    })
 }

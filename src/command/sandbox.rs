@@ -1,7 +1,6 @@
-use miette::{IntoDiagnostic, Result};
-
 use super::cli::SandboxArgs;
 use super::output::write_stdout;
+use crate::error::{Error, Result};
 use crate::sandbox::{Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
@@ -15,7 +14,8 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         pingone_seed_file: args.pingone_seed.clone(),
         ..SandboxOptions::default()
     })
-    .await?;
+    .await
+    .map_err(|error| Error::Sandbox(error.to_string()))?;
     let ca_file = match (&args.ca_out, sandbox.ca_certificate_pem()) {
         (_, None) => None,
         (Some(path), Some(_)) => Some(path.clone()),
@@ -25,7 +25,7 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         ))),
     };
     if let Some(path) = &ca_file {
-        sandbox.write_ca_certificate(path).into_diagnostic()?;
+        sandbox.write_ca_certificate(path)?;
     }
     let url = sandbox.pingfederate_url();
     write_stdout(|out| {

@@ -1,9 +1,8 @@
-use miette::Result;
-
 use super::cli::ShowArgs;
-use super::output::write_stdout;
-use super::saved_plan::read_plan_file;
-use crate::render::{Styles, plan_json, plan_text};
+use super::output::{note, stdout_styles, write_stdout};
+use super::plan::read_plan_file;
+use crate::error::Result;
+use crate::render::{plan_json, plan_text, saved_plan_header};
 
 /// `pingform show FILE`: a saved plan, as `plan` would have printed it.
 pub fn run(args: ShowArgs) -> Result<u8> {
@@ -12,18 +11,8 @@ pub fn run(args: ShowArgs) -> Result<u8> {
     if args.json {
         write_stdout(|out| plan_json(&plan, None, None, None, out))?;
     } else {
-        eprintln!(
-            "Saved plan {}: made {} from {}, against state serial {}{}.",
-            args.file.display(),
-            saved.created_at,
-            saved.configuration.dir,
-            saved.state.serial,
-            match &saved.state.lineage {
-                Some(lineage) => format!(" (lineage {lineage})"),
-                None => " (empty state)".to_string(),
-            }
-        );
-        let styles = Styles::detect_stdout();
+        note(&saved_plan_header(&args.file, &saved));
+        let styles = stdout_styles();
         write_stdout(|out| plan_text(&plan, &styles, out))?;
     }
     Ok(0)

@@ -1,7 +1,6 @@
-use miette::Result;
-
 use super::cli::{HistoryArgs, StateCommand};
 use super::output::write_stdout;
+use crate::error::{Error, Result};
 use crate::model::Address;
 use crate::render::{history_text, state_list_text, state_show_text};
 use crate::state::{read_history_file, read_previous_run};
@@ -12,26 +11,19 @@ pub fn run(command: StateCommand) -> Result<u8> {
         StateCommand::List(args) => {
             let previous = read_previous_run(&args.file.path())?;
             write_stdout(|out| state_list_text(&previous, out))?;
-            Ok(0)
         }
         StateCommand::Show(args) => {
-            let address: Address = args
-                .address
-                .parse()
-                .map_err(|e| miette::miette!(code = "pingform::state::address", "{e}"))?;
-            let previous = read_previous_run(&args.file.path())?;
-            let Some(object) = previous.objects.get(&address) else {
-                return Err(miette::miette!(
-                    code = "pingform::state::not_managed",
-                    help = "`pingform state list` shows what the state holds",
-                    "{address} is not in the state file {}",
-                    args.file.path().display()
-                ));
-            };
+            let address: Address = args.address.parse()?;
+            let path = args.file.path();
+            let previous = read_previous_run(&path)?;
+            let object = previous
+                .objects
+                .get(&address)
+                .ok_or(Error::NotInState { address, path })?;
             write_stdout(|out| state_show_text(object, out))?;
-            Ok(0)
         }
     }
+    Ok(0)
 }
 
 /// `pingform history`: one line per apply.

@@ -1,90 +1,35 @@
-//! Sorting the blocks of every file into declarations, with the checks that need no
-//! evaluation.
+//! Sorting the blocks of every file into declarations: block types, labels, block
+//! names, duplicate blocks and local names.
 //!
-//! Owns the list of block types, their labels, block names, duplicate blocks and
-//! local names, and attribute names checked against the model's field tables
-//! (unknown, nested blocks, missing required). It must not evaluate expressions:
-//! what a value means is decided later, in `resource` and `pingfederate_block`.
+//! Owns the list of block types (the settings blocks, `variable`, `locals`,
+//! `exclusion`, and one block type per resource kind from the kind registry) and
+//! which labels each takes. It must not check attributes (`shape` does) or evaluate
+//! expressions.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 use hcl::edit::Span;
 use hcl::edit::structure::{Attribute, Block};
 
-use crate::model::{Address, Field, ResourceKind};
+use crate::model::{Address, ResourceKind};
 
+use super::block::{BlockDeclaration, ResourceDeclaration, is_valid_name};
 use super::diagnostic::{ConfigError, Location, Source, did_you_mean, list_names};
-use super::exclusion::{self, EXCLUSION_FIELDS, ExclusionDeclaration};
+use super::exclusion::ExclusionDeclaration;
 use super::files::SourceFile;
-use super::pingfederate_block::PINGFEDERATE_FIELDS;
-use super::pingone_block::PINGONE_FIELDS;
-use super::provisioning_connection;
 use super::variables::{self, VariableDeclaration};
 
-const BLOCK_TYPES: [&str; 9] = [
-    "pingfederate",
-    "pingone",
-    "variable",
-    "locals",
-    "datastore",
-    "outbound_provisioning",
-    "pingone_connection",
-    "provisioning_connection",
-    "exclusion",
-];
+/// The block types that are not resources, before and after the resource ones in
+/// messages.
+const SETTINGS_BLOCKS: [&str; 4] = ["pingfederate", "pingone", "variable", "locals"];
+const EXCLUSION_BLOCK: &str = "exclusion";
 
-/// A block and the file it is written in.
-pub struct BlockDeclaration {
-    pub source: Source,
-    pub block: Block,
-}
-
-impl BlockDeclaration {
-    /// The block header (`datastore "jdbc" "db"`), where "missing attribute" points.
-    pub fn header(&self) -> Location {
-        let start = self.block.ident.span().map(|s| s.start);
-        let end = self
-            .block
-            .labels
-            .last()
-            .and_then(|label| label.span())
-            .or_else(|| self.block.ident.span())
-            .map(|s| s.end);
-        let span = start.zip(end).map(|(start, end)| start..end);
-        Location::new(&self.source, span)
-    }
-
-    pub fn at(&self, span: Option<Range<usize>>) -> Location {
-        Location::new(&self.source, span)
-    }
-
-    pub fn attributes(&self) -> impl Iterator<Item = &Attribute> {
-        self.block.body.attributes()
-    }
-
-    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        self.block.body.get_attribute(name)
-    }
-
-    /// The nested blocks of this block called `name` (`channel`), each with this
-    /// block's source.
-    pub fn nested(&self, name: &str) -> Vec<BlockDeclaration> {
-        self.block
-            .body
-            .blocks()
-            .filter(|inner| inner.ident.as_str() == name)
-            .map(|inner| BlockDeclaration {
-                source: self.source.clone(),
-                block: inner.clone(),
-            })
-            .collect()
-    }
-}
-
-pub struct ResourceDeclaration {
-    pub address: Address,
-    pub declaration: BlockDeclaration,
+/// Every block type a configuration may have.
+fn block_types() -> Vec<&'static str> {
+    let mut types: Vec<&'static str> = SETTINGS_BLOCKS.to_vec();
+    types.extend(ResourceKind::block_types());
+    types.push(EXCLUSION_BLOCK);
+    types
 }
 
 pub struct LocalDeclaration {
@@ -101,29 +46,6 @@ pub struct Declarations {
     pub pingfederate: Option<BlockDeclaration>,
     pub pingone: Option<BlockDeclaration>,
     pub exclusions: Vec<ExclusionDeclaration>,
-}
-
-/// `fields` with the `optional` ones no longer required and the `left_out` ones
-/// removed: the attributes a block may have when the loader supplies some values
-/// itself (a name defaulting to the block name, channels written as nested blocks).
-pub fn adjusted_fields(fields: &[Field], optional: &[&str], left_out: &[&str]) -> Vec<Field> {
-    fields
-        .iter()
-        .filter(|field| !left_out.contains(&field.name))
-        .map(|field| Field {
-            required: field.required && !optional.contains(&field.name),
-            ..*field
-        })
-        .collect()
-}
-
-/// Block names are identifiers, which are also valid PingFederate ids.
-pub fn is_valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Sorts the blocks of every file into declarations. Takes the files, so that each
@@ -220,25 +142,13 @@ impl Collector<'_> {
         false
     }
 
-    /// A connection-settings block (`pingfederate`, `pingone`): no labels, the given
-    /// attributes, at most one per configuration. `None` when it is not the first.
-    fn settings_block(
-        &mut self,
-        declaration: BlockDeclaration,
-        fields: &[Field],
-    ) -> Option<BlockDeclaration> {
+    /// A connection-settings block (`pingfederate`, `pingone`): no labels, at most one
+    /// per configuration. `None` when it is not the first.
+    fn settings_block(&mut self, declaration: BlockDeclaration) -> Option<BlockDeclaration> {
         let name = declaration.block.ident.to_string();
         if !self.labels_are(&declaration, 0, "no labels", &format!("{name} {{ ... }}")) {
             return None;
         }
-        check_attributes(
-            &declaration,
-            fields,
-            &[],
-            &[],
-            &format!("the `{name}` block"),
-            self.errors,
-        );
         let header = declaration.header();
         self.is_new(
             name.clone(),
@@ -257,201 +167,18 @@ impl Collector<'_> {
         let block = &declaration.block;
         match block.ident.as_str() {
             "pingfederate" => {
-                if let Some(declaration) = self.settings_block(declaration, PINGFEDERATE_FIELDS) {
+                if let Some(declaration) = self.settings_block(declaration) {
                     self.declarations.pingfederate = Some(declaration);
                 }
             }
-            "variable" => {
-                if !self.labels_are(
-                    &declaration,
-                    1,
-                    "one label, the variable name",
-                    "variable \"NAME\" { ... }",
-                ) || !self.name_is_valid(&declaration, 0)
-                {
-                    return;
-                }
-                let label = &block.labels[0];
-                let name = label.as_str();
-                let location = declaration.at(label.span());
-                if self.is_new(
-                    format!("var.{name}"),
-                    &format!("variable `{name}`"),
-                    location,
-                    "",
-                ) {
-                    let parsed = variables::parse_declaration(
-                        name,
-                        block,
-                        source,
-                        label.span(),
-                        self.errors,
-                    );
-                    self.declarations.variables.push(parsed);
-                }
-            }
-            "locals" => {
-                if !self.labels_are(&declaration, 0, "no labels", "locals { ... }") {
-                    return;
-                }
-                for structure in block.body.iter() {
-                    if let Some(inner) = structure.as_block() {
-                        unexpected_block(&declaration, inner, "`locals`", None, self.errors);
-                    }
-                }
-                for attribute in block.body.attributes() {
-                    let name = attribute.key.to_string();
-                    let location = declaration.at(attribute.key.span());
-                    if self.is_new(
-                        format!("local.{name}"),
-                        &format!("local value `{name}`"),
-                        location,
-                        "",
-                    ) {
-                        self.declarations.locals.push(LocalDeclaration {
-                            name,
-                            source: source.clone(),
-                            attribute: attribute.clone(),
-                        });
-                    }
-                }
-            }
-            "datastore" => {
-                if !self.labels_are(
-                    &declaration,
-                    2,
-                    "two labels, the kind and the name",
-                    "datastore \"jdbc\" \"NAME\" { ... }",
-                ) {
-                    return;
-                }
-                let kind_label = &block.labels[0];
-                let Some(kind) = ResourceKind::from_kind_label(kind_label.as_str()) else {
-                    let location = declaration.at(kind_label.span());
-                    let kinds = ["jdbc", "ldap", "custom"];
-                    self.errors.push(ConfigError::UnknownBlock {
-                        name: format!("datastore \"{}\"", kind_label.as_str()),
-                        src: location.src,
-                        span: location.span,
-                        help: did_you_mean(kind_label.as_str(), kinds).or_else(|| {
-                            Some(format!("data store kinds are {}", list_names(kinds)))
-                        }),
-                    });
-                    return;
-                };
-                if !self.name_is_valid(&declaration, 1) {
-                    return;
-                }
-                let address = Address::new(kind, block.labels[1].as_str());
-                let description = format!("`{}`", address.block_header());
-                check_attributes(
-                    &declaration,
-                    kind.fields(),
-                    &["id"],
-                    &[],
-                    &description,
-                    self.errors,
-                );
-                let header = declaration.header();
-                if self.is_new(
-                    address.to_string(),
-                    &format!("block `{address}`"),
-                    header,
-                    "",
-                ) {
-                    self.declarations.resources.push(ResourceDeclaration {
-                        address,
-                        declaration,
-                    });
-                }
-            }
-            "outbound_provisioning" => {
-                if !self.labels_are(
-                    &declaration,
-                    0,
-                    "no labels",
-                    "outbound_provisioning { ... }",
-                ) {
-                    return;
-                }
-                let kind = ResourceKind::OutboundProvisioning;
-                check_attributes(
-                    &declaration,
-                    kind.fields(),
-                    &[],
-                    &[],
-                    "the `outbound_provisioning` block",
-                    self.errors,
-                );
-                let header = declaration.header();
-                if self.is_new(
-                    "outbound_provisioning".into(),
-                    "`outbound_provisioning` block",
-                    header,
-                    "; a configuration has at most one",
-                ) {
-                    let address = Address::singleton(kind);
-                    self.declarations.resources.push(ResourceDeclaration {
-                        address,
-                        declaration,
-                    });
-                }
-            }
             "pingone" => {
-                if let Some(declaration) = self.settings_block(declaration, PINGONE_FIELDS) {
+                if let Some(declaration) = self.settings_block(declaration) {
                     self.declarations.pingone = Some(declaration);
                 }
             }
-            "pingone_connection" | "provisioning_connection" => {
-                let (kind, example) = if block.ident.as_str() == "pingone_connection" {
-                    (
-                        ResourceKind::PingOneConnection,
-                        "pingone_connection \"NAME\" { ... }",
-                    )
-                } else {
-                    (
-                        ResourceKind::ProvisioningConnection,
-                        "provisioning_connection \"NAME\" { ... }",
-                    )
-                };
-                if !self.labels_are(&declaration, 1, "one label, the name", example)
-                    || !self.name_is_valid(&declaration, 0)
-                {
-                    return;
-                }
-                let address = Address::new(kind, block.labels[0].as_str());
-                let description = format!("`{}`", address.block_header());
-                if kind == ResourceKind::PingOneConnection {
-                    let fields = adjusted_fields(kind.fields(), &["name"], &[]);
-                    check_attributes(
-                        &declaration,
-                        &fields,
-                        &["id"],
-                        &[],
-                        &description,
-                        self.errors,
-                    );
-                } else {
-                    provisioning_connection::check_declaration(
-                        &declaration,
-                        &description,
-                        self.errors,
-                    );
-                }
-                let header = declaration.header();
-                if self.is_new(
-                    address.to_string(),
-                    &format!("block `{address}`"),
-                    header,
-                    "",
-                ) {
-                    self.declarations.resources.push(ResourceDeclaration {
-                        address,
-                        declaration,
-                    });
-                }
-            }
-            "exclusion" => {
+            "variable" => self.variable(source, &declaration),
+            "locals" => self.locals(source, &declaration),
+            EXCLUSION_BLOCK => {
                 if !self.labels_are(
                     &declaration,
                     1,
@@ -462,16 +189,6 @@ impl Collector<'_> {
                     return;
                 }
                 let name = block.labels[0].to_string();
-                let description = format!("`exclusion \"{name}\"`");
-                check_attributes(
-                    &declaration,
-                    EXCLUSION_FIELDS,
-                    &[],
-                    &[],
-                    &description,
-                    self.errors,
-                );
-                exclusion::check_shape(&declaration, &description, self.errors);
                 let header = declaration.header();
                 if self.is_new(
                     format!("exclusion.{name}"),
@@ -484,94 +201,154 @@ impl Collector<'_> {
                         .push(ExclusionDeclaration { name, declaration });
                 }
             }
+            other if ResourceKind::block_types().contains(&other) => {
+                self.resource(declaration);
+            }
             other => {
                 let location = declaration.at(block.ident.span());
+                let types = block_types();
                 self.errors.push(ConfigError::UnknownBlock {
                     name: other.to_string(),
                     src: location.src,
                     span: location.span,
-                    help: did_you_mean(other, BLOCK_TYPES)
-                        .or_else(|| Some(format!("block types are {}", list_names(BLOCK_TYPES)))),
+                    help: did_you_mean(other, types.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "block types are {}",
+                            list_names(types.iter().copied())
+                        ))
+                    }),
                 });
             }
         }
     }
-}
 
-fn unexpected_block(
-    declaration: &BlockDeclaration,
-    inner: &Block,
-    description: &str,
-    help: Option<String>,
-    errors: &mut Vec<ConfigError>,
-) {
-    let location = declaration.at(inner.ident.span());
-    errors.push(ConfigError::UnexpectedBlock {
-        name: inner.ident.to_string(),
-        block: description.to_string(),
-        src: location.src,
-        span: location.span,
-        help,
-    });
-}
+    fn variable(&mut self, source: &Source, declaration: &BlockDeclaration) {
+        if !self.labels_are(
+            declaration,
+            1,
+            "one label, the variable name",
+            "variable \"NAME\" { ... }",
+        ) || !self.name_is_valid(declaration, 0)
+        {
+            return;
+        }
+        let block = &declaration.block;
+        let label = &block.labels[0];
+        let name = label.as_str();
+        let location = declaration.at(label.span());
+        if self.is_new(
+            format!("var.{name}"),
+            &format!("variable `{name}`"),
+            location,
+            "",
+        ) {
+            let parsed =
+                variables::parse_declaration(name, block, source, label.span(), self.errors);
+            self.declarations.variables.push(parsed);
+        }
+    }
 
-/// Attribute names against a field table: unknown ones, nested blocks (other than the
-/// `blocks` the caller checks itself), missing required.
-pub fn check_attributes(
-    declaration: &BlockDeclaration,
-    fields: &[Field],
-    extra: &[&str],
-    blocks: &[&str],
-    description: &str,
-    errors: &mut Vec<ConfigError>,
-) {
-    let names = || fields.iter().map(|f| f.name).chain(extra.iter().copied());
-    for structure in declaration.block.body.iter() {
-        if let Some(inner) = structure.as_block() {
-            let name = inner.ident.as_str();
-            if blocks.contains(&name) {
-                continue;
+    fn locals(&mut self, source: &Source, declaration: &BlockDeclaration) {
+        if !self.labels_are(declaration, 0, "no labels", "locals { ... }") {
+            return;
+        }
+        let block = &declaration.block;
+        for structure in block.body.iter() {
+            if let Some(inner) = structure.as_block() {
+                self.errors
+                    .push(declaration.unexpected(inner, "`locals`", None));
             }
-            let help = fields
-                .iter()
-                .find(|f| f.name == name)
-                .map(|f| {
-                    format!(
-                        "`{name}` is an attribute ({}): write `{name} = ...`",
-                        f.ty.describe()
-                    )
-                })
-                .or_else(|| did_you_mean(name, blocks.iter().copied()));
-            unexpected_block(declaration, inner, description, help, errors);
+        }
+        for attribute in block.body.attributes() {
+            let name = attribute.key.to_string();
+            let location = declaration.at(attribute.key.span());
+            if self.is_new(
+                format!("local.{name}"),
+                &format!("local value `{name}`"),
+                location,
+                "",
+            ) {
+                self.declarations.locals.push(LocalDeclaration {
+                    name,
+                    source: source.clone(),
+                    attribute: attribute.clone(),
+                });
+            }
         }
     }
-    for attribute in declaration.attributes() {
-        let name = attribute.key.as_str();
-        if names().any(|known| known == name) {
-            continue;
+
+    /// A resource block: `TYPE ["KIND"] ["NAME"]`, as its kind says.
+    fn resource(&mut self, declaration: BlockDeclaration) {
+        let block = &declaration.block;
+        let block_type = block.ident.as_str();
+        let labelled = ResourceKind::has_kind_label(block_type);
+        let singleton =
+            ResourceKind::from_block(block_type, None).is_some_and(ResourceKind::is_singleton);
+        let (count, expected, example) = match (labelled, singleton) {
+            (true, _) => {
+                let first = ResourceKind::kind_labels(block_type)
+                    .first()
+                    .copied()
+                    .unwrap_or("KIND");
+                (
+                    2,
+                    "two labels, the kind and the name",
+                    format!("{block_type} \"{first}\" \"NAME\" {{ ... }}"),
+                )
+            }
+            (false, true) => (0, "no labels", format!("{block_type} {{ ... }}")),
+            (false, false) => (
+                1,
+                "one label, the name",
+                format!("{block_type} \"NAME\" {{ ... }}"),
+            ),
+        };
+        if !self.labels_are(&declaration, count, expected, &example) {
+            return;
         }
-        let location = declaration.at(attribute.key.span());
-        errors.push(ConfigError::UnknownAttribute {
-            name: name.to_string(),
-            block: description.to_string(),
-            src: location.src,
-            span: location.span,
-            help: did_you_mean(name, names()),
-        });
-    }
-    for field in fields.iter().filter(|f| f.required) {
-        if declaration.attribute(field.name).is_none() {
-            let location = declaration.header();
-            errors.push(ConfigError::MissingAttribute {
-                name: field.name.to_string(),
-                block: description.to_string(),
+        let label = labelled.then(|| &block.labels[0]);
+        let Some(kind) = ResourceKind::from_block(block_type, label.map(|l| l.as_str())) else {
+            let label = label.map(|l| (l.as_str(), l.span())).unwrap_or_default();
+            let location = declaration.at(label.1);
+            let kinds = ResourceKind::kind_labels(block_type);
+            let noun = ResourceKind::ALL
+                .into_iter()
+                .find(|kind| kind.block_type() == block_type)
+                .map_or("block", |kind| kind.collection().noun());
+            self.errors.push(ConfigError::UnknownBlock {
+                name: format!("{block_type} \"{}\"", label.0),
                 src: location.src,
                 span: location.span,
-                help: Some(format!(
-                    "add `{} = ...` ({})",
-                    field.name,
-                    field.ty.describe()
-                )),
+                help: did_you_mean(label.0, kinds.iter().copied()).or_else(|| {
+                    Some(format!(
+                        "{noun} kinds are {}",
+                        list_names(kinds.iter().copied())
+                    ))
+                }),
+            });
+            return;
+        };
+        let address = if singleton {
+            Address::singleton(kind)
+        } else {
+            if !self.name_is_valid(&declaration, count - 1) {
+                return;
+            }
+            Address::new(kind, block.labels[count - 1].as_str())
+        };
+        let header = declaration.header();
+        let (what, hint) = if singleton {
+            (
+                format!("`{address}` block"),
+                "; a configuration has at most one",
+            )
+        } else {
+            (format!("block `{address}`"), "")
+        };
+        if self.is_new(address.to_string(), &what, header, hint) {
+            self.declarations.resources.push(ResourceDeclaration {
+                address,
+                declaration,
             });
         }
     }
@@ -593,21 +370,17 @@ mod tests {
     }
 
     #[test]
-    fn names_are_identifiers() {
-        assert!(is_valid_name("corp_directory-2"));
-        assert!(!is_valid_name("2fast"));
-        assert!(!is_valid_name("has space"));
-        assert!(!is_valid_name("dotted.name"));
-    }
-
-    #[test]
-    fn unknown_attributes_get_a_suggestion() {
+    fn unknown_block_types_and_kinds_get_a_suggestion() {
         let (_, errors) = collect_text(
-            "datastore \"jdbc\" \"db\" {\n  driver_class = \"x\"\n  conection_url = \"y\"\n}\n",
+            "datastor \"jdbc\" \"db\" {}\ndatastore \"jbdc\" \"db\" {}\noutbound_provisioning \"x\" {}\n",
         );
         assert_eq!(
             errors,
-            ["unknown attribute `conection_url` in `datastore \"jdbc\" \"db\"`"]
+            [
+                "unknown block type `datastor`",
+                "unknown block type `datastore \"jbdc\"`",
+                "`outbound_provisioning` block has the wrong labels: expected no labels",
+            ]
         );
     }
 

@@ -41,31 +41,20 @@ impl Location {
     }
 }
 
-/// A close name from `candidates`, phrased as a hint: "did you mean `x`?".
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
-}
-
-/// Lists names for a hint: "`a`, `b` or `c`".
-pub fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let quoted: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-    }
-}
+pub use crate::model::suggest::{did_you_mean, list_names, with_article};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ConfigError {
+    #[error(
+        "TLS certificate verification is switched off for PingFederate (`insecure_skip_tls_verify = true`)"
+    )]
+    #[diagnostic(
+        code(pingform::config::insecure_tls),
+        severity(Warning),
+        help("use `ca_file` to trust a private certificate authority instead")
+    )]
+    InsecureTls,
+
     #[error("cannot read the configuration folder `{dir}`: {reason}")]
     #[diagnostic(code(pingform::config::unreadable_folder))]
     UnreadableFolder { dir: String, reason: String },
@@ -360,20 +349,20 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
-    #[error("outbound provisioning must use a JDBC data store, not `{address}`")]
-    #[diagnostic(
-        code(pingform::config::outbound_datastore_kind),
-        help(
-            "point `datastore` at a `datastore \"jdbc\" \"...\"` block, or at an existing JDBC data store id such as \"ProvisionerDS\""
-        )
-    )]
-    OutboundNotJdbc {
+    #[error("{referrer}: `{attribute}` must name {wanted}, not `{address}`")]
+    #[diagnostic(code(pingform::config::reference_kind))]
+    ReferenceKind {
+        referrer: String,
+        attribute: String,
+        wanted: String,
         address: String,
         #[source_code]
         src: Source,
         #[label("this is {kind}")]
         span: SourceSpan,
         kind: String,
+        #[help]
+        help: Option<String>,
     },
 
     #[error("missing `{name}` block in {block}")]
@@ -401,23 +390,6 @@ pub enum ConfigError {
         span: SourceSpan,
         #[help]
         help: Option<String>,
-    },
-
-    #[error("channel `{channel}` must read from an LDAP data store, not `{address}`")]
-    #[diagnostic(
-        code(pingform::config::channel_datastore_kind),
-        help(
-            "point `datastore` at a `datastore \"ldap\" \"...\"` block, or at an existing LDAP data store id"
-        )
-    )]
-    ChannelNotLdap {
-        channel: String,
-        address: String,
-        #[source_code]
-        src: Source,
-        #[label("this is {kind}")]
-        span: SourceSpan,
-        kind: String,
     },
 
     #[error("invalid LDAP filter in `{attribute}`: {message}")]
@@ -482,16 +454,6 @@ pub fn sort_by_location(errors: &mut [ConfigError]) {
             None => (0, String::new(), 0),
         }
     });
-}
-
-/// "an LDAP data store", "a JDBC data store".
-pub fn with_article(text: &str) -> String {
-    let article = if text.starts_with("LDAP") || text.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {text}")
 }
 
 /// Every problem found in one run; `load` returns this instead of the first error.

@@ -1,15 +1,16 @@
 //! Evaluating one expression: the context, the functions, and the values only the
 //! loader knows.
 //!
-//! Owns the `hcl::eval` context (`var`, `local`), the functions (`env`, `file`,
-//! `lower`, `upper`, `trimspace`), and the rewriting of `env(...)`, `file(...)` and
-//! references to blocks into literal strings before evaluation: a resource reference
-//! (`datastore.KIND.NAME[.id]`, `pingone_connection.NAME[.id]`,
-//! `provisioning_connection.NAME[.id]`) becomes the resource's id, and a channel
-//! reference (`provisioning_connection.NAME.channel.CHANNEL`) the text `NAME.CHANNEL`. hcl-rs functions
-//! are plain fn pointers that cannot see the environment or the configuration folder,
-//! so those two are resolved here, where errors can still point at the exact call.
-//! It must not check values against field types.
+//! Owns the `hcl::eval` context (`var`, `local`: only the values an expression reads,
+//! so that evaluating thousands of chained locals stays linear), the functions
+//! (`env`, `file`, `lower`, `upper`, `trimspace`), and the rewriting of `env(...)`,
+//! `file(...)` and references to blocks into literal strings before evaluation: a
+//! resource reference (`datastore.KIND.NAME[.id]`, `pingone_connection.NAME[.id]`)
+//! becomes the resource's id, and a nested block reference
+//! (`provisioning_connection.NAME.channel.CHANNEL`) the text `NAME.CHANNEL`. hcl-rs
+//! functions are plain fn pointers that cannot see the environment or the
+//! configuration folder, so those two are resolved here, where errors can still point
+//! at the exact call. It must not check values against field types.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,10 +21,10 @@ use hcl::edit::visit_mut::{VisitMut, visit_expr_mut};
 use hcl::edit::{Decorated, Span};
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 
-use crate::model::{Address, ResourceKind};
+use crate::model::Address;
 
 use super::diagnostic::{ConfigError, Location, Source};
-use super::references::{self, Target};
+use super::references::{self, Target, resource_path};
 
 /// A short description of a value for "found ..." messages.
 pub fn describe_value(value: &Value) -> String {
@@ -49,10 +50,29 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn context(&self) -> Context<'static> {
+    /// The evaluation context for an expression that reads `references`: only those
+    /// variables and locals are copied in.
+    fn context(&self, references: &references::References) -> Context<'static> {
+        let mut variables = hcl::Map::new();
+        let mut locals = hcl::Map::new();
+        for reference in &references.found {
+            match &reference.target {
+                Target::Variable(name) => {
+                    if let Some(value) = self.variables.get(name) {
+                        variables.insert(name.clone(), value.clone());
+                    }
+                }
+                Target::Local(name) => {
+                    if let Some(value) = self.locals.get(name) {
+                        locals.insert(name.clone(), value.clone());
+                    }
+                }
+                Target::Resource(_) => {}
+            }
+        }
         let mut context = Context::new();
-        context.declare_var("var", Value::Object(self.variables.clone()));
-        context.declare_var("local", Value::Object(self.locals.clone()));
+        context.declare_var("var", Value::Object(variables));
+        context.declare_var("local", Value::Object(locals));
         let string_function =
             |function| FuncDef::builder().param(ParamType::String).build(function);
         context.declare_func("lower", string_function(lower));
@@ -65,11 +85,10 @@ impl Scope<'_> {
         context
     }
 
-    /// Whether every reference in `expression` has a value. When one does not, the
-    /// reason (undeclared, in a cycle, failed itself) was reported where it lies, so
-    /// the expression is skipped without a second, confusing error.
-    pub fn can_evaluate(&self, expression: &Expression) -> bool {
-        let references = references::collect(expression);
+    /// Whether every reference has a value. When one does not, the reason
+    /// (undeclared, in a cycle, failed itself) was reported where it lies, so the
+    /// expression is skipped without a second, confusing error.
+    fn can_evaluate_references(&self, references: &references::References) -> bool {
         references.malformed.is_empty()
             && references
                 .found
@@ -90,10 +109,11 @@ impl Scope<'_> {
         attribute: &str,
         errors: &mut Vec<ConfigError>,
     ) -> Option<Value> {
-        if !self.can_evaluate(expression) {
+        let references = references::collect(expression);
+        if !self.can_evaluate_references(&references) {
             return None;
         }
-        let context = self.context();
+        let context = self.context(&references);
         let mut rewriter = Rewriter {
             scope: self,
             context: &context,
@@ -174,22 +194,12 @@ impl Rewriter<'_> {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        let id = |kind: ResourceKind, name: &str| self.scope.ids.get(&Address::new(kind, name));
-        match (root.as_str(), names.as_slice()) {
-            ("datastore", [kind, name] | [kind, name, "id"]) => {
-                id(ResourceKind::from_kind_label(kind)?, name).cloned()
-            }
-            ("pingone_connection", [name] | [name, "id"]) => {
-                id(ResourceKind::PingOneConnection, name).cloned()
-            }
-            ("provisioning_connection", [name] | [name, "id"]) => {
-                id(ResourceKind::ProvisioningConnection, name).cloned()
-            }
-            ("provisioning_connection", [name, "channel", channel]) => {
-                id(ResourceKind::ProvisioningConnection, name)?;
-                Some(format!("{name}.{channel}"))
-            }
-            _ => None,
+        let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+        let path = resource_path(root.as_str(), &names).ok()?;
+        let id: &String = self.scope.ids.get(&path.address)?;
+        match path.nested {
+            None => Some(id.clone()),
+            Some((_, label)) => Some(format!("{}.{label}", path.address.name()?)),
         }
     }
 

@@ -2,46 +2,40 @@
 //!
 //! Owns the block's attribute table, the rule that the account is described one way
 //! in the source directory (`source_attribute` with `source_value`, or `source_dn`),
-//! and the resolution of `channels` (references `provisioning_connection.C.channel.N`
-//! or strings `"C.N"`; every declared channel when left out) against the channels
-//! actually declared. An exclusion is not a resource: it has no id, and it reaches
-//! PingFederate only through the user filters of its channels.
+//! the resolution of `channels` (references `provisioning_connection.C.channel.N` or
+//! strings `"C.N"`; every declared channel when left out) against the channels
+//! actually declared, and the last step of loading: compiling the exclusions into the
+//! effective user filter of every channel they name. An exclusion is not a resource:
+//! it has no id, and it reaches PingFederate only through those filters.
+
+use std::collections::BTreeSet;
 
 use hcl::edit::Span;
 use serde_json::Value as Json;
 
+use crate::model::field::setting;
+use crate::model::kinds::CHANNEL_BLOCK;
+use crate::model::ldap_filter::effective_filter;
+use crate::model::suggest::{did_you_mean, list_names};
 use crate::model::{
-    Address, ChannelReference, Exclusion, ExclusionMatch, Field, FieldDefault, FieldType,
-    ResourceKind,
+    Address, ChannelReference, DesiredResource, Exclusion, ExclusionMatch, Field, FieldType,
+    PathStep, ResourceKind,
 };
 
 use super::attribute::AttributeEvaluator;
-use super::declarations::BlockDeclaration;
+use super::block::{BlockDeclaration, ResourceDeclaration};
 use super::diagnostic::ConfigError;
-use super::field_value::{FieldValue, PathStep, locate};
-use super::provisioning_connection::suggest_channel;
+use super::field_value::{FieldValue, locate};
 
-const fn attribute(name: &'static str, ty: FieldType, required: bool) -> Field {
-    Field {
-        name,
-        wire: name,
-        ty,
-        required,
-        default: FieldDefault::None,
-        encrypted_wire: None,
-        forces_replacement: false,
-    }
-}
-
-/// Exclusions are not PingFederate objects, so `wire` is unused.
+/// The attributes of an exclusion block (not a PingFederate object: no wire).
 pub const EXCLUSION_FIELDS: &[Field] = &[
-    attribute("pingone_username", FieldType::String, true),
-    attribute("source_attribute", FieldType::String, false),
-    attribute("source_value", FieldType::String, false),
-    attribute("source_dn", FieldType::String, false),
-    attribute("source_dn_attribute", FieldType::String, false),
-    attribute("channels", FieldType::StringList, false),
-    attribute("reason", FieldType::String, true),
+    setting("pingone_username", FieldType::String, true),
+    setting("source_attribute", FieldType::String, false),
+    setting("source_value", FieldType::String, false),
+    setting("source_dn", FieldType::String, false),
+    setting("source_dn_attribute", FieldType::String, false),
+    setting("channels", FieldType::StringList, false),
+    setting("reason", FieldType::String, true),
 ];
 
 pub struct ExclusionDeclaration {
@@ -264,4 +258,108 @@ fn resolve_channels(
     channels.sort();
     channels.dedup();
     complete.then_some(channels)
+}
+
+/// Every channel declared with a well-formed name, for resolving the channels
+/// exclusions name.
+pub fn declared_channels(resources: &[ResourceDeclaration]) -> Vec<ChannelReference> {
+    let mut channels = BTreeSet::new();
+    for resource in resources {
+        if resource.address.kind() != ResourceKind::ProvisioningConnection {
+            continue;
+        }
+        for channel in resource.declaration.nested(CHANNEL_BLOCK) {
+            if let Some(name) = channel.single_label() {
+                channels.insert(ChannelReference {
+                    connection: resource.address.clone(),
+                    channel: name.to_string(),
+                });
+            }
+        }
+    }
+    channels.into_iter().collect()
+}
+
+/// "did you mean" over the channels of the same connection (names compared on their
+/// own: the long common prefix of full references would make everything look close),
+/// or the list of declared channels.
+fn suggest_channel(wanted: &ChannelReference, declared: &[ChannelReference]) -> Option<String> {
+    let siblings: Vec<&ChannelReference> = declared
+        .iter()
+        .filter(|c| c.connection == wanted.connection)
+        .collect();
+    let close = did_you_mean(&wanted.channel, siblings.iter().map(|c| c.channel.as_str()));
+    if close.is_some()
+        && let Some(found) = siblings
+            .iter()
+            .find(|c| did_you_mean(&wanted.channel, [c.channel.as_str()]) == close)
+    {
+        return Some(format!("did you mean `{found}`?"));
+    }
+    let names: Vec<String> = declared.iter().map(ToString::to_string).collect();
+    if names.is_empty() {
+        Some("no provisioning connection declares a channel".into())
+    } else {
+        Some(format!(
+            "declared channels are {}",
+            list_names(names.iter().map(String::as_str))
+        ))
+    }
+}
+
+/// Replaces each channel's declared `user_filter` with its effective filter: the
+/// declared filter AND NOT every exclusion that applies to the channel.
+pub fn compile(resources: &mut [DesiredResource], exclusions: &[Exclusion]) {
+    for built in resources {
+        if built.kind() != ResourceKind::ProvisioningConnection {
+            continue;
+        }
+        let connection = built.address.clone();
+        let Some(Json::Array(channels)) = built.attributes.get_mut("channels") else {
+            continue;
+        };
+        for channel in channels {
+            let Json::Object(object) = channel else {
+                continue;
+            };
+            let Some(name) = object.get("name").and_then(Json::as_str) else {
+                continue;
+            };
+            let reference = ChannelReference {
+                connection: connection.clone(),
+                channel: name.to_string(),
+            };
+            let matches: Vec<ExclusionMatch> = exclusions
+                .iter()
+                .filter(|exclusion| exclusion.channels.contains(&reference))
+                .map(|exclusion| exclusion.source.clone())
+                .collect();
+            let declared = object
+                .get("user_filter")
+                .and_then(Json::as_str)
+                .map(str::to_string);
+            let effective = effective_filter(declared.as_deref(), &matches);
+            set_in_field_order(object, "user_filter", effective.map(Json::String));
+        }
+    }
+}
+
+/// Sets (or removes) one channel attribute, keeping the channel's fields in the order
+/// of the channel's field table.
+fn set_in_field_order(object: &mut serde_json::Map<String, Json>, name: &str, value: Option<Json>) {
+    let mut rest = std::mem::take(object);
+    match value {
+        Some(value) => {
+            rest.insert(name.to_string(), value);
+        }
+        None => {
+            rest.remove(name);
+        }
+    }
+    for field in crate::model::kinds::CHANNEL_FIELDS {
+        if let Some(value) = rest.remove(field.name) {
+            object.insert(field.name.to_string(), value);
+        }
+    }
+    object.append(&mut rest);
 }

@@ -13,9 +13,10 @@ use hcl::edit::Span;
 use hcl::edit::expr::{Expression, ObjectKey};
 use serde_json::Value as Json;
 
+pub use crate::model::PathStep;
+use crate::model::suggest::{did_you_mean, list_names};
 use crate::model::{Field, FieldType, Secret};
 
-use super::diagnostic::{did_you_mean, list_names};
 use super::evaluate::describe_value;
 
 /// A field's checked value.
@@ -25,13 +26,6 @@ pub enum FieldValue {
     Secret(Secret),
     /// A `SecretMap`: one secret per key.
     Secrets(BTreeMap<String, Secret>),
-}
-
-/// One step into a nested value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PathStep {
-    Index(usize),
-    Key(String),
 }
 
 #[derive(Debug, PartialEq)]
@@ -166,7 +160,7 @@ fn plain(
     problems: &mut Vec<Problem>,
 ) -> Option<Json> {
     match (field_type, value) {
-        (FieldType::String | FieldType::Reference, Value::String(text)) => {
+        (FieldType::String | FieldType::Reference(_), Value::String(text)) => {
             Some(Json::String(text.clone()))
         }
         (FieldType::Enum(allowed), Value::String(text)) => {
@@ -213,14 +207,16 @@ fn plain(
             }
             Some(Json::Array(result))
         }
-        (FieldType::StringMap, _) => string_map(value, path, problems).map(|entries| {
-            Json::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k, Json::String(v)))
-                    .collect(),
-            )
-        }),
+        (FieldType::StringMap | FieldType::Mapping, _) => {
+            string_map(value, path, problems).map(|entries| {
+                Json::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k, Json::String(v)))
+                        .collect(),
+                )
+            })
+        }
         (FieldType::TableMap, Value::Object(tables)) => {
             let mut result = serde_json::Map::new();
             for (table, rows) in tables {

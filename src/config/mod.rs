@@ -4,54 +4,45 @@
 //! the functions `env`, `file`, `lower`, `upper` and `trimspace`, and every check a
 //! configuration can fail. `load` returns either the desired state or every problem
 //! at once, each with its file, line, column and a hint. It must not speak HTTP, open
-//! the state file or write to the terminal: rendering is the caller's business.
+//! the state file or write to the terminal: rendering is the caller's business. What
+//! a block may contain comes from the kind descriptors in `model::kinds`.
 //!
-//! The work is done in passes: parse every file, sort blocks into declarations and
-//! check their shape, resolve variable values, collect references into one graph over
-//! locals and resources, reject cycles, then evaluate in dependency order. The
-//! connection blocks (`pingfederate`, `pingone`) and the exclusions come after the
-//! resources; last, each channel's user filter becomes its effective filter.
+//! `load` runs named passes, top to bottom; each reads what the ones before built.
+//! The `Desired` it returns is final: nothing changes it afterwards.
 
 mod attribute;
-mod channel;
+mod block;
 mod declarations;
+mod dependencies;
 mod diagnostic;
 mod evaluate;
 mod exclusion;
 mod field_value;
 mod files;
+mod options;
 mod pingfederate_block;
 mod pingone_block;
-mod provisioning_connection;
 mod references;
 mod resource;
+mod shape;
 mod variables;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
 
-use crate::model::{Address, Desired, ResourceKind};
+use serde_json::Value as Json;
+
+use crate::model::{Address, Desired, DesiredResource, Exclusion, FieldDefault};
 
 pub use diagnostic::{ConfigError, ConfigErrors};
+pub use options::{LoadOptions, Retarget};
 
 use attribute::AttributeEvaluator;
-use declarations::{Declarations, ResourceDeclaration};
-use diagnostic::{Location, Source};
+use block::ResourceDeclaration;
+use declarations::Declarations;
+use dependencies::Dependencies;
 use evaluate::Scope;
-use references::{Graph, Node, Target, suggest};
-
-/// What to load, and the inputs that are not in the files.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// The configuration folder; diagnostics name files relative to it as given.
-    pub dir: PathBuf,
-    /// `--var NAME=VALUE`, in command-line order (later wins).
-    pub vars: Vec<(String, String)>,
-    /// `--var-file FILE`, in command-line order (later wins).
-    pub var_files: Vec<PathBuf>,
-    /// The process environment, for `env()` and `PINGFORM_VAR_NAME`.
-    pub environment: BTreeMap<String, String>,
-}
+use references::Node;
+use variables::VariableValues;
 
 /// A loaded configuration and anything worth mentioning about it.
 #[derive(Debug)]
@@ -66,7 +57,7 @@ pub fn parse_var_assignment(text: &str) -> Result<(String, String), String> {
         return Err(format!("`{text}` is not NAME=VALUE"));
     };
     let name = name.trim();
-    if !declarations::is_valid_name(name) {
+    if !block::is_valid_name(name) {
         return Err(format!("`{name}` is not a valid variable name in `{text}`"));
     }
     Ok((name.to_string(), value.to_string()))
@@ -75,83 +66,77 @@ pub fn parse_var_assignment(text: &str) -> Result<(String, String), String> {
 /// Reads, evaluates and checks the configuration in `options.dir`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+
     let files = files::read_configuration(&options.dir, &mut errors);
     let declarations = declarations::collect(files, &mut errors);
+    shape::check(&declarations, &mut errors);
     let variables = variables::resolve(&declarations.variables, options, &mut errors);
-    for resource in &declarations.resources {
-        resource::check_shape(resource, &mut errors);
-        provisioning_connection::check_environment(
-            resource,
-            declarations.pingone.is_some(),
-            &mut errors,
-        );
-    }
+    let dependencies = dependencies::analyse(&declarations, &mut errors);
+    let (scope, resources) = evaluate_in_order(
+        &declarations,
+        &dependencies,
+        &variables,
+        options,
+        &mut errors,
+        &mut warnings,
+    );
+    let evaluator = AttributeEvaluator {
+        scope: &scope,
+        sensitive: &variables.sensitive,
+        local_variables: &dependencies.local_variables,
+    };
+    let pingfederate = declarations
+        .pingfederate
+        .as_ref()
+        .and_then(|block| pingfederate_block::evaluate(block, &evaluator, &mut errors));
+    let pingone = declarations
+        .pingone
+        .as_ref()
+        .and_then(|block| pingone_block::evaluate(block, &evaluator, &mut errors));
+    let exclusions = evaluate_exclusions(&declarations, &evaluator, &mut errors);
 
-    let mut checker = ReferenceChecker::new(&declarations);
-    for local in &declarations.locals {
-        let node = Node::Local(local.name.clone());
-        checker.check(
-            &local.source,
-            &local.attribute.value,
-            Some(node),
-            &mut errors,
-        );
+    if !errors.is_empty() {
+        diagnostic::sort_by_location(&mut errors);
+        return Err(ConfigErrors::new(errors));
     }
-    for resource in &declarations.resources {
-        let node = Node::Resource(resource.address.clone());
-        let channels = if resource.address.kind() == ResourceKind::ProvisioningConnection {
-            resource.declaration.nested("channel")
-        } else {
-            Vec::new()
-        };
-        let nested = channels.iter().flat_map(|channel| channel.attributes());
-        for attribute in resource.declaration.attributes().chain(nested) {
-            checker.check(
-                &resource.declaration.source,
-                &attribute.value,
-                Some(node.clone()),
-                &mut errors,
-            );
-        }
+    let mut desired = Desired {
+        pingfederate,
+        pingone,
+        resources,
+        exclusions,
+    };
+    default_pingone_environment(&mut desired);
+    if let Some(retarget) = &options.retarget {
+        retarget_servers(&mut desired, retarget);
     }
-    let unordered = [&declarations.pingfederate, &declarations.pingone]
-        .into_iter()
-        .flatten()
-        .chain(declarations.exclusions.iter().map(|e| &e.declaration));
-    for block in unordered {
-        for attribute in block.attributes() {
-            checker.check(&block.source, &attribute.value, None, &mut errors);
-        }
-    }
-    let (order, cycles) = checker.graph.order();
-    for cycle in cycles {
-        errors.push(cycle.into_error());
-    }
+    exclusion::compile(&mut desired.resources, &desired.exclusions);
+    desired.resources.sort_by(|a, b| a.address.cmp(&b.address));
 
-    let local_variables: BTreeMap<String, BTreeSet<String>> = declarations
-        .locals
-        .iter()
-        .map(|local| {
-            let node = Node::Local(local.name.clone());
-            let mut reads = checker
-                .variable_reads
-                .get(&node)
-                .cloned()
-                .unwrap_or_default();
-            for reached in checker.graph.reachable(&node) {
-                reads.extend(
-                    checker
-                        .variable_reads
-                        .get(&reached)
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-            }
-            (local.name.clone(), reads)
-        })
-        .collect();
+    diagnostic::sort_by_location(&mut warnings);
+    let mut reports: Vec<miette::Report> = Vec::new();
+    if let Some(settings) = &desired.pingfederate
+        && settings.insecure_skip_tls_verify
+    {
+        reports.push(miette::Report::new(ConfigError::InsecureTls));
+    }
+    reports.extend(warnings.into_iter().map(miette::Report::new));
+    Ok(Loaded {
+        desired,
+        warnings: reports,
+    })
+}
 
+/// Locals and resources in dependency order: each sees the values and ids of what it
+/// refers to. Returns the scope (for the blocks evaluated after) and the resources.
+fn evaluate_in_order<'a>(
+    declarations: &'a Declarations,
+    dependencies: &Dependencies,
+    variables: &VariableValues,
+    options: &'a LoadOptions,
+    errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<ConfigError>,
+) -> (Scope<'a>, Vec<DesiredResource>) {
     let mut scope = Scope {
         dir: &options.dir,
         environment: &options.environment,
@@ -164,68 +149,52 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .iter()
         .map(|l| (l.name.as_str(), l))
         .collect();
-    let resources: BTreeMap<&Address, &ResourceDeclaration> = declarations
+    let declared: BTreeMap<&Address, &ResourceDeclaration> = declarations
         .resources
         .iter()
         .map(|r| (&r.address, r))
         .collect();
-    let mut desired = Desired::default();
+    let mut resources = Vec::new();
     let mut ids: Vec<(&ResourceDeclaration, String)> = Vec::new();
-    let mut warning_diagnostics = Vec::new();
-    for node in order {
-        let evaluator = AttributeEvaluator {
-            scope: &scope,
-            sensitive: &variables.sensitive,
-            local_variables: &local_variables,
-        };
-        match &node {
+    for node in &dependencies.order {
+        match node {
             Node::Local(name) => {
                 let Some(local) = locals.get(name.as_str()) else {
                     continue;
                 };
                 let attribute = format!("local.{name}");
-                let value = scope.evaluate(
-                    &local.attribute.value,
-                    &local.source,
-                    &attribute,
-                    &mut errors,
-                );
-                if let Some(value) = value {
+                if let Some(value) =
+                    scope.evaluate(&local.attribute.value, &local.source, &attribute, errors)
+                {
                     scope.locals.insert(name.clone(), value);
                 }
             }
             Node::Resource(address) => {
-                let Some(resource) = resources.get(address) else {
+                let Some(resource) = declared.get(address) else {
                     continue;
                 };
-                let Some(id) = resource::evaluate_id(resource, &evaluator, &mut errors) else {
+                let evaluator = AttributeEvaluator {
+                    scope: &scope,
+                    sensitive: &variables.sensitive,
+                    local_variables: &dependencies.local_variables,
+                };
+                let Some(id) = resource::evaluate_id(resource, &evaluator, errors) else {
                     continue;
                 };
-                let depends_on: BTreeSet<Address> = checker
-                    .graph
-                    .reachable(&node)
-                    .into_iter()
-                    .filter_map(|n| match n {
-                        Node::Resource(address) => Some(address),
-                        Node::Local(_) => None,
-                    })
-                    .collect();
-                if resource.address.kind() == ResourceKind::ProvisioningConnection {
-                    if let Some(evaluated) = provisioning_connection::evaluate(
-                        resource,
-                        id.clone(),
-                        depends_on,
-                        &evaluator,
-                        &mut errors,
-                        &mut warning_diagnostics,
-                    ) {
-                        desired.resources.push(evaluated.resource);
-                        desired.populations.extend(evaluated.populations);
-                    }
-                } else if let Some(built) =
-                    resource::evaluate(resource, id.clone(), depends_on, &evaluator, &mut errors)
-                {
-                    desired.resources.push(built);
+                let depends_on = dependencies
+                    .depends_on
+                    .get(address)
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some(built) = resource::evaluate(
+                    resource,
+                    id.clone(),
+                    depends_on,
+                    &evaluator,
+                    errors,
+                    warnings,
+                ) {
+                    resources.push(built);
                 }
                 scope.ids.insert(address.clone(), id.clone());
                 ids.push((resource, id));
@@ -233,173 +202,71 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         }
     }
     ids.sort_by(|a, b| a.0.address.cmp(&b.0.address));
-    resource::check_unique_ids(&ids, &mut errors);
+    resource::check_unique_ids(&ids, errors);
+    (scope, resources)
+}
 
-    let mut warnings = Vec::new();
-    if let Some(block) = &declarations.pingfederate {
-        let evaluator = AttributeEvaluator {
-            scope: &scope,
-            sensitive: &variables.sensitive,
-            local_variables: &local_variables,
-        };
-        if let Some(settings) = pingfederate_block::evaluate(block, &evaluator, &mut errors) {
-            if settings.insecure_skip_tls_verify {
-                warnings.push(miette::miette!(
-                    severity = miette::Severity::Warning,
-                    code = "pingform::config::insecure_tls",
-                    help = "use `ca_file` to trust a private certificate authority instead",
-                    "TLS certificate verification is switched off for PingFederate (`insecure_skip_tls_verify = true`)"
-                ));
-            }
-            desired.pingfederate = Some(settings);
-        }
-    }
-    let evaluator = AttributeEvaluator {
-        scope: &scope,
-        sensitive: &variables.sensitive,
-        local_variables: &local_variables,
+/// Every exclusion, sorted by name, with its channels resolved against the declared
+/// ones.
+fn evaluate_exclusions(
+    declarations: &Declarations,
+    evaluator: &AttributeEvaluator,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Exclusion> {
+    let declared_channels = exclusion::declared_channels(&declarations.resources);
+    let mut exclusions: Vec<Exclusion> = declarations
+        .exclusions
+        .iter()
+        .filter_map(|declaration| {
+            exclusion::evaluate(declaration, evaluator, &declared_channels, errors)
+        })
+        .collect();
+    exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+    exclusions
+}
+
+/// Fields whose default is the `pingone` block's environment get it when left out
+/// (`shape` made sure there is a `pingone` block then).
+fn default_pingone_environment(desired: &mut Desired) {
+    let Some(environment) = desired.pingone.as_ref().map(|p| p.environment_id.clone()) else {
+        return;
     };
-    if let Some(block) = &declarations.pingone {
-        desired.pingone = pingone_block::evaluate(block, &evaluator, &mut errors);
+    for resource in &mut desired.resources {
+        set_pingone_environment(resource, &environment, false);
     }
-    let declared_channels = provisioning_connection::declared_channels(&declarations.resources);
-    for declaration in &declarations.exclusions {
-        if let Some(evaluated) =
-            exclusion::evaluate(declaration, &evaluator, &declared_channels, &mut errors)
-        {
-            desired.exclusions.push(evaluated);
-        }
-    }
-    desired.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
-    desired
-        .populations
-        .sort_by(|a, b| a.channel.cmp(&b.channel));
-    provisioning_connection::complete(&mut desired);
-    provisioning_connection::apply_exclusions(&mut desired.resources, &desired.exclusions);
-    diagnostic::sort_by_location(&mut warning_diagnostics);
-    warnings.extend(warning_diagnostics.into_iter().map(miette::Report::new));
-
-    if !errors.is_empty() {
-        diagnostic::sort_by_location(&mut errors);
-        return Err(ConfigErrors::new(errors));
-    }
-    desired.resources.sort_by(|a, b| a.address.cmp(&b.address));
-    Ok(Loaded { desired, warnings })
 }
 
-/// Checks every reference against the declarations and builds the graph.
-struct ReferenceChecker<'a> {
-    variables: BTreeSet<&'a str>,
-    locals: BTreeSet<&'a str>,
-    resources: BTreeSet<&'a Address>,
-    graph: Graph,
-    /// The variables each node reads directly.
-    variable_reads: BTreeMap<Node, BTreeSet<String>>,
+/// Points the configuration at other servers: the settings blocks, and the PingOne
+/// environment of every object that names one (the sandbox has one environment).
+fn retarget_servers(desired: &mut Desired, retarget: &Retarget) {
+    desired.pingfederate = Some(retarget.pingfederate.clone());
+    desired.pingone = Some(retarget.pingone.clone());
+    for resource in &mut desired.resources {
+        set_pingone_environment(resource, &retarget.pingone.environment_id, true);
+    }
 }
 
-impl<'a> ReferenceChecker<'a> {
-    fn new(declarations: &'a Declarations) -> Self {
-        let mut graph = Graph::default();
-        for local in &declarations.locals {
-            graph.add_node(Node::Local(local.name.clone()));
-        }
-        for resource in &declarations.resources {
-            graph.add_node(Node::Resource(resource.address.clone()));
-        }
-        ReferenceChecker {
-            variables: declarations
-                .variables
-                .iter()
-                .map(|v| v.name.as_str())
-                .collect(),
-            locals: declarations
-                .locals
-                .iter()
-                .map(|l| l.name.as_str())
-                .collect(),
-            resources: declarations.resources.iter().map(|r| &r.address).collect(),
-            graph,
-            variable_reads: BTreeMap::new(),
+fn set_pingone_environment(resource: &mut DesiredResource, environment: &str, replace: bool) {
+    let fields = resource.kind().fields();
+    for field in fields
+        .iter()
+        .filter(|field| field.default == FieldDefault::PingOneEnvironment)
+    {
+        if replace || !resource.attributes.contains_key(field.name) {
+            resource.attributes.insert(
+                field.name.to_string(),
+                Json::String(environment.to_string()),
+            );
         }
     }
-
-    /// Reports wrong references in `expression` and records the right ones as edges.
-    fn check(
-        &mut self,
-        source: &Source,
-        expression: &hcl::edit::expr::Expression,
-        node: Option<Node>,
-        errors: &mut Vec<ConfigError>,
-    ) {
-        let found = references::collect(expression);
-        for malformed in found.malformed {
-            let location = Location::new(source, malformed.span.clone());
-            errors.push(malformed.into_error(location));
-        }
-        for reference in found.found {
-            let location = Location::new(source, reference.span.clone());
-            let unknown =
-                |what: &str, name: String, help: Option<String>| ConfigError::UnknownReference {
-                    what: what.to_string(),
-                    name,
-                    src: location.src.clone(),
-                    span: location.span,
-                    help,
-                };
-            match reference.target {
-                Target::Variable(name) => {
-                    if !self.variables.contains(name.as_str()) {
-                        let declared: Vec<&str> = self.variables.iter().copied().collect();
-                        let help = suggest(&name, &declared).or_else(|| {
-                            Some(format!(
-                                "declare it with `variable \"{name}\" {{ type = string }}`"
-                            ))
-                        });
-                        errors.push(unknown("variable", name, help));
-                    } else if let Some(node) = &node {
-                        self.variable_reads
-                            .entry(node.clone())
-                            .or_default()
-                            .insert(name);
-                    }
-                }
-                Target::Local(name) => {
-                    if !self.locals.contains(name.as_str()) {
-                        let declared: Vec<&str> = self.locals.iter().copied().collect();
-                        let help = suggest(&name, &declared).or_else(|| {
-                            Some(format!("declare it in a `locals {{ {name} = ... }}` block"))
-                        });
-                        errors.push(unknown("local value", name, help));
-                    } else if let Some(node) = &node {
-                        self.graph
-                            .add_edge(node.clone(), Node::Local(name), location.clone());
-                    }
-                }
-                Target::Resource(address) => {
-                    if !self.resources.contains(&address) {
-                        let declared: Vec<String> =
-                            self.resources.iter().map(|a| a.to_string()).collect();
-                        let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
-                        let help = suggest(&address.to_string(), &declared).or_else(|| {
-                            Some(format!("declare `{} {{ ... }}`", address.block_header()))
-                        });
-                        let what = if address.kind().is_datastore() {
-                            "data store"
-                        } else {
-                            address.kind().describe()
-                        };
-                        errors.push(unknown(what, address.to_string(), help));
-                    } else if let Some(node) = &node {
-                        self.graph.add_edge(
-                            node.clone(),
-                            Node::Resource(address),
-                            location.clone(),
-                        );
-                    }
-                }
-            }
+    // Field order, as everything else that reads the attributes expects.
+    let mut rest = std::mem::take(&mut resource.attributes);
+    for field in fields {
+        if let Some(value) = rest.remove(field.name) {
+            resource.attributes.insert(field.name.to_string(), value);
         }
     }
+    resource.attributes.append(&mut rest);
 }
 
 #[cfg(test)]
@@ -522,6 +389,7 @@ mod tests {
             vars: vec![("zone".into(), "a".into())],
             var_files: vec![var_file, dir.path().join("missing.txt")],
             environment: BTreeMap::new(),
+            retarget: None,
         };
         let errors: Vec<String> = load(&options)
             .unwrap_err()

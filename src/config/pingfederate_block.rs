@@ -7,34 +7,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::model::{Field, FieldDefault, FieldType, PingFederateSettings, Secret};
+use crate::model::field::{setting, setting_secret};
+use crate::model::{Field, FieldType, PingFederateSettings, Secret};
 
 use super::attribute::AttributeEvaluator;
-use super::declarations::BlockDeclaration;
+use super::block::BlockDeclaration;
 use super::diagnostic::ConfigError;
 use super::field_value::FieldValue;
 
-pub const fn setting(name: &'static str, ty: FieldType, required: bool) -> Field {
-    Field {
-        name,
-        wire: name,
-        ty,
-        required,
-        default: FieldDefault::None,
-        encrypted_wire: None,
-        forces_replacement: false,
-    }
-}
-
-/// The settings are not a PingFederate object, so `wire` is unused; `encrypted_wire`
-/// marks the password as a secret, which is what `Field::is_secret` reads.
+/// The block's attributes (not a PingFederate object: no wire location).
 pub const PINGFEDERATE_FIELDS: &[Field] = &[
     setting("url", FieldType::String, true),
     setting("username", FieldType::String, true),
-    Field {
-        encrypted_wire: Some("password"),
-        ..setting("password", FieldType::String, true)
-    },
+    setting_secret("password", true),
     setting("ca_file", FieldType::String, false),
     setting("insecure_skip_tls_verify", FieldType::Bool, false),
     setting("request_timeout", FieldType::String, false),

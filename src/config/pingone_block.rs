@@ -8,25 +8,23 @@
 
 use hcl::edit::Span;
 
+use crate::model::field::{setting, setting_secret};
 use crate::model::{Field, FieldType, PingFederateSettings, PingOneSettings, REGIONS, Secret};
 
 use super::attribute::AttributeEvaluator;
-use super::declarations::BlockDeclaration;
+use super::block::BlockDeclaration;
 use super::diagnostic::{ConfigError, did_you_mean, list_names};
 use super::field_value::FieldValue;
-use super::pingfederate_block::{ca_file, request_timeout, setting};
+use super::pingfederate_block::{ca_file, request_timeout};
 
-/// As for `pingfederate`, `wire` is unused and `encrypted_wire` marks the secret.
+/// The block's attributes (not a PingFederate object: no wire location).
 pub const PINGONE_FIELDS: &[Field] = &[
     setting("region", FieldType::String, false),
     setting("api_url", FieldType::String, false),
     setting("auth_url", FieldType::String, false),
     setting("environment_id", FieldType::String, true),
     setting("client_id", FieldType::String, true),
-    Field {
-        encrypted_wire: Some("client_secret"),
-        ..setting("client_secret", FieldType::String, true)
-    },
+    setting_secret("client_secret", true),
     setting("ca_file", FieldType::String, false),
     setting("request_timeout", FieldType::String, false),
 ];

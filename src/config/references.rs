@@ -1,10 +1,12 @@
 //! References between configuration values, and the order they must be evaluated in.
 //!
-//! Owns the visitor that finds `var.NAME`, `local.NAME`, `datastore.KIND.NAME[.id]`,
-//! `pingone_connection.NAME[.id]` and `provisioning_connection.NAME[.id]` (or a
-//! channel of it, `provisioning_connection.NAME.channel.CHANNEL`) in an expression (with exact spans, which evaluation errors lack), and the
-//! dependency graph over locals and resources with its cycle check. It evaluates
-//! nothing and knows nothing about field types.
+//! Owns the visitor that finds `var.NAME`, `local.NAME` and references to resource
+//! blocks in an expression (with exact spans, which evaluation errors lack): a block's
+//! type, its kind label when the type has several kinds (`datastore.ldap.NAME`), its
+//! name, then optionally `.id` or a nested block (`provisioning_connection.NAME.channel.CHANNEL`),
+//! all read from the kind registry; and the dependency graph over locals and
+//! resources with its cycle check. It evaluates nothing and knows nothing about field
+//! types.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -68,116 +70,146 @@ pub fn collect(expression: &Expression) -> References {
 
 const ROOT_VAR: &str = "var";
 const ROOT_LOCAL: &str = "local";
-const ROOT_DATASTORE: &str = "datastore";
-const ROOT_PINGONE_CONNECTION: &str = "pingone_connection";
-const ROOT_PROVISIONING_CONNECTION: &str = "provisioning_connection";
 
-/// The names a reference starts with.
-pub const ROOTS: [&str; 5] = [
-    ROOT_VAR,
-    ROOT_LOCAL,
-    ROOT_DATASTORE,
-    ROOT_PINGONE_CONNECTION,
-    ROOT_PROVISIONING_CONNECTION,
-];
+/// The names a reference may start with: `var`, `local`, and every named resource
+/// block type.
+pub fn is_root(name: &str) -> bool {
+    name == ROOT_VAR || name == ROOT_LOCAL || resource_root(name)
+}
 
-const DATASTORE_FORM: &str = "data stores are referenced as `datastore.jdbc.NAME`, `datastore.ldap.NAME` or `datastore.custom.NAME`";
+fn resource_root(name: &str) -> bool {
+    ResourceKind::ALL
+        .into_iter()
+        .any(|kind| kind.block_type() == name && !kind.is_singleton())
+}
 
-impl References {
-    fn classify(&mut self, root: &str, names: &[String], span: Option<Range<usize>>) {
-        let malformed = |what: &str, name: &str, help: String| MalformedReference {
-            what: what.to_string(),
-            name: name.to_string(),
-            help,
-            span: span.clone(),
-        };
-        match (root, names) {
-            ("var", [name, ..]) => self.found.push(Reference {
-                target: Target::Variable(name.clone()),
-                span,
-            }),
-            ("local", [name, ..]) => self.found.push(Reference {
-                target: Target::Local(name.clone()),
-                span,
-            }),
-            ("datastore", [kind, name, rest @ ..]) => {
-                let Some(kind) = ResourceKind::from_kind_label(kind) else {
-                    let help = did_you_mean(kind, ["jdbc", "ldap", "custom"])
-                        .unwrap_or_else(|| DATASTORE_FORM.to_string());
-                    self.malformed
-                        .push(malformed("data store kind", kind, help));
-                    return;
-                };
-                match rest {
-                    [] => {}
-                    [attribute] if attribute == "id" => {}
-                    [attribute, ..] => {
-                        self.malformed.push(malformed(
-                            "data store attribute",
-                            attribute,
-                            "only `.id` can be read from a data store block".to_string(),
-                        ));
-                        return;
-                    }
-                }
-                self.found.push(Reference {
-                    target: Target::Resource(Address::new(kind, name.clone())),
-                    span,
-                });
+/// A traversal read as a reference to a resource: the resource, and the nested block
+/// it names (`channel`, `CHANNEL`), if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourcePath {
+    pub address: Address,
+    pub nested: Option<(&'static str, String)>,
+}
+
+/// Reads `root.names...` as a resource reference: `TYPE[.KIND].NAME`, then nothing,
+/// `.id`, or `.BLOCK.LABEL` for a nested block of the kind. `Err` for a traversal that
+/// starts like one but cannot be.
+pub fn resource_path(root: &str, names: &[String]) -> Result<ResourcePath, MalformedReference> {
+    let malformed = |what: String, name: String, help: String| MalformedReference {
+        what,
+        name,
+        help,
+        span: None,
+    };
+    let kinds: Vec<ResourceKind> = ResourceKind::ALL
+        .into_iter()
+        .filter(|kind| kind.block_type() == root)
+        .collect();
+    let noun = kinds
+        .first()
+        .map_or("block", |kind| kind.collection().noun());
+    let labels = ResourceKind::kind_labels(root);
+    let form = if labels.is_empty() {
+        format!("write `{root}.NAME`")
+    } else {
+        let forms: Vec<String> = labels
+            .iter()
+            .map(|label| format!("{root}.{label}.NAME"))
+            .collect();
+        format!(
+            "{noun}s are referenced as {}",
+            list_names(forms.iter().map(String::as_str))
+        )
+    };
+    let (kind, name, rest) = if labels.is_empty() {
+        match names {
+            [name, rest @ ..] => (kinds.first().copied(), name, rest),
+            [] => {
+                return Err(malformed("reference".into(), root.to_string(), form));
             }
-            ("pingone_connection" | "provisioning_connection", [name, rest @ ..]) => {
-                let (kind, readable) = if root == "pingone_connection" {
-                    (ResourceKind::PingOneConnection, "`.id`")
-                } else {
-                    (
-                        ResourceKind::ProvisioningConnection,
-                        "`.id` or `.channel.NAME`",
-                    )
+        }
+    } else {
+        match names {
+            [label, name, rest @ ..] => {
+                let Some(kind) = ResourceKind::from_block(root, Some(label)) else {
+                    let help = did_you_mean(label, labels.iter().copied()).unwrap_or(form);
+                    return Err(malformed(format!("{noun} kind"), label.clone(), help));
                 };
-                let is_channel = kind == ResourceKind::ProvisioningConnection
-                    && rest.len() == 2
-                    && rest[0] == "channel";
-                match rest {
-                    [] => {}
-                    [attribute] if attribute == "id" => {}
-                    _ if is_channel => {}
-                    [attribute, ..] => {
-                        self.malformed.push(malformed(
-                            "attribute",
-                            &format!("{root}.{name}.{attribute}"),
-                            format!("only {readable} can be read from a `{root}` block"),
-                        ));
-                        return;
-                    }
-                }
-                self.found.push(Reference {
-                    target: Target::Resource(Address::new(kind, name.clone())),
-                    span,
-                });
+                (Some(kind), name, rest)
             }
-            (
-                ROOT_VAR
-                | ROOT_LOCAL
-                | ROOT_DATASTORE
-                | ROOT_PINGONE_CONNECTION
-                | ROOT_PROVISIONING_CONNECTION,
-                _,
-            ) => {
-                let help = match root {
-                    "var" => "write `var.NAME`".to_string(),
-                    "local" => "write `local.NAME`".to_string(),
-                    "pingone_connection" => "write `pingone_connection.NAME`".to_string(),
-                    "provisioning_connection" => {
-                        "write `provisioning_connection.NAME` or `provisioning_connection.NAME.channel.CHANNEL`".to_string()
-                    }
-                    _ => DATASTORE_FORM.to_string(),
-                };
+            _ => {
                 let text = std::iter::once(root.to_string())
                     .chain(names.iter().cloned())
                     .collect::<Vec<_>>()
                     .join(".");
-                self.malformed.push(malformed("reference", &text, help));
+                return Err(malformed("reference".into(), text, form));
             }
+        }
+    };
+    let Some(kind) = kind else {
+        return Err(malformed("reference".into(), root.to_string(), form));
+    };
+    let address = Address::new(kind, name.clone());
+    let nested_blocks: Vec<&'static str> = kind
+        .descriptor()
+        .nested_blocks()
+        .map(|(_, nested)| nested.block)
+        .collect();
+    let nested = match rest {
+        [] => None,
+        [attribute] if attribute == "id" => None,
+        [block, label] if nested_blocks.contains(&block.as_str()) => {
+            let block = nested_blocks
+                .iter()
+                .copied()
+                .find(|b| *b == block.as_str())
+                .unwrap_or_default();
+            Some((block, label.clone()))
+        }
+        [attribute, ..] => {
+            let mut readable = vec!["`.id`".to_string()];
+            readable.extend(nested_blocks.iter().map(|block| format!("`.{block}.NAME`")));
+            return Err(malformed(
+                format!("{noun} attribute"),
+                attribute.clone(),
+                format!(
+                    "only {} can be read from {} block",
+                    readable.join(" or "),
+                    super::diagnostic::with_article(noun)
+                ),
+            ));
+        }
+    };
+    Ok(ResourcePath { address, nested })
+}
+
+impl References {
+    fn classify(&mut self, root: &str, names: &[String], span: Option<Range<usize>>) {
+        match (root, names) {
+            (ROOT_VAR, [name, ..]) => self.found.push(Reference {
+                target: Target::Variable(name.clone()),
+                span,
+            }),
+            (ROOT_LOCAL, [name, ..]) => self.found.push(Reference {
+                target: Target::Local(name.clone()),
+                span,
+            }),
+            (ROOT_VAR | ROOT_LOCAL, []) => self.malformed.push(MalformedReference {
+                what: "reference".into(),
+                name: root.to_string(),
+                help: format!("write `{root}.NAME`"),
+                span,
+            }),
+            _ if resource_root(root) => match resource_path(root, names) {
+                Ok(path) => self.found.push(Reference {
+                    target: Target::Resource(path.address),
+                    span,
+                }),
+                Err(mut malformed) => {
+                    malformed.span = span;
+                    self.malformed.push(malformed);
+                }
+            },
             _ => {}
         }
     }
@@ -206,7 +238,7 @@ impl Visit for References {
                 }
                 visit_expr(self, expression);
             }
-            Expression::Variable(root) if ROOTS.contains(&root.as_str()) => {
+            Expression::Variable(root) if is_root(root.as_str()) => {
                 self.classify(root.as_str(), &[], root.span());
             }
             _ => visit_expr(self, expression),
@@ -266,63 +298,56 @@ impl Graph {
         self.edges.entry(from).or_default().push((to, location));
     }
 
-    /// Every node, dependencies before dependents, and every cycle found on the way.
-    pub fn order(&self) -> (Vec<Node>, Vec<Cycle>) {
-        let mut walk = Walk {
-            graph: self,
-            done: BTreeSet::new(),
-            stack: Vec::new(),
-            order: Vec::new(),
-            cycles: Vec::new(),
-        };
-        for node in self.edges.keys() {
-            walk.visit(node);
-        }
-        (walk.order, walk.cycles)
+    /// The nodes `node` refers to directly.
+    pub fn edges(&self, node: &Node) -> impl Iterator<Item = &Node> {
+        self.edges
+            .get(node)
+            .into_iter()
+            .flatten()
+            .map(|(next, _)| next)
     }
 
-    /// Nodes that can be reached from `node` (not including itself unless in a cycle).
-    pub fn reachable(&self, node: &Node) -> BTreeSet<Node> {
-        let mut seen = BTreeSet::new();
-        let mut pending = vec![node.clone()];
-        while let Some(current) = pending.pop() {
-            for (next, _) in self.edges.get(&current).into_iter().flatten() {
-                if seen.insert(next.clone()) {
-                    pending.push(next.clone());
+    /// Every node, dependencies before dependents, and every cycle found on the way.
+    /// Iterative depth-first search: a chain of thirty thousand locals needs no deep
+    /// call stack.
+    pub fn order(&self) -> (Vec<Node>, Vec<Cycle>) {
+        let mut done: BTreeSet<&Node> = BTreeSet::new();
+        let mut on_path: BTreeMap<&Node, usize> = BTreeMap::new();
+        let mut order = Vec::with_capacity(self.edges.len());
+        let mut cycles = Vec::new();
+        for start in self.edges.keys() {
+            if done.contains(start) {
+                continue;
+            }
+            // The path from `start`: each node with the index of its next edge.
+            let mut path: Vec<(&Node, usize)> = vec![(start, 0)];
+            on_path.insert(start, 0);
+            while let Some(top) = path.len().checked_sub(1) {
+                let (node, next_edge) = path[top];
+                let edges = self.edges.get(node).map(Vec::as_slice).unwrap_or_default();
+                match edges.get(next_edge) {
+                    Some((next, location)) => {
+                        path[top].1 += 1;
+                        if let Some(&position) = on_path.get(next) {
+                            cycles.push(Cycle {
+                                nodes: path[position..].iter().map(|(n, _)| (*n).clone()).collect(),
+                                closing: location.clone(),
+                            });
+                        } else if !done.contains(next) {
+                            on_path.insert(next, path.len());
+                            path.push((next, 0));
+                        }
+                    }
+                    None => {
+                        path.pop();
+                        on_path.remove(node);
+                        done.insert(node);
+                        order.push(node.clone());
+                    }
                 }
             }
         }
-        seen
-    }
-}
-
-struct Walk<'a> {
-    graph: &'a Graph,
-    done: BTreeSet<Node>,
-    stack: Vec<Node>,
-    order: Vec<Node>,
-    cycles: Vec<Cycle>,
-}
-
-impl Walk<'_> {
-    fn visit(&mut self, node: &Node) {
-        if self.done.contains(node) {
-            return;
-        }
-        self.stack.push(node.clone());
-        for (next, location) in self.graph.edges.get(node).into_iter().flatten() {
-            if let Some(position) = self.stack.iter().position(|n| n == next) {
-                self.cycles.push(Cycle {
-                    nodes: self.stack[position..].to_vec(),
-                    closing: location.clone(),
-                });
-            } else {
-                self.visit(next);
-            }
-        }
-        self.stack.pop();
-        self.done.insert(node.clone());
-        self.order.push(node.clone());
+        (order, cycles)
     }
 }
 

@@ -1,74 +1,27 @@
-//! Building one `DesiredResource` from a `datastore`, `outbound_provisioning`,
-//! `pingone_connection` or `provisioning_connection` block (the latter's channels are
-//! added by `provisioning_connection`).
+//! Building one `DesiredResource` from a resource block, for every kind alike: its
+//! attributes in field order (nested blocks become a list of objects), its secrets,
+//! its name, and the findings of its kind's own checks, placed in the source.
 //!
 //! Owns the id rule (explicit `id`, checked with `is_valid_id`, or the block name;
-//! unique among data stores, among PingOne connections, among provisioning
-//! connections), the `name` that defaults to the block name for the PingOne kinds,
-//! the routing of secret fields into `secrets`, the one-of rules between fields
-//! (`connection_url` or `connection_url_tags`; `hostnames` or `hostnames_tags`), and
-//! the rule that outbound provisioning points at a JDBC store. It must not order
-//! resources or look at other blocks beyond the ids it is handed.
+//! unique within the collection's id space), the `name` that defaults to the block
+//! name for kinds that say so, and the routing of secret fields into `secrets`. It
+//! must not order resources or look at other blocks beyond the ids it is handed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use hcl::edit::Span;
+use hcl::edit::expr::Expression;
+use serde_json::Value as Json;
 
-use crate::model::schema::is_valid_id;
 use crate::model::{
-    Address, Attributes, DesiredResource, Field, FieldDefault, FieldType, ResourceKind,
-    SINGLETON_ID,
+    Address, Attributes, DesiredResource, Field, FieldType, Finding, KindProblem, PathStep,
+    SINGLETON_ID, Secret, Severity, is_valid_id,
 };
 
 use super::attribute::AttributeEvaluator;
-use super::declarations::ResourceDeclaration;
-use super::diagnostic::{ConfigError, Location, with_article};
-use super::field_value::FieldValue;
-use super::references::{self, Target};
-
-/// Checks that need no evaluation: one-of fields, and what outbound provisioning
-/// points at.
-pub fn check_shape(resource: &ResourceDeclaration, errors: &mut Vec<ConfigError>) {
-    let declaration = &resource.declaration;
-    let one_of = match resource.address.kind() {
-        ResourceKind::DatastoreJdbc => Some(("connection_url", "connection_url_tags")),
-        ResourceKind::DatastoreLdap => Some(("hostnames", "hostnames_tags")),
-        _ => None,
-    };
-    if let Some((first, second)) = one_of
-        && declaration.attribute(first).is_none()
-        && declaration.attribute(second).is_none()
-    {
-        let location = declaration.header();
-        errors.push(ConfigError::MissingAttribute {
-            name: format!("{first}` or `{second}"),
-            block: format!("`{}`", resource.address.block_header()),
-            src: location.src,
-            span: location.span,
-            help: Some(format!(
-                "{} needs `{first}`, or `{second}` for several tagged ones",
-                with_article(resource.address.kind().describe())
-            )),
-        });
-    }
-    if resource.address.kind() == ResourceKind::OutboundProvisioning
-        && let Some(attribute) = declaration.attribute("datastore")
-    {
-        for reference in references::collect(&attribute.value).found {
-            if let Target::Resource(target) = reference.target
-                && target.kind() != ResourceKind::DatastoreJdbc
-            {
-                let location = declaration.at(reference.span);
-                errors.push(ConfigError::OutboundNotJdbc {
-                    address: target.to_string(),
-                    kind: with_article(target.kind().describe()),
-                    src: location.src,
-                    span: location.span,
-                });
-            }
-        }
-    }
-}
+use super::block::{BlockDeclaration, ResourceDeclaration};
+use super::diagnostic::{ConfigError, Location};
+use super::field_value::{FieldValue, locate};
 
 /// The PingFederate id of a resource: its `id` attribute, or its block name.
 pub fn evaluate_id(
@@ -87,10 +40,10 @@ pub fn evaluate_id(
     let value = evaluator.evaluate(&declaration.source, attribute, &ID_FIELD, errors)?;
     let location = declaration.at(attribute.value.span());
     match value {
-        FieldValue::Plain(serde_json::Value::String(id)) if is_valid_id(&id) => Some(id),
-        FieldValue::Plain(serde_json::Value::String(id)) => {
+        FieldValue::Plain(Json::String(id)) if is_valid_id(&id) => Some(id),
+        FieldValue::Plain(Json::String(id)) => {
             errors.push(ConfigError::InvalidId {
-                what: id_space(address.kind()).to_string(),
+                what: address.kind().collection().noun().to_string(),
                 id,
                 src: location.src,
                 span: location.span,
@@ -104,28 +57,95 @@ pub fn evaluate_id(
 /// `id` is not a PingFederate field of its own (it is the object's key), but it is
 /// checked like one: a string, never from a sensitive variable.
 const ID_FIELD: Field = Field {
-    name: "id",
-    wire: "id",
-    ty: FieldType::String,
-    required: false,
-    default: FieldDefault::None,
-    encrypted_wire: None,
     forces_replacement: true,
+    ..crate::model::field::setting("id", FieldType::String, false)
 };
 
-/// Evaluates every declared field, in schema order.
+/// Evaluates every declared field, in field order, then the kind's own checks.
 pub fn evaluate(
     resource: &ResourceDeclaration,
     id: String,
     depends_on: BTreeSet<Address>,
     evaluator: &AttributeEvaluator,
     errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<ConfigError>,
 ) -> Option<DesiredResource> {
     let before = errors.len();
+    let descriptor = resource.address.kind().descriptor();
     let declaration = &resource.declaration;
-    let mut attributes = Attributes::new();
     let mut secrets = BTreeMap::new();
-    for field in resource.address.kind().fields() {
+    let mut attributes = evaluate_fields(
+        descriptor.fields,
+        declaration,
+        evaluator,
+        &mut secrets,
+        errors,
+    );
+    if descriptor.name_from_block
+        && !attributes.contains_key("name")
+        && let Some(name) = resource.address.name()
+    {
+        let mut named = Attributes::new();
+        named.insert("name".into(), Json::String(name.to_string()));
+        named.append(&mut attributes);
+        attributes = named;
+    }
+    if errors.len() != before {
+        return None;
+    }
+    if let Some(check) = descriptor.hooks.check {
+        let mut findings = Vec::new();
+        check(&attributes, &mut findings);
+        for finding in findings {
+            let severity = finding.severity;
+            let diagnostic = place(declaration, finding);
+            match severity {
+                Severity::Error => errors.push(diagnostic),
+                Severity::Warning => warnings.push(diagnostic),
+            }
+        }
+    }
+    (errors.len() == before).then(|| DesiredResource {
+        address: resource.address.clone(),
+        id,
+        attributes,
+        secrets: secrets.into_iter().collect(),
+        depends_on,
+    })
+}
+
+/// The declared fields of one block (and, for nested blocks, each of them), in field
+/// order. Secrets go to `secrets` by field path.
+fn evaluate_fields(
+    fields: &'static [Field],
+    declaration: &BlockDeclaration,
+    evaluator: &AttributeEvaluator,
+    secrets: &mut BTreeMap<String, Secret>,
+    errors: &mut Vec<ConfigError>,
+) -> Attributes {
+    let mut attributes = Attributes::new();
+    for field in fields {
+        if let FieldType::Blocks(nested) = field.ty {
+            let items: Vec<Json> = declaration
+                .nested(nested.block)
+                .iter()
+                .filter_map(|block| {
+                    let label = block.single_label()?;
+                    let mut object = Attributes::new();
+                    let inner = evaluate_fields(nested.fields, block, evaluator, secrets, errors);
+                    for nested_field in nested.fields {
+                        if nested_field.name == nested.key {
+                            object.insert(nested.key.to_string(), Json::String(label.to_string()));
+                        } else if let Some(value) = inner.get(nested_field.name) {
+                            object.insert(nested_field.name.to_string(), value.clone());
+                        }
+                    }
+                    Some(Json::Object(object))
+                })
+                .collect();
+            attributes.insert(field.name.to_string(), Json::Array(items));
+            continue;
+        }
         let Some(attribute) = declaration.attribute(field.name) else {
             continue;
         };
@@ -144,34 +164,95 @@ pub fn evaluate(
             None => {}
         }
     }
-    let kind = resource.address.kind();
-    if matches!(
-        kind,
-        ResourceKind::PingOneConnection | ResourceKind::ProvisioningConnection
-    ) && !attributes.contains_key("name")
-        && let Some(name) = resource.address.name()
-    {
-        let mut named = Attributes::new();
-        named.insert("name".into(), serde_json::Value::String(name.to_string()));
-        named.append(&mut attributes);
-        attributes = named;
-    }
-    (errors.len() == before).then(|| DesiredResource {
-        address: resource.address.clone(),
-        id,
-        attributes,
-        secrets: secrets.into_iter().collect(),
-        depends_on,
-    })
+    attributes
 }
 
-/// The objects that share one PingFederate id space, as messages name them.
-fn id_space(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::PingOneConnection => "PingOne connection",
-        ResourceKind::ProvisioningConnection => "provisioning connection",
-        _ => "data store",
+/// A kind check's finding as a diagnostic at its place in the source: the attribute
+/// (of a nested block, when it names one), the element inside its value, and, for a
+/// string written as a plain literal, the very character.
+fn place(declaration: &BlockDeclaration, finding: Finding) -> ConfigError {
+    let path = finding.path;
+    let block = match &path.block {
+        Some((block_type, label)) => declaration.nested_labelled(block_type, label),
+        None => None,
+    };
+    let block = block.as_ref().unwrap_or(declaration);
+    let attribute = block.attribute(&path.attribute);
+    let at_key = matches!(finding.problem, KindProblem::UnknownMappingField { .. })
+        && matches!(path.inside.last(), Some(PathStep::Key(_)));
+    let value_span = attribute.and_then(|a| locate(&a.value, &path.inside, at_key));
+    match finding.problem {
+        KindProblem::InvalidFilter {
+            message,
+            expected_found,
+        } => {
+            let inside = path.character.and_then(|character| {
+                let Expression::String(literal) = &attribute?.value else {
+                    return None;
+                };
+                literal_character_span(block, value_span.clone()?, literal.value(), character)
+            });
+            let (span, label) = match inside {
+                Some(span) => (Some(span), expected_found),
+                None => (
+                    value_span,
+                    format!(
+                        "column {} of the filter",
+                        path.character.map_or(1, |character| character + 1)
+                    ),
+                ),
+            };
+            let location = block.at(span);
+            ConfigError::InvalidFilter {
+                attribute: path.attribute,
+                message,
+                src: location.src,
+                span: location.span,
+                label,
+            }
+        }
+        KindProblem::MissingEntry { name, within, help } => {
+            let location = block.at(value_span);
+            ConfigError::MissingAttribute {
+                name,
+                block: within,
+                src: location.src,
+                span: location.span,
+                help: Some(help),
+            }
+        }
+        KindProblem::UnknownMappingField { name, help } => {
+            let location = block.at(value_span);
+            ConfigError::UnknownMappingField {
+                name,
+                src: location.src,
+                span: location.span,
+                help: Some(help),
+            }
+        }
     }
+}
+
+/// The span of the `character`-th character of a string value, when the source spells
+/// the value out as a plain literal (the text between the quotes is the value).
+fn literal_character_span(
+    block: &BlockDeclaration,
+    span: std::ops::Range<usize>,
+    value: &str,
+    character: usize,
+) -> Option<std::ops::Range<usize>> {
+    let source_text = block.source.inner();
+    let raw = source_text.get(span.start + 1..span.end.checked_sub(1)?)?;
+    if raw != value {
+        return None;
+    }
+    let offset = value
+        .char_indices()
+        .nth(character)
+        .map_or(value.len(), |(offset, _)| offset);
+    let width = value[offset..].chars().next().map_or(1, char::len_utf8);
+    let start = span.start + 1 + offset;
+    Some(start..start + width)
 }
 
 /// Two objects of one collection with one id would overwrite each other in
@@ -186,10 +267,10 @@ pub fn check_unique_ids(
         if kind.is_singleton() {
             continue;
         }
-        let what = id_space(kind);
-        match seen.get(&(what, id.as_str())) {
+        let space = kind.collection().name();
+        match seen.get(&(space, id.as_str())) {
             None => {
-                seen.insert((what, id), resource);
+                seen.insert((space, id), resource);
             }
             Some(first) => {
                 let declaration = &resource.declaration;
@@ -199,7 +280,7 @@ pub fn check_unique_ids(
                 };
                 let first_location: Location = first.declaration.header();
                 errors.push(ConfigError::DuplicateId {
-                    what: what.to_string(),
+                    what: kind.collection().noun().to_string(),
                     id: id.clone(),
                     address: resource.address.to_string(),
                     other: first.address.to_string(),

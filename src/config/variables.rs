@@ -13,10 +13,10 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::Block;
 
-use super::LoadOptions;
 use super::diagnostic::{ConfigError, Location, Source, did_you_mean};
 use super::evaluate::describe_value;
 use super::files::{display_name, parse_file};
+use super::options::LoadOptions;
 
 pub const ENVIRONMENT_PREFIX: &str = "PINGFORM_VAR_";
 
@@ -483,6 +483,7 @@ mod tests {
             dir: dir.path().to_path_buf(),
             vars: vec![("c".into(), "flag".into())],
             var_files: vec![var_file],
+            retarget: None,
             environment: [
                 ("PINGFORM_VAR_a", "env"),
                 ("PINGFORM_VAR_b", "env"),
@@ -513,6 +514,7 @@ mod tests {
             vars: vec![("count".into(), "many".into())],
             var_files: vec![],
             environment: BTreeMap::new(),
+            retarget: None,
         };
         let mut errors = Vec::new();
         resolve(&declarations, &options, &mut errors);

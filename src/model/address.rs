@@ -1,115 +1,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::schema::{self, Field};
-
-/// The kinds of object pingform manages.
-///
-/// The declaration order is the canonical order of kinds (data stores before the
-/// settings that point at them), used wherever a stable order is needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ResourceKind {
-    DatastoreJdbc,
-    DatastoreLdap,
-    DatastoreCustom,
-    OutboundProvisioning,
-    PingOneConnection,
-    ProvisioningConnection,
-}
-
-impl ResourceKind {
-    pub const ALL: [ResourceKind; 6] = [
-        ResourceKind::DatastoreJdbc,
-        ResourceKind::DatastoreLdap,
-        ResourceKind::DatastoreCustom,
-        ResourceKind::OutboundProvisioning,
-        ResourceKind::PingOneConnection,
-        ResourceKind::ProvisioningConnection,
-    ];
-
-    /// The HCL block type: `datastore` or `outbound_provisioning`.
-    pub fn block_type(self) -> &'static str {
-        match self {
-            ResourceKind::DatastoreJdbc
-            | ResourceKind::DatastoreLdap
-            | ResourceKind::DatastoreCustom => "datastore",
-            ResourceKind::OutboundProvisioning => "outbound_provisioning",
-            ResourceKind::PingOneConnection => "pingone_connection",
-            ResourceKind::ProvisioningConnection => "provisioning_connection",
-        }
-    }
-
-    /// The kind label of a `datastore` block (`jdbc`, `ldap`, `custom`); none for singletons.
-    pub fn kind_label(self) -> Option<&'static str> {
-        match self {
-            ResourceKind::DatastoreJdbc => Some("jdbc"),
-            ResourceKind::DatastoreLdap => Some("ldap"),
-            ResourceKind::DatastoreCustom => Some("custom"),
-            ResourceKind::OutboundProvisioning
-            | ResourceKind::PingOneConnection
-            | ResourceKind::ProvisioningConnection => None,
-        }
-    }
-
-    /// The value of the PingFederate `type` discriminator for data stores.
-    pub fn wire_type(self) -> Option<&'static str> {
-        match self {
-            ResourceKind::DatastoreJdbc => Some("JDBC"),
-            ResourceKind::DatastoreLdap => Some("LDAP"),
-            ResourceKind::DatastoreCustom => Some("CUSTOM"),
-            ResourceKind::OutboundProvisioning
-            | ResourceKind::PingOneConnection
-            | ResourceKind::ProvisioningConnection => None,
-        }
-    }
-
-    pub fn from_wire_type(wire: &str) -> Option<ResourceKind> {
-        Self::ALL.into_iter().find(|k| k.wire_type() == Some(wire))
-    }
-
-    pub fn from_kind_label(label: &str) -> Option<ResourceKind> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.kind_label() == Some(label))
-    }
-
-    pub fn is_datastore(self) -> bool {
-        self.block_type() == "datastore"
-    }
-
-    /// Singletons have one address and no name (`outbound_provisioning`).
-    pub fn is_singleton(self) -> bool {
-        matches!(self, ResourceKind::OutboundProvisioning)
-    }
-
-    /// The fields of this kind, in the order they are shown.
-    pub fn fields(self) -> &'static [Field] {
-        match self {
-            ResourceKind::DatastoreJdbc => schema::JDBC_FIELDS,
-            ResourceKind::DatastoreLdap => schema::LDAP_FIELDS,
-            ResourceKind::DatastoreCustom => schema::CUSTOM_FIELDS,
-            ResourceKind::OutboundProvisioning => schema::OUTBOUND_PROVISIONING_FIELDS,
-            ResourceKind::PingOneConnection => schema::PINGONE_CONNECTION_FIELDS,
-            ResourceKind::ProvisioningConnection => schema::PROVISIONING_CONNECTION_FIELDS,
-        }
-    }
-
-    pub fn field(self, name: &str) -> Option<&'static Field> {
-        self.fields().iter().find(|f| f.name == name)
-    }
-
-    /// A short human name: "JDBC data store", "outbound provisioning settings".
-    pub fn describe(self) -> &'static str {
-        match self {
-            ResourceKind::DatastoreJdbc => "JDBC data store",
-            ResourceKind::DatastoreLdap => "LDAP data store",
-            ResourceKind::DatastoreCustom => "custom data store",
-            ResourceKind::OutboundProvisioning => "outbound provisioning settings",
-            ResourceKind::PingOneConnection => "PingOne connection",
-            ResourceKind::ProvisioningConnection => "provisioning connection to PingOne",
-        }
-    }
-}
+use super::ResourceKind;
 
 /// Where a resource lives in the configuration and in state:
 /// `datastore.jdbc.provisioner`, `outbound_provisioning`.
@@ -146,10 +38,7 @@ impl Address {
 
     /// The block header as written in HCL: `datastore "jdbc" "provisioner"`.
     pub fn block_header(&self) -> String {
-        let mut header = self.kind.block_type().to_string();
-        if let Some(label) = self.kind.kind_label() {
-            header.push_str(&format!(" \"{label}\""));
-        }
+        let mut header = self.kind.block_prefix();
         if let Some(name) = &self.name {
             header.push_str(&format!(" \"{name}\""));
         }
@@ -179,21 +68,28 @@ pub struct AddressParseError(pub String);
 impl FromStr for Address {
     type Err = AddressParseError;
 
+    /// `BLOCK_TYPE[.LABEL].NAME`, or `BLOCK_TYPE` for a singleton.
     fn from_str(text: &str) -> Result<Address, AddressParseError> {
         let error = || AddressParseError(text.to_string());
-        let parts: Vec<&str> = text.split('.').collect();
-        match parts.as_slice() {
-            ["outbound_provisioning"] => Ok(Address::singleton(ResourceKind::OutboundProvisioning)),
-            ["datastore", label, name] if !name.is_empty() => {
-                let kind = ResourceKind::from_kind_label(label).ok_or_else(error)?;
-                Ok(Address::new(kind, *name))
+        let mut parts = text.split('.');
+        let block_type = parts.next().ok_or_else(error)?;
+        let rest: Vec<&str> = parts.collect();
+        let (label, name) = if ResourceKind::has_kind_label(block_type) {
+            match rest.as_slice() {
+                [label, name] => (Some(*label), Some(*name)),
+                _ => return Err(error()),
             }
-            ["pingone_connection", name] if !name.is_empty() => {
-                Ok(Address::new(ResourceKind::PingOneConnection, *name))
+        } else {
+            match rest.as_slice() {
+                [] => (None, None),
+                [name] => (None, Some(*name)),
+                _ => return Err(error()),
             }
-            ["provisioning_connection", name] if !name.is_empty() => {
-                Ok(Address::new(ResourceKind::ProvisioningConnection, *name))
-            }
+        };
+        let kind = ResourceKind::from_block(block_type, label).ok_or_else(error)?;
+        match (kind.is_singleton(), name) {
+            (true, None) => Ok(Address::singleton(kind)),
+            (false, Some(name)) if !name.is_empty() => Ok(Address::new(kind, name)),
             _ => Err(error()),
         }
     }

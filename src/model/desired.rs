@@ -1,3 +1,7 @@
+//! The desired view: what the configuration asks for, fully evaluated and checked.
+//! Built once by `config`; nothing changes it afterwards (what the plan learns from
+//! the live systems, such as population ids, lives beside it).
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,9 +22,6 @@ pub struct Desired {
     /// filters of the channels they apply to; kept for the checks against PingOne and
     /// against hand-edited live filters.
     pub exclusions: Vec<Exclusion>,
-    /// Channels that name their target population (resolved to `population_id`
-    /// during plan, from PingOne).
-    pub populations: Vec<PopulationReference>,
 }
 
 impl Desired {
@@ -85,6 +86,38 @@ impl std::fmt::Display for ChannelReference {
     }
 }
 
+impl std::str::FromStr for ChannelReference {
+    type Err = String;
+
+    /// `provisioning_connection.NAME.channel.CHANNEL`.
+    fn from_str(text: &str) -> Result<ChannelReference, String> {
+        let (connection, channel) = text
+            .split_once(".channel.")
+            .ok_or_else(|| format!("`{text}` is not a channel reference"))?;
+        let connection: Address = connection.parse().map_err(|e| format!("{e}"))?;
+        if channel.is_empty() || channel.contains('.') {
+            return Err(format!("`{text}` is not a channel reference"));
+        }
+        Ok(ChannelReference {
+            connection,
+            channel: channel.to_string(),
+        })
+    }
+}
+
+impl serde::Serialize for ChannelReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelReference {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// `exclusion "NAME" { }`: one account provisioning must never target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion {
@@ -96,14 +129,6 @@ pub struct Exclusion {
     /// The channels it applies to (every PingOne channel when the block names none).
     pub channels: Vec<ChannelReference>,
     pub reason: String,
-}
-
-/// A channel's `population = "NAME"`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PopulationReference {
-    pub channel: ChannelReference,
-    /// The PingOne population name.
-    pub name: String,
 }
 
 /// How to reach the PingFederate Admin API.

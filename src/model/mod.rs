@@ -1,37 +1,44 @@
-//! The shared vocabulary: resource addresses, resource kinds and their field schemas,
-//! the desired and observed views of objects, and a `Secret` type that redacts itself.
+//! The shared vocabulary: resource addresses, resource kinds (one descriptor each, in
+//! `kinds/`) with their fields and wire paths, the desired and observed views of
+//! objects, and a `Secret` type that redacts itself.
 //!
-//! Owns no I/O of any kind. Every other module speaks in these types; the field schema
-//! is the one table that drives configuration checks, wire mapping and plan
-//! normalisation, so a field is described exactly once.
+//! Owns no I/O of any kind. Every other module speaks in these types; a kind's
+//! descriptor is the one table that drives configuration checks, the wire codec and
+//! plan normalisation, so a field is described exactly once.
 
 mod address;
+mod collection;
 mod desired;
 mod digest;
+pub mod field;
 mod fingerprint;
+pub mod kind;
+pub mod kinds;
 pub mod ldap_filter;
 mod observed;
 mod pingone;
 mod previous;
 mod references;
-pub mod schema;
 mod secret;
+pub mod suggest;
 
-pub use address::{Address, AddressParseError, ResourceKind};
-pub use desired::{
-    ChannelReference, Desired, DesiredResource, Exclusion, PingFederateSettings,
-    PopulationReference,
-};
+pub use address::{Address, AddressParseError};
+pub use collection::{Collection, CollectionInfo};
+pub use desired::{ChannelReference, Desired, DesiredResource, Exclusion, PingFederateSettings};
 pub use digest::{configuration_digest, object_digest};
+pub use field::{Field, FieldDefault, FieldType, NestedBlocks, ReferenceTarget, Wire};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
+pub use kind::{
+    DeleteStrategy, Finding, FindingPath, KindDescriptor, KindProblem, PathStep, Severity,
+};
+pub use kinds::{ResourceKind, is_valid_id};
 pub use ldap_filter::{ExclusionMatch, Filter, FilterError};
-pub use observed::{Collection, Observed, ObservedObject, SINGLETON_ID};
+pub use observed::{Observed, ObservedObject, SINGLETON_ID};
 pub use pingone::{
     PingOnePopulation, PingOneSettings, PingOneUser, PingOneView, REGIONS, region_urls,
 };
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
-pub use schema::{Field, FieldDefault, FieldType};
 pub use secret::Secret;
 
 /// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since

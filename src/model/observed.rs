@@ -1,32 +1,9 @@
+//! The live view: objects as a refresh read them, converted to model space, by
+//! collection and id; and the ids of objects of kinds pingform does not manage.
+
 use std::collections::BTreeMap;
 
-use super::{Attributes, FieldMap, ResourceKind};
-
-/// The API collection an object lives in. Objects are identified by collection and id:
-/// data stores of every type share one id space.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Collection {
-    DataStores,
-    OutboundProvisioning,
-    PingOneConnections,
-    SpConnections,
-}
-
-impl ResourceKind {
-    pub fn collection(self) -> Collection {
-        match self {
-            ResourceKind::DatastoreJdbc
-            | ResourceKind::DatastoreLdap
-            | ResourceKind::DatastoreCustom => Collection::DataStores,
-            ResourceKind::OutboundProvisioning => Collection::OutboundProvisioning,
-            ResourceKind::PingOneConnection => Collection::PingOneConnections,
-            ResourceKind::ProvisioningConnection => Collection::SpConnections,
-        }
-    }
-}
+use super::{Attributes, Collection, FieldMap, ResourceKind};
 
 /// The id the singleton outbound provisioning settings are known by.
 pub const SINGLETON_ID: &str = "settings";
@@ -48,7 +25,8 @@ pub struct ObservedObject {
 pub struct Observed {
     objects: BTreeMap<(Collection, String), ObservedObject>,
     /// Ids in a collection that belong to object types pingform does not manage
-    /// (a PingOne LDAP gateway data store, say), with their wire type.
+    /// (a PingOne LDAP gateway data store, say), with what they are ("a
+    /// PING_ONE_LDAP_GATEWAY data store").
     foreign: BTreeMap<(Collection, String), String>,
 }
 
@@ -64,15 +42,15 @@ impl Observed {
         self.foreign.extend(other.foreign);
     }
 
-    pub fn insert_foreign(&mut self, collection: Collection, id: String, wire_type: String) {
-        self.foreign.insert((collection, id), wire_type);
+    pub fn insert_foreign(&mut self, collection: Collection, id: String, what: String) {
+        self.foreign.insert((collection, id), what);
     }
 
     pub fn get(&self, collection: Collection, id: &str) -> Option<&ObservedObject> {
         self.objects.get(&(collection, id.to_string()))
     }
 
-    pub fn foreign_type(&self, collection: Collection, id: &str) -> Option<&str> {
+    pub fn foreign(&self, collection: Collection, id: &str) -> Option<&str> {
         self.foreign
             .get(&(collection, id.to_string()))
             .map(String::as_str)

@@ -3,46 +3,45 @@
 
 use serde_json::Value;
 
+use super::field::{Field, FieldType};
 use super::{Attributes, Collection, ResourceKind};
 
-/// The objects `attributes` of a `kind` refer to, as (collection, id).
+/// The objects `attributes` of a `kind` refer to, as (collection, id): every reference
+/// field, in nested blocks too, that points at a collection pingform reads.
 pub fn references(kind: ResourceKind, attributes: &Attributes) -> Vec<(Collection, String)> {
-    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_string);
     let mut found = Vec::new();
-    match kind {
-        ResourceKind::OutboundProvisioning => {
-            if let Some(id) = text(attributes.get("datastore")) {
-                found.push((Collection::DataStores, id));
-            }
-        }
-        ResourceKind::ProvisioningConnection => {
-            if let Some(id) = text(attributes.get("pingone_connection")) {
-                found.push((Collection::PingOneConnections, id));
-            }
-            for channel in attributes
-                .get("channels")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(id) = text(channel.get("datastore")) {
-                    found.push((Collection::DataStores, id));
-                }
-            }
-        }
-        ResourceKind::DatastoreJdbc
-        | ResourceKind::DatastoreLdap
-        | ResourceKind::DatastoreCustom
-        | ResourceKind::PingOneConnection => {}
-    }
+    collect(kind.fields(), attributes, &mut found);
     found.sort();
     found.dedup();
     found
 }
 
+fn collect(
+    fields: &'static [Field],
+    attributes: &Attributes,
+    found: &mut Vec<(Collection, String)>,
+) {
+    for field in fields {
+        match (field.ty, attributes.get(field.name)) {
+            (FieldType::Reference(target), Some(Value::String(id))) => {
+                if let Some(collection) = target.collection {
+                    found.push((collection, id.clone()));
+                }
+            }
+            (FieldType::Blocks(nested), Some(Value::Array(items))) => {
+                for item in items.iter().filter_map(Value::as_object) {
+                    collect(nested.fields, item, found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kinds;
     use serde_json::json;
 
     #[test]
@@ -57,9 +56,9 @@ mod tests {
         assert_eq!(
             references(ResourceKind::ProvisioningConnection, &attributes),
             [
-                (Collection::DataStores, "corp".to_string()),
-                (Collection::DataStores, "partners".to_string()),
-                (Collection::PingOneConnections, "workforce".to_string()),
+                (kinds::DATA_STORES, "corp".to_string()),
+                (kinds::DATA_STORES, "partners".to_string()),
+                (kinds::PINGONE_CONNECTIONS, "workforce".to_string()),
             ]
         );
     }

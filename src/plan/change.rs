@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Reason;
 use crate::model::{Address, Attributes, ResourceKind};
 
 /// What happens to one object.
@@ -97,8 +98,8 @@ pub struct Change {
     /// The fields that differ, for updates and replacements.
     pub fields: Vec<FieldChange>,
     pub secrets: Vec<SecretChange>,
-    /// Why, in words: "deleted outside pingform", "renamed from ...".
-    pub reasons: Vec<String>,
+    /// Why: deleted outside pingform, renamed, taken over, ...
+    pub reasons: Vec<Reason>,
     /// A renamed block that kept its id: state moves from this address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<Address>,

@@ -4,7 +4,13 @@
 use serde_json::{Map, Value};
 
 use super::FieldChange;
-use crate::model::{Attributes, Field, FieldDefault, FieldType, ResourceKind};
+use crate::model::{Attributes, Field, FieldDefault, FieldType, ResourceKind, Wire};
+
+/// The fields that live on the wire: configuration-only ones (a population name
+/// resolved during plan) are never compared, shown or stored as live values.
+fn wire_fields(fields: &'static [Field]) -> impl Iterator<Item = &'static Field> {
+    fields.iter().filter(|field| field.wire != Wire::None)
+}
 
 /// The value the configuration asks for, for one field: declared, or the server's
 /// default when not declared. `None` for a field the server computes by itself.
@@ -13,7 +19,7 @@ fn desired_value(field: &Field, declared: Option<&Value>) -> Option<Value> {
         Some(value) => Some(normalise(field, value)),
         None => match field.default {
             FieldDefault::Computed => None,
-            FieldDefault::None => Some(Value::Null),
+            FieldDefault::None | FieldDefault::PingOneEnvironment => Some(Value::Null),
             fixed => fixed.value(),
         },
     }
@@ -44,13 +50,18 @@ fn live_value(field: &Field, live: Option<&Value>, declared: Option<&Value>) -> 
 /// Fills nested defaults in object lists and drops nulls, so that what the server
 /// echoes compares equal to what was declared.
 fn normalise(field: &Field, value: &Value) -> Value {
-    match (field.ty, value) {
-        (FieldType::ObjectList(nested), Value::Array(items)) => Value::Array(
+    let nested = match field.ty {
+        FieldType::ObjectList(nested) => Some(nested),
+        FieldType::Blocks(blocks) => Some(blocks.fields),
+        _ => None,
+    };
+    match (nested, value) {
+        (Some(nested), Value::Array(items)) => Value::Array(
             items
                 .iter()
                 .map(|item| {
                     let mut object = Map::new();
-                    for nested_field in nested {
+                    for nested_field in wire_fields(nested) {
                         let nested_value = item.get(nested_field.name).filter(|v| !v.is_null());
                         let value = match nested_value {
                             Some(v) => Some(normalise(nested_field, v)),
@@ -64,7 +75,7 @@ fn normalise(field: &Field, value: &Value) -> Value {
                 })
                 .collect(),
         ),
-        (FieldType::Integer, Value::Number(number)) => number
+        (None, Value::Number(number)) if field.ty == FieldType::Integer => number
             .as_i64()
             .map(Value::from)
             .unwrap_or_else(|| value.clone()),
@@ -83,7 +94,7 @@ pub fn field_changes(
     previously_declared: Option<&Attributes>,
 ) -> Vec<FieldChange> {
     let mut changes = Vec::new();
-    for field in kind.fields() {
+    for field in wire_fields(kind.fields()) {
         if field.is_secret() {
             continue;
         }
@@ -128,7 +139,7 @@ pub fn observed_changes(
     live: &Attributes,
 ) -> Vec<FieldChange> {
     let mut changes = Vec::new();
-    for field in kind.fields() {
+    for field in wire_fields(kind.fields()) {
         if field.is_secret() {
             continue;
         }
@@ -154,7 +165,7 @@ pub fn observed_changes(
 /// order. Computed fields the configuration left out are not known before the apply.
 pub fn effective_after(kind: ResourceKind, declared: &Attributes) -> Attributes {
     let mut after = Attributes::new();
-    for field in kind.fields() {
+    for field in wire_fields(kind.fields()) {
         if field.is_secret() {
             continue;
         }
@@ -171,7 +182,7 @@ pub fn effective_after(kind: ResourceKind, declared: &Attributes) -> Attributes 
 /// provider leaves out of observed objects filled back in.
 pub fn effective_before(kind: ResourceKind, live: &Attributes) -> Attributes {
     let mut before = Attributes::new();
-    for field in kind.fields() {
+    for field in wire_fields(kind.fields()) {
         if field.is_secret() {
             continue;
         }

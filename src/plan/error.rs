@@ -1,56 +1,63 @@
-use crate::model::Address;
+use crate::model::suggest::with_article;
+use crate::model::{Address, ReferenceTarget};
 
 /// Problems only the live systems reveal: the configuration is valid, but it cannot be
 /// applied to what is there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum PlanError {
-    #[error(
-        "{address}: the id `{id}` is already used by a {wire_type} data store that pingform does not manage"
-    )]
+    #[error("{address}: the id `{id}` is already used by {what} that pingform does not manage")]
     #[diagnostic(
         code(pingform::plan::id_taken),
-        help("set a different `id` in the block, or delete the other data store first")
+        help("set a different `id` in the block, or delete the other object first")
     )]
     IdTaken {
         address: Address,
         id: String,
-        wire_type: String,
+        what: String,
     },
 
     #[error(
-        "outbound_provisioning: data store `{id}` does not exist in PingFederate and is not in the configuration"
+        "{address}: `{field}` names {what} `{id}`, which does not exist in PingFederate and is not in the configuration"
     )]
     #[diagnostic(
-        code(pingform::plan::unknown_datastore),
-        help(
-            "declare it with `datastore \"jdbc\" ...`, or point `datastore` at an existing JDBC data store"
-        )
+        code(pingform::plan::unknown_referent),
+        help("declare it in the configuration, or point `{field}` at an existing {what}")
     )]
-    UnknownDatastore { id: String },
+    UnknownReferent {
+        address: Address,
+        field: &'static str,
+        what: String,
+        id: String,
+    },
 
-    #[error(
-        "outbound_provisioning: data store `{id}` is a {wire_type} data store; outbound provisioning needs a JDBC data store"
-    )]
-    #[diagnostic(code(pingform::plan::not_jdbc))]
-    NotJdbc { id: String, wire_type: String },
+    #[error("{address}: `{field}` names `{id}`, which is {found}; it must be {}", with_article(&target.describe()))]
+    #[diagnostic(code(pingform::plan::referent_kind))]
+    ReferentWrongKind {
+        address: Address,
+        field: &'static str,
+        id: String,
+        found: String,
+        target: &'static ReferenceTarget,
+    },
 
-    #[error(
-        "outbound_provisioning: data store `{id}` would be deleted by this plan while outbound provisioning still uses it"
-    )]
+    #[error("{address}: `{field}` names `{id}`, which this plan deletes ({referent})")]
     #[diagnostic(
-        code(pingform::plan::datastore_in_use),
-        help("point outbound_provisioning at another JDBC data store in the same change")
+        code(pingform::plan::referent_deleted),
+        help("point `{field}` at another object in the same change, or keep {referent}")
     )]
-    DatastoreInUse { id: String },
+    ReferentDeleted {
+        address: Address,
+        field: &'static str,
+        id: String,
+        referent: Address,
+    },
 
-    #[error("{address} must be replaced, but outbound provisioning uses it")]
+    #[error("{referent} must be replaced, but {address} uses it")]
     #[diagnostic(
-        code(pingform::plan::replace_in_use),
-        help(
-            "point outbound_provisioning at another JDBC data store first, apply, then make this change"
-        )
+        code(pingform::plan::referent_replaced),
+        help("point {address} at another object first, apply, then make this change")
     )]
-    ReplaceInUse { address: Address },
+    ReferentReplaced { address: Address, referent: Address },
 
     #[error("{channel}: PingOne has no population named `{name}` in environment {environment}")]
     #[diagnostic(
@@ -74,6 +81,18 @@ pub enum PlanError {
         )
     )]
     PopulationNeedsPingOne { channel: String, name: String },
+
+    #[error(
+        "nothing was changed: with the remove action Delete, this apply would make PingFederate delete accounts it must now leave alone:\n{}",
+        accounts.iter().map(|a| format!("  - {a}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::apply::delete_of_excluded),
+        help(
+            "if deleting these PingOne accounts is intended, run again with --allow-delete-of-excluded; otherwise set remove_action = \"Disable\" or remove_users = false first"
+        )
+    )]
+    DeleteOfExcluded { accounts: Vec<String> },
 
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]

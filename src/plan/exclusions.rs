@@ -6,7 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::Plan;
+use super::pingone::Resolved;
+use super::{Plan, Reason};
 use crate::model::ldap_filter::Filter;
 use crate::model::{
     ChannelReference, Desired, Exclusion, Observed, PingOneView, ResourceKind, ldap_filter,
@@ -24,7 +25,7 @@ pub struct ExclusionReview {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelFilter {
-    pub channel: String,
+    pub channel: ChannelReference,
     /// The effective user filter (declared AND NOT each exclusion).
     pub filter: Option<String>,
     pub exclusions: Vec<String>,
@@ -50,6 +51,7 @@ fn applies_to(exclusion: &Exclusion, channel: &ChannelReference) -> bool {
 /// Reviews the exclusions of `desired` against the live channels and PingOne.
 pub fn review(
     desired: &Desired,
+    resolved: &Resolved,
     observed: &Observed,
     view: Option<&PingOneView>,
 ) -> ExclusionReview {
@@ -59,15 +61,14 @@ pub fn review(
         .iter()
         .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
     {
-        let remove_action = resource
-            .attributes
+        let attributes = resolved.attributes(resource);
+        let remove_action = attributes
             .get("remove_action")
             .and_then(Value::as_str)
             .unwrap_or("Disable");
-        let removes = resource.attributes.get("remove_users") != Some(&Value::Bool(false));
+        let removes = attributes.get("remove_users") != Some(&Value::Bool(false));
         let live = observed.get(resource.kind().collection(), &resource.id);
-        for channel in resource
-            .attributes
+        for channel in attributes
             .get("channels")
             .and_then(Value::as_array)
             .into_iter()
@@ -150,7 +151,7 @@ pub fn review(
                     None => id.to_string(),
                 });
             review.channels.push(ChannelFilter {
-                channel: reference.to_string(),
+                channel: reference.clone(),
                 filter,
                 exclusions: exclusions.iter().map(|e| e.name.clone()).collect(),
                 not_enforced_live: not_enforced,
@@ -209,18 +210,16 @@ pub fn annotate(plan: &mut Plan, review: &ExclusionReview) {
         .iter()
         .filter(|c| !c.not_enforced_live.is_empty())
     {
-        let Some((connection, channel)) = filter.channel.split_once(".channel.") else {
-            continue;
-        };
         if let Some(change) = plan
             .changes
             .iter_mut()
-            .find(|c| c.address.to_string() == connection)
+            .find(|c| c.address == filter.channel.connection)
         {
             for name in &filter.not_enforced_live {
-                change.reasons.push(format!(
-                    "exclusion `{name}` is not enforced by the live user filter of channel `{channel}`"
-                ));
+                change.reasons.push(Reason::ExclusionNotEnforced {
+                    exclusion: name.clone(),
+                    channel: filter.channel.clone(),
+                });
             }
         }
     }
@@ -314,6 +313,7 @@ mod tests {
     fn an_enforced_exclusion_raises_nothing() {
         let review = review(
             &desired(COMPOSED, "Disable"),
+            &Resolved::default(),
             &live(COMPOSED),
             Some(&view(true)),
         );
@@ -330,6 +330,7 @@ mod tests {
     fn a_new_exclusion_on_an_existing_account_warns_and_delete_blocks() {
         let review = review(
             &desired(COMPOSED, "Delete"),
+            &Resolved::default(),
             &live("(objectClass=person)"),
             Some(&view(true)),
         );
@@ -342,6 +343,7 @@ mod tests {
         assert_eq!(review.deletions.len(), 1);
         let disable = super::review(
             &desired(COMPOSED, "Disable"),
+            &Resolved::default(),
             &live("(objectClass=person)"),
             Some(&view(true)),
         );
@@ -354,6 +356,7 @@ mod tests {
         let filter = "(&(uid=admin)(!(uid=admin)))";
         let review = review(
             &desired(filter, "Disable"),
+            &Resolved::default(),
             &Observed::default(),
             Some(&view(false)),
         );

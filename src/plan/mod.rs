@@ -1,10 +1,13 @@
 //! Planning: what must change so that PingFederate matches the configuration.
 //!
-//! One diff engine for every kind, driven by the field tables in `model::schema`:
-//! server-computed fields and defaults the configuration did not declare are
-//! normalised away before comparing, so an apply followed by a plan is always empty.
-//! Also owns the order changes run in (referents created before their referrers,
-//! referrers re-pointed before their old referents are deleted). Pure: no HTTP, no
+//! [`plan`] is the one entry point: it takes the configuration, the previous run, the
+//! live objects and the PingOne view, and returns everything a command shows (the
+//! changes, drift, the exclusion review) and what apply needs besides the
+//! configuration (population ids learned from PingOne). One diff engine for every
+//! kind, driven by the kind descriptors: server-computed fields and defaults the
+//! configuration did not declare are normalised away before comparing, so an apply
+//! followed by a plan is always empty. Also owns the order changes run in, the checks
+//! that need the live systems (references, guards) and saved plans. Pure: no HTTP, no
 //! redb, no files, no terminal.
 
 mod change;
@@ -12,17 +15,62 @@ mod diff;
 mod drift;
 mod error;
 mod exclusions;
+mod guard;
 mod order;
 mod pingone;
 mod planner;
+mod reason;
+mod referents;
 mod saved;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
 pub use drift::{Drift, DriftItem, DriftStatus, drift};
 pub use error::PlanError;
-pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview, annotate, review};
-pub use pingone::resolve_populations;
-pub use planner::plan;
+pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview};
+pub use guard::{Consent, check as check_consent};
+pub use pingone::Resolved;
+pub use reason::Reason;
 pub use saved::{
-    LiveRecord, Moved, Origin, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration, SavedPlan, SavedState,
+    LiveRecord, Moved, Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration,
+    SavedPlan, SavedState, Stale,
 };
+
+use crate::model::{Desired, Observed, PingOneView, PreviousRun};
+
+/// What a plan is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub desired: &'a Desired,
+    pub previous: &'a PreviousRun,
+    pub observed: &'a Observed,
+    /// What PingOne holds, when the configuration reads PingOne.
+    pub pingone: Option<&'a PingOneView>,
+}
+
+/// A plan with everything a person needs to review it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub plan: Plan,
+    /// Managed objects changed outside pingform since the last apply.
+    pub drift: Drift,
+    pub review: ExclusionReview,
+    /// What the plan learned from PingOne, which apply writes.
+    pub resolved: Resolved,
+}
+
+/// Plans: resolves what the configuration names in PingOne, computes the changes,
+/// reviews the exclusions (and notes on each change what the review found), and
+/// compares the previous run with the live objects (drift).
+pub fn plan(inputs: Inputs<'_>) -> Result<Planned, PlanError> {
+    let resolved = pingone::resolve(inputs.desired, inputs.pingone)?;
+    let mut plan = planner::changes(inputs.desired, &resolved, inputs.previous, inputs.observed)?;
+    let review = exclusions::review(inputs.desired, &resolved, inputs.observed, inputs.pingone);
+    exclusions::annotate(&mut plan, &review);
+    let drift = drift(inputs.previous, inputs.observed);
+    Ok(Planned {
+        plan,
+        drift,
+        review,
+        resolved,
+    })
+}

@@ -1,20 +1,26 @@
+//! The changes: for every declared object and every object the state remembers, what
+//! must happen so that PingFederate matches the configuration, in apply order.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{effective_after, effective_before, field_changes};
 use super::order::order_changes;
-use super::{Action, Change, Plan, PlanError, SecretChange, SecretStatus};
+use super::pingone::Resolved;
+use super::{Action, Change, Plan, PlanError, Reason, SecretChange, SecretStatus, referents};
+use crate::model::suggest::with_article;
 use crate::model::{
-    Address, Collection, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed,
-    ObservedObject, PreviousRun, ResourceKind, encrypted_digest, schema,
+    Address, Attributes, DeleteStrategy, Desired, DesiredResource, Fingerprinter, ManagedObject,
+    Observed, ObservedObject, PreviousRun, encrypted_digest,
 };
 
-/// Computes the plan that makes the live objects match the configuration.
+/// Computes the changes that make the live objects match the configuration.
 ///
-/// `desired` is the configuration, `previous` what the state remembers, `observed`
-/// what a refresh just read. Objects pingform never managed are left alone unless the
-/// configuration names their id.
-pub fn plan(
+/// `desired` is the configuration (with what `resolved` learned from PingOne),
+/// `previous` what the state remembers, `observed` what a refresh just read. Objects
+/// pingform never managed are left alone unless the configuration names their id.
+pub fn changes(
     desired: &Desired,
+    resolved: &Resolved,
     previous: &PreviousRun,
     observed: &Observed,
 ) -> Result<Plan, PlanError> {
@@ -36,26 +42,31 @@ pub fn plan(
             },
         };
         let collection = resource.kind().collection();
-        if let Some(wire_type) = observed.foreign_type(collection, &resource.id) {
+        let attributes = resolved.attributes(resource);
+        if let Some(what) = observed.foreign(collection, &resource.id) {
             if managed.is_none() {
                 return Err(PlanError::IdTaken {
                     address: resource.address.clone(),
                     id: resource.id.clone(),
-                    wire_type: wire_type.to_string(),
+                    what: what.to_string(),
                 });
             }
             // Ours, but PingFederate now holds it as another kind of object (an SP
             // connection whose outbound provisioning was removed in the console):
             // PingFederate cannot change that in place.
-            changes.push(replace_foreign(resource, wire_type, moved_from));
+            changes.push(replace_foreign(resource, &attributes, what, moved_from));
             continue;
         }
         let live = observed.get(collection, &resource.id);
-        let mut change = plan_desired(resource, managed, live, fingerprinter.as_ref())?;
+        let mut change =
+            plan_desired(resource, &attributes, managed, live, fingerprinter.as_ref())?;
         if let Some(old) = moved_from {
             change.reasons.insert(
                 0,
-                format!("renamed from {old}; the id stays `{}`", resource.id),
+                Reason::RenamedFrom {
+                    from: old.clone(),
+                    id: resource.id.clone(),
+                },
             );
             change.state_only = change.action == Action::NoOp;
             change.moved_from = Some(old);
@@ -71,7 +82,7 @@ pub fn plan(
         changes.push(plan_removal(address, managed, live));
     }
 
-    check_outbound_provisioning(desired, observed, &changes)?;
+    referents::check(desired, resolved, observed, &changes)?;
     Ok(Plan {
         changes: order_changes(changes, observed)?,
     })
@@ -79,7 +90,8 @@ pub fn plan(
 
 fn replace_foreign(
     resource: &DesiredResource,
-    wire_type: &str,
+    attributes: &Attributes,
+    what: &str,
     moved_from: Option<Address>,
 ) -> Change {
     Change {
@@ -87,7 +99,7 @@ fn replace_foreign(
         id: resource.id.clone(),
         action: Action::Replace,
         before: None,
-        after: Some(effective_after(resource.kind(), &resource.attributes)),
+        after: Some(effective_after(resource.kind(), attributes)),
         fields: Vec::new(),
         secrets: resource
             .secrets
@@ -97,10 +109,10 @@ fn replace_foreign(
                 status: SecretStatus::Set,
             })
             .collect(),
-        reasons: vec![format!(
-            "PingFederate holds `{}` as an {wire_type}; PingFederate cannot add or remove outbound provisioning on an existing connection, so it is deleted and created again",
-            resource.id
-        )],
+        reasons: vec![Reason::HeldAsOther {
+            id: resource.id.clone(),
+            what: what.to_string(),
+        }],
         moved_from,
         state_only: false,
     }
@@ -108,12 +120,13 @@ fn replace_foreign(
 
 fn plan_desired(
     resource: &DesiredResource,
+    attributes: &Attributes,
     managed: Option<&ManagedObject>,
     live: Option<&ObservedObject>,
     fingerprinter: Option<&Fingerprinter>,
 ) -> Result<Change, PlanError> {
     let kind = resource.kind();
-    let after = effective_after(kind, &resource.attributes);
+    let after = effective_after(kind, attributes);
     let mut change = Change {
         address: resource.address.clone(),
         id: resource.id.clone(),
@@ -138,9 +151,7 @@ fn plan_desired(
             })
             .collect();
         if managed.is_some() {
-            change
-                .reasons
-                .push("it was deleted outside pingform".to_string());
+            change.reasons.push(Reason::DeletedOutside);
         }
         return Ok(change);
     };
@@ -151,15 +162,18 @@ fn plan_desired(
             return Err(PlanError::IdTaken {
                 address: resource.address.clone(),
                 id: resource.id.clone(),
-                wire_type: live.kind.wire_type().unwrap_or("other").to_string(),
+                what: with_article(live.kind.describe()),
             });
         }
         change.action = Action::Replace;
-        change.reasons.push(format!(
-            "the type changes from {} to {}, which PingFederate cannot do in place",
-            live.kind.wire_type().unwrap_or("?"),
-            kind.wire_type().unwrap_or("?")
-        ));
+        change.reasons.push(Reason::TypeChanges {
+            from: live
+                .kind
+                .wire_type()
+                .unwrap_or(live.kind.describe())
+                .to_string(),
+            to: kind.wire_type().unwrap_or(kind.describe()).to_string(),
+        });
         change.secrets = resource
             .secrets
             .keys()
@@ -173,7 +187,7 @@ fn plan_desired(
 
     change.fields = field_changes(
         kind,
-        &resource.attributes,
+        attributes,
         &live.attributes,
         managed.map(|m| &m.attributes),
     );
@@ -193,17 +207,14 @@ fn plan_desired(
                 s.status = SecretStatus::Set;
             }
         });
-        change
-            .reasons
-            .push("a field that PingFederate cannot change in place differs".to_string());
+        change.reasons.push(Reason::FieldForcesReplacement);
     }
     if managed.is_none() {
-        let what = if kind.is_singleton() {
-            "pingform will manage these settings from now on"
+        change.reasons.push(if kind.is_singleton() {
+            Reason::AdoptedSettings
         } else {
-            "it exists in PingFederate already; pingform will manage it from now on"
-        };
-        change.reasons.push(what.to_string());
+            Reason::Adopted
+        });
         change.state_only = change.action == Action::NoOp;
     } else if change.action == Action::NoOp {
         // An object that needs nothing keeps only its address and id: with thousands
@@ -277,92 +288,39 @@ fn plan_removal(
         moved_from: None,
         state_only: false,
     };
-    match live {
-        None => {
+    match (live, address.kind().descriptor().delete) {
+        (None, _) => {
             change.action = Action::NoOp;
             change.state_only = true;
-            change
-                .reasons
-                .push("it is gone from PingFederate and from the configuration; pingform forgets it".into());
+            change.reasons.push(Reason::Forgotten);
         }
-        Some(_) if address.kind().is_singleton() => change.reasons.push(format!(
-            "removed from the configuration: PingFederate's defaults come back (datastore `{}`, synchronization_frequency {})",
-            schema::DEFAULT_PROVISIONING_DATASTORE_ID,
-            schema::DEFAULT_SYNCHRONIZATION_FREQUENCY
-        )),
-        Some(_) => change.reasons.push("removed from the configuration".into()),
+        (Some(_), DeleteStrategy::Reset(values)) => {
+            change.reasons.push(Reason::RemovedDefaultsReturn {
+                defaults: values
+                    .iter()
+                    .filter_map(|(name, default)| Some((name.to_string(), default.value()?)))
+                    .collect(),
+            });
+        }
+        (Some(_), _) => change.reasons.push(Reason::Removed),
     }
     change
-}
-
-/// The outbound provisioning settings must end up on an existing JDBC store that this
-/// plan does not delete.
-fn check_outbound_provisioning(
-    desired: &Desired,
-    observed: &Observed,
-    changes: &[Change],
-) -> Result<(), PlanError> {
-    let Some(settings) = desired.get(&Address::singleton(ResourceKind::OutboundProvisioning))
-    else {
-        return Ok(());
-    };
-    let Some(id) = settings
-        .attributes
-        .get("datastore")
-        .and_then(|v| v.as_str())
-    else {
-        return Ok(());
-    };
-    let change_for = |id: &str| {
-        changes.iter().find(|c| {
-            c.kind().collection() == Collection::DataStores
-                && c.id == id
-                && c.action != Action::Delete
-        })
-    };
-    if let Some(change) = change_for(id) {
-        return match change.kind() {
-            ResourceKind::DatastoreJdbc
-                if change.action == Action::Replace && change.before.is_some() =>
-            {
-                Err(PlanError::ReplaceInUse {
-                    address: change.address.clone(),
-                })
-            }
-            ResourceKind::DatastoreJdbc => Ok(()),
-            other => Err(PlanError::NotJdbc {
-                id: id.to_string(),
-                wire_type: other.wire_type().unwrap_or("?").to_string(),
-            }),
-        };
-    }
-    if changes
-        .iter()
-        .any(|c| c.action == Action::Delete && c.kind().is_datastore() && c.id == id)
-    {
-        return Err(PlanError::DatastoreInUse { id: id.to_string() });
-    }
-    match observed.get(Collection::DataStores, id) {
-        Some(live) if live.kind == ResourceKind::DatastoreJdbc => Ok(()),
-        Some(live) => Err(PlanError::NotJdbc {
-            id: id.to_string(),
-            wire_type: live.kind.wire_type().unwrap_or("?").to_string(),
-        }),
-        None => match observed.foreign_type(Collection::DataStores, id) {
-            Some(wire_type) => Err(PlanError::NotJdbc {
-                id: id.to_string(),
-                wire_type: wire_type.to_string(),
-            }),
-            None => Err(PlanError::UnknownDatastore { id: id.to_string() }),
-        },
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Attributes, SINGLETON_ID, Secret, SecretRecord};
+    use crate::model::kinds::DATA_STORES;
+    use crate::model::{ResourceKind, SINGLETON_ID, Secret, SecretRecord};
     use serde_json::{Value, json};
+
+    fn plan(
+        desired: &Desired,
+        previous: &PreviousRun,
+        observed: &Observed,
+    ) -> Result<Plan, PlanError> {
+        changes(desired, &Resolved::default(), previous, observed)
+    }
 
     fn map(value: Value) -> Attributes {
         value.as_object().unwrap().clone()
@@ -473,7 +431,7 @@ mod tests {
             ]
         );
         assert_eq!(plan.changes[0].secrets[0].status, SecretStatus::Set);
-        assert!(plan.changes[1].reasons[0].contains("manage these settings"));
+        assert_eq!(plan.changes[1].reasons, [Reason::AdoptedSettings]);
     }
 
     #[test]
@@ -632,20 +590,25 @@ mod tests {
         observed.insert(live_settings("ProvisionerDS"));
         assert_eq!(
             plan(&config, &PreviousRun::default(), &observed),
-            Err(PlanError::UnknownDatastore {
+            Err(PlanError::UnknownReferent {
+                address: Address::singleton(ResourceKind::OutboundProvisioning),
+                field: "datastore",
+                what: "JDBC data store".into(),
                 id: "nowhere".into()
             })
         );
         observed.insert_foreign(
-            Collection::DataStores,
+            DATA_STORES,
             "gw".into(),
-            "PING_ONE_LDAP_GATEWAY".into(),
+            "a PING_ONE_LDAP_GATEWAY data store".into(),
         );
         let config = desired(vec![settings("gw", &store.address)]);
-        assert!(matches!(
-            plan(&config, &PreviousRun::default(), &observed),
-            Err(PlanError::NotJdbc { .. })
-        ));
+        let refused = plan(&config, &PreviousRun::default(), &observed).unwrap_err();
+        assert!(matches!(refused, PlanError::ReferentWrongKind { .. }));
+        assert_eq!(
+            refused.to_string(),
+            "outbound_provisioning: `datastore` names `gw`, which is a PING_ONE_LDAP_GATEWAY data store; it must be a JDBC data store"
+        );
     }
 
     #[test]

@@ -11,13 +11,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Change, Plan};
+use super::{Change, Plan, Planned};
 use crate::model::{
     Collection, Desired, Fingerprinter, Observed, PreviousRun, configuration_digest, object_digest,
 };
 
 /// The saved-plan format. A reader refuses other major versions.
-pub const SAVED_PLAN_FORMAT_VERSION: u32 = 1;
+/// Version 2: change reasons are typed (`{"code": ...}`), no longer sentences.
+pub const SAVED_PLAN_FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -72,6 +73,41 @@ pub struct Origin {
     pub state_path: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+}
+
+/// Why bytes are not a plan this pingform can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanFileProblem {
+    /// Another format version.
+    Version(u64),
+    /// No format version at all: not a plan file.
+    NotAPlan,
+    /// The right version, but not the right shape.
+    Damaged(String),
+}
+
+impl SavedPlan {
+    /// Reads a plan file's bytes, refusing other format versions.
+    pub fn from_json(bytes: &[u8]) -> Result<SavedPlan, PlanFileProblem> {
+        let version = serde_json::from_slice::<serde_json::Value>(bytes)
+            .ok()
+            .and_then(|v| v.get("format_version").and_then(serde_json::Value::as_u64));
+        match version {
+            Some(v) if v == u64::from(SAVED_PLAN_FORMAT_VERSION) => {}
+            Some(v) => return Err(PlanFileProblem::Version(v)),
+            None => return Err(PlanFileProblem::NotAPlan),
+        }
+        serde_json::from_slice(bytes).map_err(|e| PlanFileProblem::Damaged(e.to_string()))
+    }
+}
+
+/// Why a saved plan may not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// Things it was based on moved.
+    Moved(Vec<Moved>),
+    /// The file holds something no plan holds.
+    Damaged(String),
 }
 
 /// One thing that moved since the plan was made, worded for the person applying.
@@ -171,17 +207,47 @@ impl SavedPlan {
     }
 
     pub fn fingerprinter(&self) -> Result<Fingerprinter, String> {
-        let key = &self.fingerprint_key;
+        let damaged = || "the fingerprint key is damaged".to_string();
+        let key = self.fingerprint_key.as_bytes();
         if !key.len().is_multiple_of(2) {
-            return Err("the fingerprint key is damaged".into());
+            return Err(damaged());
         }
-        let bytes: Result<Vec<u8>, _> = (0..key.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&key[i..i + 2], 16))
+        // Byte pairs, not string slices: a damaged key may hold any character.
+        let bytes: Option<Vec<u8>> = key
+            .chunks(2)
+            .map(|pair| {
+                let text = std::str::from_utf8(pair).ok()?;
+                u8::from_str_radix(text, 16).ok()
+            })
             .collect();
-        bytes
-            .map(|b| Fingerprinter::new(&b))
-            .map_err(|_| "the fingerprint key is damaged".into())
+        bytes.map(|b| Fingerprinter::new(&b)).ok_or_else(damaged)
+    }
+
+    /// Whether the plan may be applied now: nothing it was based on moved, and
+    /// planning again (`fresh`) gives the very same changes.
+    pub fn verify(
+        &self,
+        fresh: &Planned,
+        desired: &Desired,
+        previous: &PreviousRun,
+        observed: &Observed,
+    ) -> Result<(), Stale> {
+        let mut moved = self
+            .check(desired, previous, observed)
+            .map_err(Stale::Damaged)?;
+        // Everything it was based on is as it was, so planning again must give the
+        // same plan; if not, something this check does not see has moved.
+        if moved.is_empty() && fresh.plan.changes != self.changes {
+            moved.push(Moved {
+                what: "plan".into(),
+                how: "planning again gives another plan".into(),
+            });
+        }
+        if moved.is_empty() {
+            Ok(())
+        } else {
+            Err(Stale::Moved(moved))
+        }
     }
 
     /// The recorded digest of one live object; `None` inside when it was absent,
@@ -284,5 +350,45 @@ impl SavedPlan {
             });
         }
         Ok(moved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved_with_key(key: &str) -> SavedPlan {
+        let mut saved = SavedPlan::new(
+            &Plan::default(),
+            &Desired::default(),
+            &PreviousRun::default(),
+            &Observed::default(),
+            Origin {
+                dir: ".".into(),
+                state_path: "pingform.redb".into(),
+                created_at: "2026-12-02T00:00:00Z".into(),
+            },
+            &[1, 2],
+        );
+        saved.fingerprint_key = key.to_string();
+        saved
+    }
+
+    #[test]
+    fn the_key_round_trips_through_hex() {
+        assert_eq!(saved_with_key("0102").fingerprint_key, "0102");
+        assert!(saved_with_key("0a1B").fingerprinter().is_ok());
+    }
+
+    #[test]
+    fn a_damaged_fingerprint_key_is_an_error_not_a_panic() {
+        // Two bytes of UTF-8 each: slicing the text at byte 2 would split a character.
+        for key in ["zz", "é0", "0é", "abc", "üü", "\u{1F600}"] {
+            assert_eq!(
+                saved_with_key(key).fingerprinter().err().as_deref(),
+                Some("the fingerprint key is damaged"),
+                "{key:?}"
+            );
+        }
     }
 }

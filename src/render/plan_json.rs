@@ -2,12 +2,14 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::reason::reason_text;
 use crate::model::PingOneView;
 use crate::plan::{Drift, ExclusionReview, Plan};
 
 /// The JSON plan's format version. Within one major version, fields are only added,
 /// never renamed or removed; consumers must ignore fields they do not know.
-pub const PLAN_FORMAT_VERSION: &str = "1.0";
+/// 1.1 added `reason_details` (a stable `code` next to each reason's text).
+pub const PLAN_FORMAT_VERSION: &str = "1.1";
 
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
 /// and a status, never as a value. `drift` lists what changed outside pingform since
@@ -37,7 +39,11 @@ pub fn plan_json(
                 "after": change.after,
                 "changed_fields": change.fields,
                 "secrets": change.secrets,
-                "reasons": change.reasons,
+                "reasons": change.reasons.iter().map(reason_text).collect::<Vec<_>>(),
+                "reason_details": change.reasons.iter().map(|reason| json!({
+                    "code": reason.code(),
+                    "text": reason_text(reason),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

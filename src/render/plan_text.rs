@@ -3,6 +3,7 @@ use std::io::{self, Write};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
+use super::reason::reason_text;
 use super::style::{Styles, paint};
 use super::value::{inline, is_long, multiline};
 use crate::plan::{Action, Change, FieldChange, Plan, SecretStatus, Summary};
@@ -115,7 +116,8 @@ pub(super) fn write_change(
     };
     writeln!(out, "  {}", paint(styles.bold, &headline))?;
     for reason in &change.reasons {
-        writeln!(out, "  {}", paint(styles.note, &format!("# ({reason})")))?;
+        let text = reason_text(reason);
+        writeln!(out, "  {}", paint(styles.note, &format!("# ({text})")))?;
     }
     writeln!(
         out,

@@ -1,3 +1,6 @@
+//! The styles of human output. Whether colour is on is the caller's decision (the
+//! command looks at the terminal); this module only paints.
+
 use anstyle::{AnsiColor, Style};
 
 /// The styles used in human output; all plain when colour is off.
@@ -32,20 +35,6 @@ impl Styles {
             note: Style::new(),
             bold: Style::new(),
         }
-    }
-
-    /// Colour on when the stream is a terminal and `NO_COLOR` is unset (anstream's
-    /// detection, which also honours `CLICOLOR_FORCE`).
-    pub fn detect_stdout() -> Styles {
-        Styles::new(
-            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
-        )
-    }
-
-    pub fn detect_stderr() -> Styles {
-        Styles::new(
-            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
-        )
     }
 }
 

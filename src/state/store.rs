@@ -32,17 +32,21 @@ pub struct StateFile {
     path: PathBuf,
     database: Database,
     previous: PreviousRun,
+    /// This open created the file.
+    created: bool,
 }
 
 impl StateFile {
     /// Opens the state for writing, creating it (with a new lineage and fingerprint
     /// key) when it does not exist.
     pub fn open_for_write(path: &Path) -> Result<StateFile, StateError> {
+        let created = !path.exists();
         let database = builder().create(path).map_err(|e| open_error(path, e))?;
         let mut state = StateFile {
             path: path.to_path_buf(),
             database,
             previous: PreviousRun::default(),
+            created,
         };
         state.initialise()?;
         state.previous = read_all(&state.database, path)?;
@@ -51,6 +55,17 @@ impl StateFile {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Closes the state; a file this open created and nothing was recorded in is
+    /// removed again, so a refused or cancelled apply leaves no empty state behind.
+    pub fn abandon(self) {
+        let unused = self.created && self.previous.serial == 0;
+        let path = self.path.clone();
+        drop(self);
+        if unused {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// The state as read when opened, updated by every recorded change.

@@ -14,13 +14,13 @@ use crate::model::Observed;
 /// Decodes a collection body, calling `insert` for every item.
 pub fn decode_items(
     bytes: &[u8],
-    insert: fn(&mut Observed, Value) -> Result<(), String>,
+    mut insert: impl FnMut(&mut Observed, Value) -> Result<(), String>,
 ) -> Result<Observed, String> {
     let mut observed = Observed::default();
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let found = Collection {
         observed: &mut observed,
-        insert,
+        insert: &mut insert,
     }
     .deserialize(&mut deserializer)
     .map_err(|e| e.to_string())?;
@@ -31,9 +31,11 @@ pub fn decode_items(
     Ok(observed)
 }
 
+type Insert<'a> = &'a mut dyn FnMut(&mut Observed, Value) -> Result<(), String>;
+
 struct Collection<'a> {
     observed: &'a mut Observed,
-    insert: fn(&mut Observed, Value) -> Result<(), String>,
+    insert: Insert<'a>,
 }
 
 impl<'de> DeserializeSeed<'de> for Collection<'_> {
@@ -58,7 +60,7 @@ impl<'de> Visitor<'de> for Collection<'_> {
             if key == "items" {
                 map.next_value_seed(Items {
                     observed: &mut *self.observed,
-                    insert: self.insert,
+                    insert: &mut *self.insert,
                 })?;
                 found = true;
             } else {
@@ -71,7 +73,7 @@ impl<'de> Visitor<'de> for Collection<'_> {
 
 struct Items<'a> {
     observed: &'a mut Observed,
-    insert: fn(&mut Observed, Value) -> Result<(), String>,
+    insert: Insert<'a>,
 }
 
 impl<'de> DeserializeSeed<'de> for Items<'_> {
@@ -100,7 +102,8 @@ impl<'de> Visitor<'de> for Items<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Collection as ApiCollection, ObservedObject, ResourceKind};
+    use crate::model::kinds::DATA_STORES;
+    use crate::model::{ObservedObject, ResourceKind};
 
     fn insert(observed: &mut Observed, item: Value) -> Result<(), String> {
         let id = item["id"].as_str().ok_or("no id")?.to_string();
@@ -118,7 +121,7 @@ mod tests {
         let body = br#"{"other": [1, {"x": 2}], "items": [{"id": "a"}, {"id": "b"}]}"#;
         let observed = decode_items(body, insert).unwrap();
         assert_eq!(observed.len(), 2);
-        assert!(observed.get(ApiCollection::DataStores, "b").is_some());
+        assert!(observed.get(DATA_STORES, "b").is_some());
     }
 
     #[test]

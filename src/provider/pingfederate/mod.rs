@@ -1,26 +1,22 @@
-//! The PingFederate Admin API: endpoints as data, and the calls pingform makes.
+//! The PingFederate Admin API: the calls pingform makes, driven by the kind
+//! descriptors (collection paths, delete strategies) and the one wire codec.
 //!
 //! Refresh reads each collection in one request (`GET /dataStores` returns every
-//! store), the four collections concurrently. Writes go one object at a time.
+//! store), every collection concurrently. Writes go one object at a time.
 
+mod codec;
 mod collection;
-mod sp_connection;
-mod wire;
 
 use serde_json::Value;
 
 use super::{Executor, ExecutorSettings, Method, ProviderError};
+use crate::model::kinds::COLLECTIONS;
 use crate::model::{
-    Attributes, Collection, Observed, ObservedObject, PingFederateSettings, ResourceKind,
-    SINGLETON_ID, Secret, schema,
+    Attributes, Collection, DeleteStrategy, Observed, ObservedObject, PingFederateSettings,
+    ResourceKind, Secret,
 };
 
-pub use wire::{from_wire, to_wire};
-
-const DATASTORES: &str = "/dataStores";
-const OUTBOUND_PROVISIONING: &str = "/serverSettings/outboundProvisioning";
-const PINGONE_CONNECTIONS: &str = "/pingOneConnections";
-const SP_CONNECTIONS: &str = "/idp/spConnections";
+pub use codec::{configuration_path, decode, encode};
 
 /// How a secret goes into a request body.
 #[derive(Debug, Clone, Copy)]
@@ -79,49 +75,44 @@ impl PingFederate {
             .to_string())
     }
 
-    /// Reads every object pingform can manage: one request per collection (four),
+    /// Reads every object pingform can manage: one request per collection,
     /// concurrently, whatever the number of objects.
     pub async fn refresh(&self) -> Result<Observed, ProviderError> {
-        let decode = |insert: fn(&mut Observed, Value) -> Result<(), String>| {
-            move |_: u16, bytes: &[u8]| collection::decode_items(bytes, insert)
-        };
-        let (datastores, outbound, pingone_connections, sp_connections) = tokio::join!(
-            self.executor.send_decoded(
-                Method::Get,
-                DATASTORES,
-                None,
-                &no_fields,
-                decode(insert_datastore)
-            ),
-            self.executor
-                .send(Method::Get, OUTBOUND_PROVISIONING, None, &no_fields),
-            self.executor.send_decoded(
-                Method::Get,
-                PINGONE_CONNECTIONS,
-                None,
-                &no_fields,
-                decode(insert_pingone_connection)
-            ),
-            self.executor.send_decoded(
-                Method::Get,
-                SP_CONNECTIONS,
-                None,
-                &no_fields,
-                decode(insert_sp_connection)
-            ),
-        );
-        let mut observed = datastores?;
-        observed.merge(pingone_connections?);
-        observed.merge(sp_connections?);
-        let outbound = outbound?;
-        let settings = from_wire(
-            ResourceKind::OutboundProvisioning,
-            SINGLETON_ID,
-            &outbound.body,
-        )
-        .map_err(|detail| self.invalid(Method::Get, OUTBOUND_PROVISIONING, &detail))?;
-        observed.insert(settings);
+        let reads = COLLECTIONS.map(|collection| self.read_collection(collection));
+        let mut observed = Observed::default();
+        for result in futures_join_all(reads).await {
+            observed.merge(result?);
+        }
         Ok(observed)
+    }
+
+    /// One collection: a list (`{ "items": [...] }`, decoded item by item) or a
+    /// singleton object.
+    async fn read_collection(&self, collection: Collection) -> Result<Observed, ProviderError> {
+        let path = collection.path();
+        if collection.is_singleton() {
+            let response = self
+                .executor
+                .send(Method::Get, path, None, &no_fields)
+                .await?;
+            let mut observed = Observed::default();
+            insert_item(collection, &mut observed, response.body)
+                .map_err(|detail| self.invalid(Method::Get, path, &detail))?;
+            return Ok(observed);
+        }
+        self.executor
+            .send_decoded(
+                Method::Get,
+                path,
+                None,
+                &no_fields,
+                move |_: u16, bytes: &[u8]| {
+                    collection::decode_items(bytes, |observed, item| {
+                        insert_item(collection, observed, item)
+                    })
+                },
+            )
+            .await
     }
 
     /// Reads one object again; `None` when it no longer exists.
@@ -130,7 +121,7 @@ impl PingFederate {
         kind: ResourceKind,
         id: &str,
     ) -> Result<Option<ObservedObject>, ProviderError> {
-        let path = object_path(kind, id);
+        let path = kind.collection().object_path(id);
         match self
             .executor
             .send(Method::Get, &path, None, &no_fields)
@@ -148,12 +139,12 @@ impl PingFederate {
         &self,
         request: &WriteRequest<'_>,
     ) -> Result<ObservedObject, ProviderError> {
-        let body = to_wire(request);
-        let path = collection_path(request.kind.collection()).to_string();
-        let method = if request.kind.is_singleton() {
-            Method::Put
+        let body = encode(request);
+        let collection = request.kind.collection();
+        let (method, path) = if collection.is_singleton() {
+            (Method::Put, collection.path().to_string())
         } else {
-            Method::Post
+            (Method::Post, collection.path().to_string())
         };
         let names = field_names(request.kind);
         let response = self
@@ -167,8 +158,8 @@ impl PingFederate {
         &self,
         request: &WriteRequest<'_>,
     ) -> Result<ObservedObject, ProviderError> {
-        let body = to_wire(request);
-        let path = object_path(request.kind, request.id);
+        let body = encode(request);
+        let path = request.kind.collection().object_path(request.id);
         let names = field_names(request.kind);
         let response = self
             .executor
@@ -177,43 +168,48 @@ impl PingFederate {
         self.decode(request.kind, request.id, &path, Method::Put, &response.body)
     }
 
-    /// Deletes a data store. The outbound provisioning settings cannot be deleted:
-    /// "removing" them puts PingFederate's defaults back (`ProvisionerDS`, 60 s).
-    /// An object that is already gone counts as deleted.
+    /// Removes an object the way its kind says (`DeleteStrategy`). An object that is
+    /// already gone counts as deleted.
     pub async fn delete(&self, kind: ResourceKind, id: &str) -> Result<(), ProviderError> {
-        if kind.is_singleton() {
-            let defaults = default_outbound_provisioning();
-            self.update(&WriteRequest {
-                kind,
-                id,
-                attributes: &defaults,
-                secrets: Vec::new(),
-            })
-            .await?;
-            return Ok(());
-        }
-        if kind == ResourceKind::ProvisioningConnection {
-            // PingFederate deletes only inactive connections. Read raw: the connection
-            // may no longer be a PingOne provisioning connection at all.
-            let path = object_path(kind, id);
-            let mut live = match self
-                .executor
-                .send(Method::Get, &path, None, &no_fields)
-                .await
-            {
-                Ok(response) => response.body,
-                Err(error) if error.is_not_found() => return Ok(()),
-                Err(error) => return Err(error),
-            };
-            if live.get("active") == Some(&Value::Bool(true)) {
-                live["active"] = Value::Bool(false);
-                let names = field_names(kind);
-                self.executor
-                    .send(Method::Put, &path, Some(&live), &names)
-                    .await?;
+        let path = kind.collection().object_path(id);
+        match kind.descriptor().delete {
+            DeleteStrategy::Reset(_) => {
+                let defaults = kind
+                    .descriptor()
+                    .delete
+                    .reset_attributes()
+                    .unwrap_or_default();
+                self.update(&WriteRequest {
+                    kind,
+                    id,
+                    attributes: &defaults,
+                    secrets: Vec::new(),
+                })
+                .await?;
+                return Ok(());
             }
+            DeleteStrategy::DeactivateThenDelete => {
+                // Read raw: the object may no longer be of this kind at all (an SP
+                // connection whose provisioning was removed in the console).
+                let mut live = match self
+                    .executor
+                    .send(Method::Get, &path, None, &no_fields)
+                    .await
+                {
+                    Ok(response) => response.body,
+                    Err(error) if error.is_not_found() => return Ok(()),
+                    Err(error) => return Err(error),
+                };
+                if live.get("active") == Some(&Value::Bool(true)) {
+                    live["active"] = Value::Bool(false);
+                    let names = field_names(kind);
+                    self.executor
+                        .send(Method::Put, &path, Some(&live), &names)
+                        .await?;
+                }
+            }
+            DeleteStrategy::Delete => {}
         }
-        let path = object_path(kind, id);
         match self
             .executor
             .send(Method::Delete, &path, None, &no_fields)
@@ -233,7 +229,7 @@ impl PingFederate {
         method: Method,
         body: &Value,
     ) -> Result<ObservedObject, ProviderError> {
-        from_wire(kind, id, body).map_err(|detail| self.invalid(method, path, &detail))
+        decode(kind, id, body).map_err(|detail| self.invalid(method, path, &detail))
     }
 
     fn invalid(&self, method: Method, path: &str, detail: &str) -> ProviderError {
@@ -245,95 +241,23 @@ impl PingFederate {
     }
 }
 
-/// Adds one item of `GET /dataStores` to `observed`. Data store types pingform does
-/// not manage are remembered by id only, so that a declared id cannot collide with them.
-fn insert_datastore(observed: &mut Observed, item: Value) -> Result<(), String> {
-    let id = item
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or("a data store without an id")?;
-    let wire_type = item.get("type").and_then(Value::as_str).unwrap_or_default();
-    match ResourceKind::from_wire_type(wire_type) {
-        Some(kind) => observed.insert(from_wire(kind, id, &item)?),
-        None => observed.insert_foreign(
-            Collection::DataStores,
-            id.to_string(),
-            wire_type.to_string(),
-        ),
+/// Adds one item of a collection to `observed`: an object of one of pingform's kinds,
+/// or, for objects of other kinds (a PingOne LDAP gateway data store, an SP connection
+/// without PingOne provisioning), its id and what it is, so that a declared id cannot
+/// collide with it.
+fn insert_item(collection: Collection, observed: &mut Observed, item: Value) -> Result<(), String> {
+    match codec::decode_item(collection, &item)? {
+        codec::Item::Known(object) => observed.insert(object),
+        codec::Item::Foreign { id, what } => observed.insert_foreign(collection, id, what),
     }
     Ok(())
 }
 
-/// Adds one item of `GET /pingOneConnections`.
-fn insert_pingone_connection(observed: &mut Observed, item: Value) -> Result<(), String> {
-    let id = item
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or("a PingOne connection without an id")?;
-    observed.insert(from_wire(ResourceKind::PingOneConnection, id, &item)?);
-    Ok(())
-}
-
-/// Adds one item of `GET /idp/spConnections`. Connections without PingOne outbound
-/// provisioning (browser SSO, other SaaS targets) are remembered by id only.
-fn insert_sp_connection(observed: &mut Observed, item: Value) -> Result<(), String> {
-    let id = item
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or("an SP connection without an id")?;
-    match from_wire(ResourceKind::ProvisioningConnection, id, &item) {
-        Ok(object) => observed.insert(object),
-        Err(_) => observed.insert_foreign(
-            Collection::SpConnections,
-            id.to_string(),
-            "SP connection without PingOne provisioning".to_string(),
-        ),
-    }
-    Ok(())
-}
-
-fn collection_path(collection: Collection) -> &'static str {
-    match collection {
-        Collection::DataStores => DATASTORES,
-        Collection::OutboundProvisioning => OUTBOUND_PROVISIONING,
-        Collection::PingOneConnections => PINGONE_CONNECTIONS,
-        Collection::SpConnections => SP_CONNECTIONS,
-    }
-}
-
-fn object_path(kind: ResourceKind, id: &str) -> String {
-    match kind.collection() {
-        Collection::OutboundProvisioning => OUTBOUND_PROVISIONING.to_string(),
-        collection => format!(
-            "{}/{}",
-            collection_path(collection),
-            encode_path_segment(id)
-        ),
-    }
-}
-
-/// Ids are `[a-zA-Z0-9._-]`, so this only matters for ids PingFederate itself made up.
-fn encode_path_segment(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'_' | b'-' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-fn default_outbound_provisioning() -> Attributes {
-    let mut attributes = Attributes::new();
-    attributes.insert(
-        "datastore".into(),
-        schema::DEFAULT_PROVISIONING_DATASTORE_ID.into(),
-    );
-    attributes.insert(
-        "synchronization_frequency".into(),
-        schema::DEFAULT_SYNCHRONIZATION_FREQUENCY.into(),
-    );
-    attributes
+/// Waits for every future, in order.
+async fn futures_join_all<F: std::future::Future>(futures: [F; 4]) -> [F::Output; 4] {
+    let [a, b, c, d] = futures;
+    let (a, b, c, d) = tokio::join!(a, b, c, d);
+    [a, b, c, d]
 }
 
 fn no_fields(_: &str) -> Option<String> {
@@ -343,5 +267,5 @@ fn no_fields(_: &str) -> Option<String> {
 /// Maps a server field path (`driverClass`, `connectionUrlTags[0].connectionUrl`,
 /// `configuration.fields[2].value`) to the configuration's name for it.
 fn field_names(kind: ResourceKind) -> impl Fn(&str) -> Option<String> {
-    move |path: &str| wire::configuration_path(kind, path)
+    move |path: &str| configuration_path(kind, path)
 }

@@ -32,7 +32,7 @@ pub use settings::{PingOneSettings, REGIONS, region_urls};
 use percent::percent_encode;
 use resources::{PopulationWire, UserWire};
 
-use crate::model::{PingOnePopulation, PingOneUser};
+use crate::model::{PingOnePopulation, PingOneUser, PingOneView};
 use session::Session;
 use username_filter::{MAX_URL_LENGTH, username_filters};
 
@@ -53,6 +53,25 @@ impl PingOne {
     pub fn new(settings: PingOneSettings) -> Result<PingOne, ProviderError> {
         Ok(PingOne {
             session: Session::new(&settings)?,
+        })
+    }
+
+    /// Everything a plan reads: the environment, its populations, and the users with
+    /// these usernames (exclusions), the last two concurrently.
+    pub async fn view(&self, usernames: &[String]) -> Result<PingOneView, ProviderError> {
+        let environment = self.environment().await?;
+        let (populations, users) = tokio::join!(self.populations(), async {
+            if usernames.is_empty() {
+                Ok(Vec::new())
+            } else {
+                self.users_by_username(usernames).await
+            }
+        });
+        Ok(PingOneView {
+            environment_id: environment.id,
+            environment_name: environment.name,
+            populations: populations?,
+            users: users?,
         })
     }
 

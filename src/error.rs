@@ -1,0 +1,175 @@
+//! Every error a command can end with, worded once, with its exit code beside it (the
+//! way `casey/just` keeps its `src/error.rs`). The modules' own errors (configuration
+//! diagnostics, plan, provider, state, apply) are wrapped as they are; the rest are the
+//! command line's own: arguments, plan files, the confirmation prompt.
+
+use std::path::PathBuf;
+
+use crate::apply::{ApplyError, ApplyFailure};
+use crate::config::ConfigErrors;
+use crate::model::{Address, AddressParseError};
+use crate::plan::{Moved, PlanError};
+use crate::provider::ProviderError;
+use crate::state::StateError;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigErrors),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] PlanError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Provider(#[from] ProviderError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    State(#[from] StateError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Apply(#[from] Box<ApplyFailure>),
+
+    /// A step of an apply that is not one of its changes (the convergence check).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ApplyStep(#[from] ApplyError),
+
+    #[error("invalid --var `{text}`: {message}")]
+    #[diagnostic(code(pingform::cli::var), help("write it as --var NAME=VALUE"))]
+    InvalidVar { text: String, message: String },
+
+    #[error("the configuration in {dir} has no pingfederate block")]
+    #[diagnostic(
+        code(pingform::config::no_pingfederate),
+        help(
+            "add a `pingfederate {{ url = ..., username = ..., password = ... }}` block, or pass --sandbox to try pingform on a built-in sandbox"
+        )
+    )]
+    NoPingFederate { dir: PathBuf },
+
+    #[error("apply needs confirmation, but standard input is not a terminal")]
+    #[diagnostic(
+        code(pingform::apply::needs_confirmation),
+        help(
+            "run it in a terminal to answer the prompt, or pass --auto-approve (for example in CI)"
+        )
+    )]
+    NeedsConfirmation,
+
+    #[error("no random numbers for {what}")]
+    #[diagnostic(code(pingform::random))]
+    NoRandomNumbers { what: &'static str },
+
+    #[error("cannot write the plan file {path}: {reason}")]
+    #[diagnostic(code(pingform::plan_file::write))]
+    PlanFileWrite { path: PathBuf, reason: String },
+
+    #[error("cannot read the plan file {path}: {reason}")]
+    #[diagnostic(code(pingform::plan_file::read))]
+    PlanFileRead { path: PathBuf, reason: String },
+
+    #[error(
+        "the plan file {path} has format version {found}; this pingform reads version {supported}"
+    )]
+    #[diagnostic(
+        code(pingform::plan_file::version),
+        help("make the plan again with this pingform")
+    )]
+    PlanFileVersion {
+        path: PathBuf,
+        found: u64,
+        supported: u32,
+    },
+
+    #[error("{path} is not a pingform plan file")]
+    #[diagnostic(
+        code(pingform::plan_file::invalid),
+        help("pass a file written by `pingform plan --out FILE`")
+    )]
+    NotAPlanFile { path: PathBuf },
+
+    #[error("the plan file {path} is damaged: {detail}")]
+    #[diagnostic(code(pingform::plan_file::invalid))]
+    PlanFileDamaged { path: PathBuf, detail: String },
+
+    #[error(
+        "the saved plan {path} is stale; nothing was changed:\n{}",
+        moved.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::apply::stale_plan),
+        help("make a new plan with `pingform plan --out FILE`, review it, and apply that")
+    )]
+    StalePlan { path: PathBuf, moved: Vec<Moved> },
+
+    #[error(transparent)]
+    #[diagnostic(code(pingform::state::address))]
+    Address(#[from] AddressParseError),
+
+    #[error("{address} is not in the state file {path}")]
+    #[diagnostic(
+        code(pingform::state::not_managed),
+        help("`pingform state list` shows what the state holds")
+    )]
+    NotInState { address: Address, path: PathBuf },
+
+    #[error("cannot start the async runtime: {0}")]
+    #[diagnostic(code(pingform::runtime))]
+    Runtime(std::io::Error),
+
+    #[error("cannot start the sandbox: {0}")]
+    #[diagnostic(code(pingform::sandbox))]
+    Sandbox(String),
+
+    #[error("cannot write the output: {0}")]
+    #[diagnostic(code(pingform::output))]
+    Output(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The process's exit code for this error. Every error is 1: 2 means "changes
+    /// pending" or "drift found", which are answers, not errors.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_)
+            | Error::Plan(_)
+            | Error::Provider(_)
+            | Error::State(_)
+            | Error::Apply(_)
+            | Error::ApplyStep(_)
+            | Error::InvalidVar { .. }
+            | Error::NoPingFederate { .. }
+            | Error::NeedsConfirmation
+            | Error::NoRandomNumbers { .. }
+            | Error::PlanFileWrite { .. }
+            | Error::PlanFileRead { .. }
+            | Error::PlanFileVersion { .. }
+            | Error::NotAPlanFile { .. }
+            | Error::PlanFileDamaged { .. }
+            | Error::StalePlan { .. }
+            | Error::Address(_)
+            | Error::NotInState { .. }
+            | Error::Runtime(_)
+            | Error::Sandbox(_)
+            | Error::Output(_) => 1,
+        }
+    }
+
+    /// A reader that closed stdout early (`pingform plan | head`) is not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(error) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<ApplyFailure> for Error {
+    fn from(failure: ApplyFailure) -> Error {
+        Error::Apply(Box::new(failure))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

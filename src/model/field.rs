@@ -1,0 +1,241 @@
+//! One field of a block: its HCL name, its type, what the server does when it is left
+//! out, and where it lives in PingFederate's JSON (a typed wire path).
+//!
+//! Configuration checks (unknown attribute, wrong type, missing required), the wire
+//! codec in the provider and the normalisation in the plan all read these rows, so a
+//! field is described exactly once. Pure data: no I/O.
+
+use super::{Collection, ResourceKind};
+
+/// What PingFederate does with a field the request leaves out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldDefault {
+    /// Nothing: the field stays empty. Left out of the configuration means "empty".
+    None,
+    /// The server stores this value. Left out of the configuration means this value.
+    Bool(bool),
+    Integer(i64),
+    Str(&'static str),
+    EmptyList,
+    /// The server computes a value (a name, tag lists). Left out of the configuration
+    /// means "whatever the server computes", which never shows as a change.
+    Computed,
+    /// Left out of the configuration means the `pingone` block's `environment_id`;
+    /// the configuration fills it in, so a loaded object always has it.
+    PingOneEnvironment,
+}
+
+impl FieldDefault {
+    /// The stored value for fields with a fixed default.
+    pub fn value(self) -> Option<serde_json::Value> {
+        match self {
+            FieldDefault::Bool(b) => Some(b.into()),
+            FieldDefault::Integer(i) => Some(i.into()),
+            FieldDefault::Str(s) => Some(s.into()),
+            FieldDefault::EmptyList => Some(serde_json::Value::Array(Vec::new())),
+            FieldDefault::None | FieldDefault::Computed | FieldDefault::PingOneEnvironment => None,
+        }
+    }
+}
+
+/// What a reference field may point at: objects of one collection, of the listed kinds
+/// (any kind of the collection when the list is empty). `None`: a collection pingform
+/// does not read (key pairs), whose ids are sent as they are and checked by nobody but
+/// PingFederate.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ReferenceTarget {
+    pub collection: Option<Collection>,
+    pub kinds: &'static [ResourceKind],
+}
+
+impl ReferenceTarget {
+    pub fn accepts(&self, kind: ResourceKind) -> bool {
+        Some(kind.collection()) == self.collection
+            && (self.kinds.is_empty() || self.kinds.contains(&kind))
+    }
+
+    /// The kinds it may point at, in words: "JDBC data store".
+    pub fn describe(&self) -> String {
+        match (self.kinds, self.collection) {
+            ([kind], _) => kind.describe().to_string(),
+            (_, Some(collection)) => collection.noun().to_string(),
+            (_, None) => "object".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldType {
+    String,
+    /// A string restricted to the listed values.
+    Enum(&'static [&'static str]),
+    Bool,
+    Integer,
+    StringList,
+    /// A list of objects with the given fields (tag configurations).
+    ObjectList(&'static [Field]),
+    /// Nested labelled blocks in HCL (`channel "NAME" { ... }`): on the wire a list of
+    /// objects, each identified by its `key` field, which is the block's label.
+    Blocks(&'static NestedBlocks),
+    /// A map of string to string (custom plugin fields).
+    StringMap,
+    /// A map of secret strings (sensitive custom plugin fields); each value is a secret.
+    SecretMap,
+    /// A map of table name to rows, each row a map of string to string.
+    TableMap,
+    /// A provisioning channel's attribute mapping: PingOne field name to source
+    /// attribute.
+    Mapping,
+    /// The id of another object, sent as a ResourceLink `{ "id": ... }`.
+    Reference(&'static ReferenceTarget),
+}
+
+/// The shape of nested blocks: the block type, the field that is its label, and the
+/// fields of one block.
+#[derive(Debug, PartialEq)]
+pub struct NestedBlocks {
+    pub block: &'static str,
+    pub key: &'static str,
+    pub fields: &'static [Field],
+    /// Pairs of fields a block may not both declare, with what the first one does.
+    pub exclusive: &'static [(&'static str, &'static str, &'static str)],
+    /// The hint when a required list of blocks is empty.
+    pub missing_help: &'static str,
+}
+
+impl FieldType {
+    /// How the type is named in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FieldType::String | FieldType::Enum(_) | FieldType::Reference(_) => "string",
+            FieldType::Bool => "bool",
+            FieldType::Integer => "number",
+            FieldType::StringList => "list of strings",
+            FieldType::ObjectList(_) => "list of objects",
+            FieldType::Blocks(_) => "nested blocks",
+            FieldType::StringMap | FieldType::SecretMap | FieldType::Mapping => "map of strings",
+            FieldType::TableMap => "map of lists of objects",
+        }
+    }
+}
+
+/// Where a field lives in PingFederate's JSON, relative to the object (or, for the
+/// fields of nested blocks, to the nested object).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Wire {
+    /// Not on the wire: configuration only (a name resolved during plan), or a block
+    /// that is not a PingFederate object.
+    None,
+    /// A key of the object: `driverClass`.
+    Key(&'static str),
+    /// A key inside nested objects: `channelSource.changeDetectionSettings.userObjectClass`.
+    Path(&'static [&'static str]),
+    /// The text value of the entry called `name` in a list of `{ "name", "value" }`
+    /// objects at `list` (the PingOne connector's target settings). With `part`, the
+    /// value is several fields joined by the separator, and this field is the
+    /// `part.1`-th piece.
+    Setting {
+        list: &'static [&'static str],
+        name: &'static str,
+        part: Option<(char, usize)>,
+    },
+    /// The value at `value` inside the entry of the list at `list` whose `key_name`
+    /// property is `key` (the `populationID` entry of an attribute mapping).
+    Entry {
+        list: &'static [&'static str],
+        key_name: &'static str,
+        key: &'static str,
+        value: &'static [&'static str],
+    },
+    /// A list of `{ "name", "value" | "encryptedValue" }` objects at this path, as a
+    /// map by name (plugin configuration fields).
+    Entries(&'static [&'static str]),
+    /// A list of `{ "name", "rows": [{ "fields": [...], "defaultRow" }] }` tables at
+    /// this path (plugin configuration tables).
+    Tables(&'static [&'static str]),
+}
+
+impl Wire {
+    /// The first key of the path, where PingFederate's error `fieldPath` starts.
+    pub fn head(self) -> Option<&'static str> {
+        match self {
+            Wire::None => None,
+            Wire::Key(key) => Some(key),
+            Wire::Path(path) | Wire::Entries(path) | Wire::Tables(path) => path.first().copied(),
+            Wire::Setting { list, .. } | Wire::Entry { list, .. } => list.first().copied(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Field {
+    /// HCL and model name (snake_case).
+    pub name: &'static str,
+    pub wire: Wire,
+    pub ty: FieldType,
+    pub required: bool,
+    pub default: FieldDefault,
+    /// Write-only secret: where the server returns its encrypted form instead
+    /// (`encryptedPassword`, a sibling of `wire`). Configuration-only secrets (the
+    /// admin password) set it to `Wire::None`.
+    pub encrypted: Option<Wire>,
+    /// Changing it means delete and create, not an update.
+    pub forces_replacement: bool,
+}
+
+impl Field {
+    pub fn is_secret(&self) -> bool {
+        self.encrypted.is_some() || self.ty == FieldType::SecretMap
+    }
+}
+
+/// An optional field.
+pub const fn field(name: &'static str, wire: Wire, ty: FieldType, default: FieldDefault) -> Field {
+    Field {
+        name,
+        wire,
+        ty,
+        required: false,
+        default,
+        encrypted: None,
+        forces_replacement: false,
+    }
+}
+
+/// A required field.
+pub const fn required(name: &'static str, wire: Wire, ty: FieldType) -> Field {
+    Field {
+        required: true,
+        ..field(name, wire, ty, FieldDefault::None)
+    }
+}
+
+/// A write-only secret string returned encrypted under `encrypted`.
+pub const fn secret(name: &'static str, wire: Wire, encrypted: Wire) -> Field {
+    Field {
+        encrypted: Some(encrypted),
+        ..field(name, wire, FieldType::String, FieldDefault::None)
+    }
+}
+
+/// A field of a block that is not a PingFederate object (`pingfederate { }`,
+/// `exclusion`): no wire location.
+pub const fn setting(name: &'static str, ty: FieldType, required: bool) -> Field {
+    Field {
+        required,
+        ..field(name, Wire::None, ty, FieldDefault::None)
+    }
+}
+
+/// A secret of such a block (the admin password, the worker's client secret).
+pub const fn setting_secret(name: &'static str, required: bool) -> Field {
+    Field {
+        encrypted: Some(Wire::None),
+        ..setting(name, FieldType::String, required)
+    }
+}
+
+/// Looks a field up by name.
+pub fn find(fields: &'static [Field], name: &str) -> Option<&'static Field> {
+    fields.iter().find(|field| field.name == name)
+}

@@ -1,0 +1,55 @@
+//! `outbound_provisioning { }`: the singleton outbound provisioning settings
+//! (`OutboundProvisionDatabase`, reference §5): the JDBC store PingFederate keeps
+//! synchronization state in, and how often it polls the source.
+
+use crate::model::ResourceKind;
+use crate::model::field::{
+    FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required,
+};
+use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
+
+use super::{DATA_STORES, OUTBOUND_PROVISIONING};
+
+/// The settings PingFederate falls back to when outbound provisioning is "removed".
+pub const DEFAULT_PROVISIONING_DATASTORE_ID: &str = "ProvisionerDS";
+pub const DEFAULT_SYNCHRONIZATION_FREQUENCY: i64 = 60;
+
+/// The store must be relational (reference §5: "a JDBC data store").
+static PROVISIONER_STORE: ReferenceTarget = ReferenceTarget {
+    collection: Some(DATA_STORES),
+    kinds: &[ResourceKind::DatastoreJdbc],
+};
+
+pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
+    kind: ResourceKind::OutboundProvisioning,
+    block_type: "outbound_provisioning",
+    label: None,
+    describe: "outbound provisioning settings",
+    collection: OUTBOUND_PROVISIONING,
+    identity: &[],
+    constants: &[],
+    name_from_block: false,
+    fields: &[
+        required(
+            "datastore",
+            Wire::Key("dataStoreRef"),
+            T::Reference(&PROVISIONER_STORE),
+        ),
+        field(
+            "synchronization_frequency",
+            Wire::Key("synchronizationFrequency"),
+            T::Integer,
+            D::Integer(DEFAULT_SYNCHRONIZATION_FREQUENCY),
+        ),
+    ],
+    one_of: &[],
+    send_defaults: false,
+    delete: DeleteStrategy::Reset(&[
+        ("datastore", D::Str(DEFAULT_PROVISIONING_DATASTORE_ID)),
+        (
+            "synchronization_frequency",
+            D::Integer(DEFAULT_SYNCHRONIZATION_FREQUENCY),
+        ),
+    ]),
+    hooks: Hooks { check: None },
+};

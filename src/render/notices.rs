@@ -1,0 +1,139 @@
+//! The short notices commands print around their main output: a valid configuration,
+//! a saved plan, a cancelled apply, the convergence check, the sandbox in use. Worded
+//! here once; the commands only choose which to print.
+
+use std::path::Path;
+
+use crate::model::Address;
+use crate::plan::{Drift, SavedPlan};
+
+use super::drift_text::drift_summary_line;
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// `validate` on a valid configuration.
+pub fn configuration_valid(objects: usize) -> String {
+    format!(
+        "The configuration is valid: {} declared.",
+        plural(objects, "object")
+    )
+}
+
+/// `drift` when nothing moved.
+pub fn no_drift(drift: &Drift, checked: usize) -> String {
+    format!(
+        "{} ({} checked)",
+        drift_summary_line(drift),
+        plural(checked, "managed object")
+    )
+}
+
+/// `plan --out FILE`.
+pub fn plan_saved(path: &Path) -> String {
+    format!(
+        "Saved the plan to {}. Apply exactly this plan with: pingform apply {}",
+        path.display(),
+        path.display()
+    )
+}
+
+/// What `show FILE` says of the plan before printing it.
+pub fn saved_plan_header(path: &Path, saved: &SavedPlan) -> String {
+    format!(
+        "Saved plan {}: made {} from {}, against state serial {}{}.",
+        path.display(),
+        saved.created_at,
+        saved.configuration.dir,
+        saved.state.serial,
+        match &saved.state.lineage {
+            Some(lineage) => format!(" (lineage {lineage})"),
+            None => " (empty state)".to_string(),
+        }
+    )
+}
+
+/// The confirmation question of `apply`.
+pub const APPLY_QUESTION: &str = "Do you want to make these changes?";
+/// The confirmation question of `apply --refresh-only`.
+pub const REFRESH_ONLY_QUESTION: &str = "Do you want to accept these values into the state?";
+
+/// The prompt around a confirmation question.
+pub fn confirmation_prompt(question: &str) -> String {
+    format!("\n{question}\n  Only 'yes' will be accepted.\n\n  Enter a value: ")
+}
+
+/// `apply` answered with anything but `yes`.
+pub fn apply_cancelled() -> &'static str {
+    "Apply cancelled; nothing was changed."
+}
+
+/// `apply --refresh-only` answered with anything but `yes`.
+pub fn refresh_only_cancelled() -> &'static str {
+    "Cancelled; the state was not changed."
+}
+
+/// `apply --refresh-only` with nothing to accept.
+pub fn refresh_only_nothing() -> &'static str {
+    "No drift: the state already matches PingFederate."
+}
+
+/// What `apply --refresh-only` will do, after the drift it shows.
+pub fn refresh_only_intent() -> &'static str {
+    "pingform will accept these live values into its state; PingFederate is not changed."
+}
+
+/// `apply --refresh-only` done.
+pub fn refresh_only_accepted(count: usize) -> String {
+    format!("Accepted {count} object(s) into the state.")
+}
+
+/// The convergence check after an apply: empty, or which objects still change.
+pub fn convergence(still_changing: &[Address]) -> String {
+    if still_changing.is_empty() {
+        return "Checked: a fresh plan finds no changes.".to_string();
+    }
+    let addresses: Vec<String> = still_changing.iter().map(ToString::to_string).collect();
+    format!(
+        "warning: after the apply, a fresh plan still finds changes in {}; PingFederate may have normalised a value. Run `pingform plan` to see them.",
+        addresses.join(", ")
+    )
+}
+
+/// `--sandbox`: where the run goes.
+pub fn sandbox_in_use(url: &str, data_file: Option<&Path>, state: Option<&Path>) -> String {
+    format!(
+        "Using a built-in sandbox at {url} ({}; state {}).",
+        match data_file {
+            Some(path) => format!("data kept in {}", path.display()),
+            None => "its data is discarded at exit".to_string(),
+        },
+        match state {
+            Some(path) => format!("in {}", path.display()),
+            None => "is temporary".to_string(),
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(
+            configuration_valid(1),
+            "The configuration is valid: 1 object declared."
+        );
+        assert_eq!(
+            no_drift(&Drift::default(), 3),
+            "No drift: every managed object is as the last apply left it. (3 managed objects checked)"
+        );
+        assert_eq!(convergence(&[]), "Checked: a fresh plan finds no changes.");
+    }
+}
