@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use miette::{IntoDiagnostic, Result};
+use pingform_sandbox::{Sandbox, SandboxOptions};
 
 use super::cli::{ConfigArgs, TargetArgs};
 use crate::config::{self, LoadOptions};
@@ -15,7 +16,6 @@ use crate::model::{
 use crate::plan::{Drift, ExclusionReview, Plan, annotate, drift, resolve_populations, review};
 use crate::provider::PingFederate;
 use crate::provider::PingOne;
-use crate::sandbox::{Sandbox, SandboxOptions};
 
 /// Loads and checks the configuration, printing warnings; errors carry every
 /// diagnostic.

@@ -1,8 +1,8 @@
 use miette::{IntoDiagnostic, Result};
+use pingform_sandbox::{Sandbox, SandboxOptions};
 
 use super::cli::SandboxArgs;
 use super::output::write_stdout;
-use crate::sandbox::{Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
 pub async fn run(args: SandboxArgs) -> Result<u8> {

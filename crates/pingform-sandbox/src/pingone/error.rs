@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::random_identifiers;
+use crate::random_identifiers;
 
 /// One entry of `details`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

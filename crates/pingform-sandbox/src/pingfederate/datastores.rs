@@ -829,7 +829,7 @@ fn normalize_gateway(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::secrets::MasterKey;
+    use crate::secrets::MasterKey;
     use serde_json::json;
 
     fn context(key: &MasterKey) -> WriteContext<'_> {

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::api_result::{ApiError, ValidationError};
 use super::datastores::is_valid_id;
-use super::random_identifiers;
+use crate::random_identifiers;
 use super::write_context::WriteContext;
 
 /// What the sandbox's PingOne side looks like to PingFederate.
@@ -125,7 +125,7 @@ impl PingOneConnection {
         let assigned = |current: Option<&Option<String>>| -> Result<String, ApiError> {
             match current.and_then(Option::as_ref) {
                 Some(value) => Ok(value.clone()),
-                None => random_identifiers::uuid(),
+                None => Ok(random_identifiers::uuid()?),
             }
         };
         Ok(PingOneConnection {
@@ -163,7 +163,7 @@ impl PingOneConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::secrets::MasterKey;
+    use crate::secrets::MasterKey;
     use serde_json::json;
 
     fn target() -> PingOneTarget {

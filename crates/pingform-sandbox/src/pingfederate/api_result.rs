@@ -13,6 +13,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::collection::CollectionError;
+use crate::random_identifiers::RandomFailure;
+
 /// The envelope message PingFederate uses for every 422 answer (seen on a live server).
 pub const VALIDATION_ENVELOPE_MESSAGE: &str =
     "Validation error(s) occurred. Please review the error(s) and address accordingly.";
@@ -156,6 +159,43 @@ impl ApiError {
             message,
             developer_message,
             validation_errors,
+        }
+    }
+}
+
+/// How the Admin API words the failures every collection can have.
+impl From<CollectionError> for ApiError {
+    fn from(error: CollectionError) -> Self {
+        match error {
+            CollectionError::NotFound { noun, id } => {
+                Self::not_found(format!("Resource not found: no {noun} with id '{id}'."))
+            }
+            CollectionError::DuplicateId {
+                noun_with_article,
+                id,
+            } => Self::validation(ValidationError::new(
+                "duplicate_id",
+                "id",
+                format!("{noun_with_article} with id '{id}' already exists."),
+            )),
+            CollectionError::IdMismatch { noun, body_id, id } => {
+                Self::validation(ValidationError::new(
+                    "id_mismatch",
+                    "id",
+                    format!(
+                        "The id in the body ('{body_id}') differs from the id in the path \
+                         ('{id}'); a {noun}'s id cannot change."
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+impl From<RandomFailure> for ApiError {
+    fn from(error: RandomFailure) -> Self {
+        Self::Internal {
+            message: error.to_string(),
         }
     }
 }

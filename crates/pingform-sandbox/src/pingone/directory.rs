@@ -4,7 +4,7 @@
 //!
 //! Owns the PingOne data and its rules (unique usernames per environment, compared
 //! case-insensitively; a user's population exists). Must not know HTTP, tokens,
-//! filters or paging: `pingone_routes` does those. It lives in memory only and is
+//! filters or paging: `routes` does those. It lives in memory only and is
 //! seeded afresh at every start (the PingFederate data file does not hold it).
 //!
 //! Seed file format (`SandboxOptions::pingone_seed_file`), every field optional unless
@@ -33,9 +33,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::error::SandboxError;
-use super::pingone_error::{ErrorDetail, PingOneError};
-use super::random_identifiers;
+use crate::error::SandboxError;
+use super::error::{ErrorDetail, PingOneError};
+use crate::random_identifiers;
 
 pub const DEFAULT_ENVIRONMENT_ID: &str = "8f3c2a10-5b7e-4d21-9a64-0c1d2e3f4a5b";
 pub const DEFAULT_CLIENT_ID: &str = "3e7a9c51-2d4b-4f8e-a1c6-9b0d8e7f6a51";
@@ -230,7 +230,7 @@ impl PingOneDirectory {
             }
             let id = match environment.id {
                 Some(id) => id,
-                None => random_identifiers::uuid().map_err(|error| error.body().message)?,
+                None => random_identifiers::uuid().map_err(|error| error.to_string())?,
             };
             if directory.environment(&id).is_some() {
                 return Err(format!("environment id '{id}' is used twice"));
@@ -249,7 +249,7 @@ impl PingOneDirectory {
                 populations.push(Population {
                     id: match population.id {
                         Some(id) => id,
-                        None => random_identifiers::uuid().map_err(|error| error.body().message)?,
+                        None => random_identifiers::uuid().map_err(|error| error.to_string())?,
                     },
                     name: population.name,
                     description: population.description,
@@ -258,7 +258,7 @@ impl PingOneDirectory {
             }
             if populations.is_empty() {
                 populations.push(Population {
-                    id: random_identifiers::uuid().map_err(|error| error.body().message)?,
+                    id: random_identifiers::uuid().map_err(|error| error.to_string())?,
                     name: "Default".to_string(),
                     description: None,
                     default: true,
@@ -398,7 +398,7 @@ impl PingOneDirectory {
             }
             Some(id) => id,
             None => random_identifiers::uuid().map_err(|error| PingOneError::Internal {
-                message: error.body().message,
+                message: error.to_string(),
             })?,
         };
         let user = User {
