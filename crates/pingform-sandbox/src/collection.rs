@@ -79,7 +79,11 @@ pub trait ResourceKind {
         context: &Self::Context<'_>,
     ) -> Result<Self::Item, Self::Error>;
     /// DELETE: why the item cannot go, if something forbids it.
-    fn check_delete(_store: &Self::Store, _id: &str, _item: &Self::Item) -> Result<(), Self::Error> {
+    fn check_delete(
+        _store: &Self::Store,
+        _id: &str,
+        _item: &Self::Item,
+    ) -> Result<(), Self::Error> {
         Ok(())
     }
     /// The response form of a stored item (links located under `base_url`).

@@ -10,7 +10,10 @@
 //! Owns its own wire structs and JSON handling, never the client's (pingform's `model`
 //! and `provider`): if both sides shared structs, a field-name mistake would pass every
 //! test. Both are held to the official spec and `reference/pingfederate-admin-api.md`.
-//! It depends on nothing of pingform's, so the compiler keeps that rule.
+//! It depends on nothing of pingform's, so the compiler keeps that rule. Each wire
+//! struct says once, with `#[serde_with::skip_serializing_none]`, that its optional
+//! fields are left out of the JSON when `None` (and, as serde does for every `Option`,
+//! read as `None` when absent).
 //!
 //! Laid out per API it emulates: `pingfederate` (the Admin API: routes, resources,
 //! store) and `pingone` (the Management API and the auth host); the pieces both share

@@ -28,7 +28,9 @@ use crate::pingfederate::routes::{self as pingfederate_routes, AdminApiState, BA
 use crate::pingfederate::store::Store;
 use crate::pingfederate::write_context::WriteContext;
 use crate::pingone::directory::PingOneDirectory;
-use crate::pingone::routes::{self as pingone_routes, PINGONE_API_PATH, PINGONE_AUTH_PATH, PingOneState};
+use crate::pingone::routes::{
+    self as pingone_routes, PINGONE_API_PATH, PINGONE_AUTH_PATH, PingOneState,
+};
 use crate::pingone::tokens::TokenBook;
 use crate::secrets::MasterKey;
 

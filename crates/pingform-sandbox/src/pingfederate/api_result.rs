@@ -21,11 +21,11 @@ pub const VALIDATION_ENVELOPE_MESSAGE: &str =
     "Validation error(s) occurred. Please review the error(s) and address accordingly.";
 
 /// One entry of `ApiResult.validationErrors`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {
     pub error_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     pub message: String,
 }
@@ -58,12 +58,12 @@ impl ValidationError {
 }
 
 /// The `ApiResult` body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiResult {
     pub result_id: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_message: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub validation_errors: Vec<ValidationError>,

@@ -113,7 +113,10 @@ impl AdminApiState {
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/version", get(version))
-        .route("/dataStores", get(list::<DataStores>).post(create::<DataStores>))
+        .route(
+            "/dataStores",
+            get(list::<DataStores>).post(create::<DataStores>),
+        )
         .route("/dataStores/descriptors", get(list_descriptors))
         .route("/dataStores/descriptors/{id}", get(get_descriptor))
         .route(

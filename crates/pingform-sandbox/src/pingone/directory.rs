@@ -33,8 +33,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::error::SandboxError;
 use super::error::{ErrorDetail, PingOneError};
+use crate::error::SandboxError;
 use crate::random_identifiers;
 
 pub const DEFAULT_ENVIRONMENT_ID: &str = "8f3c2a10-5b7e-4d21-9a64-0c1d2e3f4a5b";
@@ -49,7 +49,6 @@ pub const ADMINISTRATOR_USERNAME: &str = "pingone-admin@example.com";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedFile {
-    #[serde(default)]
     pub organization_name: Option<String>,
     pub environments: Vec<SeedEnvironment>,
 }
@@ -57,14 +56,11 @@ pub struct SeedFile {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedEnvironment {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub environment_type: Option<String>,
-    #[serde(default)]
     pub region: Option<String>,
     #[serde(default)]
     pub clients: Vec<WorkerClient>,
@@ -84,12 +80,9 @@ pub struct WorkerClient {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedPopulation {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub default: Option<bool>,
 }
 
@@ -98,40 +91,27 @@ pub struct SeedPopulation {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedUser {
     /// Control API only: the environment to add to (the first one when absent).
-    #[serde(default)]
     pub environment_id: Option<String>,
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
-    #[serde(default)]
     pub population: Option<String>,
-    #[serde(default)]
     pub name: Option<PersonName>,
-    #[serde(default)]
     pub enabled: Option<bool>,
-    #[serde(default)]
     pub external_id: Option<String>,
-    #[serde(default)]
     pub account_id: Option<String>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub user_type: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersonName {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
 }
 

@@ -22,14 +22,13 @@ use serde_json::{Map, Value, json};
 use crate::random_identifiers;
 
 /// One entry of `details`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorDetail {
     pub code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<Value>,
 }
 

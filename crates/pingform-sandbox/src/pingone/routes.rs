@@ -93,7 +93,9 @@ pub struct PingOneState {
 
 impl PingOneState {
     fn directory(&self) -> MutexGuard<'_, PingOneDirectory> {
-        self.directory.lock().unwrap_or_else(PoisonError::into_inner)
+        self.directory
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn tokens(&self) -> MutexGuard<'_, TokenBook> {
