@@ -2,8 +2,8 @@
 //!
 //! Data flows one way: `config` reads the HCL into a `model::Desired`, `state` reads the
 //! previous run, `provider` reads the live objects, `plan` diffs them, `render` shows
-//! the plan and `apply` carries it out. `command` wires them to the CLI; `sandbox` is
-//! the local emulator of the APIs.
+//! the plan and `apply` carries it out. `command` wires them to the CLI; the local
+//! emulator of the APIs is the workspace member `pingform-sandbox`.
 
 pub mod apply;
 pub mod command;
@@ -13,5 +13,4 @@ pub mod model;
 pub mod plan;
 pub mod provider;
 pub mod render;
-pub mod sandbox;
 pub mod state;

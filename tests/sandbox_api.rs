@@ -5,7 +5,7 @@
 mod common;
 
 use common::sandbox_client::Api;
-use pingform::sandbox::SandboxOptions;
+use pingform_sandbox::SandboxOptions;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -848,7 +848,7 @@ async fn an_unreadable_data_file_is_named_in_the_error() {
     let folder = tempfile::tempdir().unwrap();
     let data_file = folder.path().join("broken.json");
     std::fs::write(&data_file, "{ not json").unwrap();
-    let error = pingform::sandbox::Sandbox::start(SandboxOptions {
+    let error = pingform_sandbox::Sandbox::start(SandboxOptions {
         data_file: Some(data_file.clone()),
         ..SandboxOptions::default()
     })
@@ -861,7 +861,7 @@ async fn an_unreadable_data_file_is_named_in_the_error() {
 #[tokio::test]
 async fn a_busy_address_is_named_in_the_error() {
     let api = Api::start().await;
-    let error = pingform::sandbox::Sandbox::start(SandboxOptions {
+    let error = pingform_sandbox::Sandbox::start(SandboxOptions {
         listen: api.sandbox.address(),
         ..SandboxOptions::default()
     })

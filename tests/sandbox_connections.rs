@@ -7,7 +7,7 @@
 mod common;
 
 use common::sandbox_client::{Api, Reply};
-use pingform::sandbox::SandboxOptions;
+use pingform_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

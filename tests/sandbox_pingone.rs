@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::sandbox_client::{Api, Reply};
-use pingform::sandbox::SandboxOptions;
+use pingform_sandbox::SandboxOptions;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -315,7 +315,7 @@ async fn a_broken_seed_file_stops_the_start() {
     let directory = tempfile::tempdir().unwrap();
     let seed = directory.path().join("pingone.json");
     std::fs::write(&seed, r#"{"environments": []}"#).unwrap();
-    let error = pingform::sandbox::Sandbox::start(SandboxOptions {
+    let error = pingform_sandbox::Sandbox::start(SandboxOptions {
         pingone_seed_file: Some(seed),
         ..SandboxOptions::default()
     })

@@ -15,7 +15,7 @@ use crate::model::{
 use crate::plan::{Inputs, Planned};
 use crate::provider::{PingFederate, PingOne};
 use crate::render::sandbox_in_use;
-use crate::sandbox::{Sandbox, SandboxOptions};
+use pingform_sandbox::{Sandbox, SandboxOptions};
 
 /// Loads and checks the configuration, printing warnings; errors carry every
 /// diagnostic.

@@ -1,7 +1,7 @@
 use super::cli::SandboxArgs;
 use super::output::write_stdout;
 use crate::error::{Error, Result};
-use crate::sandbox::{Sandbox, SandboxOptions};
+use pingform_sandbox::{Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
 pub async fn run(args: SandboxArgs) -> Result<u8> {

@@ -1,7 +1,7 @@
 //! A small async client for the sandbox: trusts its certificate only, sends Basic auth
 //! and the CSRF header, and returns `(status, headers, JSON body)`.
 
-use pingform::sandbox::{Sandbox, SandboxOptions};
+use pingform_sandbox::{Sandbox, SandboxOptions};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::Value;
 

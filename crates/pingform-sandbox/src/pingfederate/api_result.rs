@@ -13,16 +13,19 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::collection::CollectionError;
+use crate::random_identifiers::RandomFailure;
+
 /// The envelope message PingFederate uses for every 422 answer (seen on a live server).
 pub const VALIDATION_ENVELOPE_MESSAGE: &str =
     "Validation error(s) occurred. Please review the error(s) and address accordingly.";
 
 /// One entry of `ApiResult.validationErrors`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {
     pub error_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     pub message: String,
 }
@@ -55,12 +58,12 @@ impl ValidationError {
 }
 
 /// The `ApiResult` body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiResult {
     pub result_id: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_message: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub validation_errors: Vec<ValidationError>,
@@ -156,6 +159,43 @@ impl ApiError {
             message,
             developer_message,
             validation_errors,
+        }
+    }
+}
+
+/// How the Admin API words the failures every collection can have.
+impl From<CollectionError> for ApiError {
+    fn from(error: CollectionError) -> Self {
+        match error {
+            CollectionError::NotFound { noun, id } => {
+                Self::not_found(format!("Resource not found: no {noun} with id '{id}'."))
+            }
+            CollectionError::DuplicateId {
+                noun_with_article,
+                id,
+            } => Self::validation(ValidationError::new(
+                "duplicate_id",
+                "id",
+                format!("{noun_with_article} with id '{id}' already exists."),
+            )),
+            CollectionError::IdMismatch { noun, body_id, id } => {
+                Self::validation(ValidationError::new(
+                    "id_mismatch",
+                    "id",
+                    format!(
+                        "The id in the body ('{body_id}') differs from the id in the path \
+                         ('{id}'); a {noun}'s id cannot change."
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+impl From<RandomFailure> for ApiError {
+    fn from(error: RandomFailure) -> Self {
+        Self::Internal {
+            message: error.to_string(),
         }
     }
 }

@@ -66,14 +66,13 @@ const SETTINGS: &[(&str, Option<&str>, Allowed)] = &[
 ];
 
 /// A `ConfigField`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigField {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The PingOne connector has no encrypted settings; accepted and dropped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_value: Option<String>,
 }
 

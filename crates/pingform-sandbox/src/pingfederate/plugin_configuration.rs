@@ -13,41 +13,36 @@ use super::api_result::ValidationError;
 use super::descriptors::{FieldKind, FieldSpec, PluginDescriptor, TableSpec};
 use super::write_context::WriteContext;
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PluginConfiguration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<ConfigTable>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<ConfigField>>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_value: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigTable {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<ConfigRow>>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigRow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<ConfigField>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_row: Option<bool>,
 }
 

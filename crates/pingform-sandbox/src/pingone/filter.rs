@@ -17,7 +17,7 @@
 
 use serde_json::json;
 
-use super::pingone_error::PingOneError;
+use super::error::PingOneError;
 
 /// Attributes a collection can filter on, each with its operators.
 pub type Supported = &'static [(&'static str, &'static [&'static str])];

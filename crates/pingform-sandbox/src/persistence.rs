@@ -4,36 +4,40 @@
 //!
 //! Owns the file format. Secrets reach the file only in their encrypted form, because
 //! the store never holds anything else; the master key is in the file, as PingFederate
-//! keeps its `pf.jwk` next to its configuration.
+//! keeps its `pf.jwk` next to its configuration. Must not know what the store holds: it
+//! writes whatever store it is given as the document's `store`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::error::SandboxError;
 use super::secrets::MasterKey;
-use super::store::Store;
 
 const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DataFile {
+struct DataFile<S> {
     format_version: u32,
     /// base64url of the 32-byte AES-256-GCM key.
     master_key: String,
-    store: Store,
+    store: S,
 }
 
 /// What a data file holds.
-pub struct Loaded {
+pub struct Loaded<S> {
     pub master_key: MasterKey,
-    pub store: Store,
+    pub store: S,
 }
 
 /// Reads `path`; `Ok(None)` when it does not exist yet.
-pub fn load(path: &Path, version: &str) -> Result<Option<Loaded>, SandboxError> {
+pub fn load<S: DeserializeOwned>(
+    path: &Path,
+    version: &str,
+) -> Result<Option<Loaded<S>>, SandboxError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -48,7 +52,7 @@ pub fn load(path: &Path, version: &str) -> Result<Option<Loaded>, SandboxError> 
         path: path.to_path_buf(),
         reason,
     };
-    let file: DataFile =
+    let file: DataFile<S> =
         serde_json::from_str(&text).map_err(|error| unreadable(error.to_string()))?;
     if file.format_version != FORMAT_VERSION {
         return Err(unreadable(format!(
@@ -65,7 +69,11 @@ pub fn load(path: &Path, version: &str) -> Result<Option<Loaded>, SandboxError> 
 }
 
 /// Writes the file atomically.
-pub fn save(path: &Path, master_key: &MasterKey, store: &Store) -> Result<(), SandboxError> {
+pub fn save<S: Serialize>(
+    path: &Path,
+    master_key: &MasterKey,
+    store: &S,
+) -> Result<(), SandboxError> {
     let unwritable = |reason: String| SandboxError::DataFileUnwritable {
         path: path.to_path_buf(),
         reason,
@@ -73,7 +81,7 @@ pub fn save(path: &Path, master_key: &MasterKey, store: &Store) -> Result<(), Sa
     let file = DataFile {
         format_version: FORMAT_VERSION,
         master_key: master_key.encoded(),
-        store: store.clone(),
+        store,
     };
     let text =
         serde_json::to_string_pretty(&file).map_err(|error| unwritable(error.to_string()))?;

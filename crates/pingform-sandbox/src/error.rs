@@ -1,5 +1,6 @@
 //! `SandboxError`: why the sandbox could not start or keep its data file, worded in one
-//! place. Request-level failures are `api_result::ApiError`, not this.
+//! place. Request-level failures are `pingfederate::api_result::ApiError` and
+//! `pingone::error::PingOneError`, not this.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

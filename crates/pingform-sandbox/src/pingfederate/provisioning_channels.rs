@@ -26,43 +26,30 @@ use super::resource_link::ResourceLink;
 pub const DEFAULT_MAX_THREADS: i32 = 1;
 pub const DEFAULT_TIMEOUT_SECONDS: i32 = 60;
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Channel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_source: Option<ChannelSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<Vec<SaasAttributeMapping>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_threads: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChannelSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_source: Option<ResourceLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid_attribute_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid_binary: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_detection_settings: Option<ChangeDetectionSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_membership_detection: Option<GroupMembershipDetection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_management_settings: Option<AccountManagementSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_dn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_source_location: Option<ChannelSourceLocation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_source_location: Option<ChannelSourceLocation>,
 }
 
@@ -74,27 +61,22 @@ pub enum ChangedUsersAlgorithm {
     TimestampNoNegation,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangeDetectionSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_object_class: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_object_class: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_users_algorithm: Option<ChangedUsersAlgorithm>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usn_attribute_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_stamp_attribute_name: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GroupMembershipDetection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_of_group_attribute_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_member_attribute_name: Option<String>,
 }
 
@@ -106,42 +88,33 @@ pub enum AccountStatusAlgorithm {
     Flag,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AccountManagementSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_status_attribute_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_status_algorithm: Option<AccountStatusAlgorithm>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag_comparison_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag_comparison_status: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_status: Option<bool>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelSourceLocation {
-    #[serde(default, rename = "groupDN", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "groupDN")]
     pub group_dn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    #[serde(
-        default,
-        rename = "nestedSearch",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nestedSearch")]
     pub nested_search: Option<bool>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaasAttributeMapping {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saas_field_info: Option<SaasFieldConfiguration>,
 }
 
@@ -161,24 +134,17 @@ pub enum FieldParser {
     None,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaasFieldConfiguration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_names: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub character_case: Option<CharacterCase>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parser: Option<FieldParser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked: Option<bool>,
 }
 

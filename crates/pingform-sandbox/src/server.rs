@@ -1,34 +1,38 @@
-//! Transport and lifecycle: binding the listener, the self-signed certificate, serving
-//! the router over HTTPS (axum-server with rustls) or plain HTTP, and the `Sandbox`
-//! handle the CLI and tests hold.
+//! Transport and lifecycle: binding the listener, the self-signed certificate, mounting
+//! both APIs and the control API on one router, serving it over HTTPS (axum-server with
+//! rustls) or plain HTTP, and the `Sandbox` handle the CLI and tests hold.
 //!
 //! Owns start-up (load or seed the configuration, persist it once; seed the PingOne
-//! side) and shutdown. Must
-//! not hold API rules: those are in `routes`, `store` and the resource modules.
+//! side) and shutdown. Must not hold API rules: those are in `pingfederate` and
+//! `pingone`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::Router;
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
 use tokio::task::JoinHandle;
 
-use super::SandboxOptions;
-use super::control::Control;
-use super::error::SandboxError;
-use super::persistence;
-use super::pingone_directory::PingOneDirectory;
-use super::pingone_routes::{PINGONE_API_PATH, PINGONE_AUTH_PATH};
-use super::pingone_tokens::TokenBook;
-use super::routes::{self, AppState};
-use super::secrets::MasterKey;
-use super::store::Store;
-use super::write_context::WriteContext;
-
-/// The PingFederate Admin API base path.
-pub const BASE_PATH: &str = "/pf-admin-api/v1";
+use crate::administrator::Administrator;
+use crate::clock;
+use crate::control::{self, SharedControl};
+use crate::control_api::{self, ControlApiState};
+use crate::error::SandboxError;
+use crate::options::SandboxOptions;
+use crate::persistence;
+use crate::pingfederate::pingone_connections::PingOneTarget;
+use crate::pingfederate::routes::{self as pingfederate_routes, AdminApiState, BASE_PATH};
+use crate::pingfederate::store::Store;
+use crate::pingfederate::write_context::WriteContext;
+use crate::pingone::directory::PingOneDirectory;
+use crate::pingone::routes::{
+    self as pingone_routes, PINGONE_API_PATH, PINGONE_AUTH_PATH, PingOneState,
+};
+use crate::pingone::tokens::TokenBook;
+use crate::secrets::MasterKey;
 
 /// A running sandbox. Dropping it stops the server; `shutdown` stops it gracefully.
 pub struct Sandbox {
@@ -40,7 +44,9 @@ pub struct Sandbox {
     pingone_environment_id: String,
     pingone_client_id: String,
     pingone_client_secret: String,
-    state: Arc<AppState>,
+    pingone_api_url: String,
+    pingone_auth_url: String,
+    control: SharedControl,
     handle: Handle<SocketAddr>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -57,6 +63,8 @@ impl Sandbox {
             .first()
             .map(|client| (client.client_id.clone(), client.client_secret.clone()))
             .unwrap_or_default();
+        let (pingone_region, pingone_organization_name) =
+            (primary.region.clone(), primary.organization_name.clone());
 
         let listener =
             std::net::TcpListener::bind(options.listen).map_err(|source| SandboxError::Bind {
@@ -79,22 +87,54 @@ impl Sandbox {
         let pingone_api_url = format!("{scheme}://{url_address}{PINGONE_API_PATH}");
         let pingone_auth_url = format!("{scheme}://{url_address}{PINGONE_AUTH_PATH}");
 
-        let state = Arc::new(AppState {
-            base_url: base_url.clone(),
+        let control = SharedControl::default();
+        let administrator = Administrator {
             username: options.username.clone(),
             password: options.password.clone(),
+        };
+        // The PingOne side's environments never change after the seed, so what
+        // PingFederate's PingOne connections point at is settled here.
+        let pingone_target = PingOneTarget {
+            environment_id: pingone_environment_id.clone(),
+            region: pingone_region,
+            organization_name: pingone_organization_name,
+            management_api_url: pingone_api_url.clone(),
+            authentication_api_url: pingone_auth_url.clone(),
+        };
+        let admin_api = Arc::new(AdminApiState {
+            base_url: base_url.clone(),
+            administrator: administrator.clone(),
             version: options.version.clone(),
             master_key,
             store: Mutex::new(store),
-            control: Mutex::new(Control::default()),
             data_file: options.data_file.clone(),
-            pingone_api_url,
-            pingone_auth_url,
-            pingone_page_size: options.pingone_page_size.max(1),
-            pingone: Mutex::new(pingone),
-            tokens: Mutex::new(TokenBook::default()),
+            pingone: pingone_target,
+            control: control.clone(),
         });
-        let application = routes::router(state.clone()).into_make_service();
+        let pingone_state = Arc::new(PingOneState {
+            api_url: pingone_api_url.clone(),
+            auth_url: pingone_auth_url.clone(),
+            page_size: options.pingone_page_size.max(1),
+            directory: Mutex::new(pingone),
+            tokens: Mutex::new(TokenBook::default()),
+            control: control.clone(),
+        });
+        let control_api = Arc::new(ControlApiState {
+            administrator,
+            control: control.clone(),
+        });
+        let application = Router::new()
+            .nest(BASE_PATH, pingfederate_routes::router(admin_api))
+            .nest(
+                PINGONE_API_PATH,
+                pingone_routes::api_router(pingone_state.clone()),
+            )
+            .nest(
+                PINGONE_AUTH_PATH,
+                pingone_routes::auth_router(pingone_state.clone()),
+            )
+            .nest("/_sandbox", control_api::router(control_api, pingone_state))
+            .into_make_service();
         let handle = Handle::new();
 
         let (task, ca_certificate_pem) = if options.tls {
@@ -129,7 +169,9 @@ impl Sandbox {
             pingone_environment_id,
             pingone_client_id,
             pingone_client_secret,
-            state,
+            pingone_api_url,
+            pingone_auth_url,
+            control,
             handle,
             task: Some(task),
         })
@@ -173,24 +215,24 @@ impl Sandbox {
     /// Admin API requests (under `/pf-admin-api/v1`) received so far, whatever their
     /// outcome.
     pub fn request_count(&self) -> usize {
-        self.state.request_count()
+        control::lock(&self.control).request_count()
     }
 
     /// PingOne requests (Management API and auth host) received so far.
     pub fn pingone_request_count(&self) -> usize {
-        self.state.pingone_request_count()
+        control::lock(&self.control).pingone_request_count()
     }
 
     /// The PingOne Management API base URL, e.g. `https://127.0.0.1:PORT/pingone/v1`
     /// (what `https://api.pingone.com/v1` is for the real service).
     pub fn pingone_api_url(&self) -> String {
-        self.state.pingone_api_url.clone()
+        self.pingone_api_url.clone()
     }
 
     /// The PingOne auth host URL, e.g. `https://127.0.0.1:PORT/pingone-auth` (what
     /// `https://auth.pingone.com` is); tokens come from `{this}/{envId}/as/token`.
     pub fn pingone_auth_url(&self) -> String {
-        self.state.pingone_auth_url.clone()
+        self.pingone_auth_url.clone()
     }
 
     /// The id of the PingOne environment the sandbox advertises (the seed's first).
@@ -228,7 +270,7 @@ impl Drop for Sandbox {
 
 fn initial_configuration(options: &SandboxOptions) -> Result<(MasterKey, Store), SandboxError> {
     if let Some(path) = &options.data_file
-        && let Some(loaded) = persistence::load(path, &options.version)?
+        && let Some(loaded) = persistence::load::<Store>(path, &options.version)?
     {
         return Ok((loaded.master_key, loaded.store));
     }
@@ -237,7 +279,7 @@ fn initial_configuration(options: &SandboxOptions) -> Result<(MasterKey, Store),
     let context = WriteContext {
         master_key: &master_key,
         bypass_external_validation: true,
-        now: routes::now(),
+        now: clock::now(),
     };
     let store = Store::seed(&context).map_err(|error| SandboxError::Seed {
         reason: error.body().message,

@@ -19,17 +19,16 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::random_identifiers;
+use crate::random_identifiers;
 
 /// One entry of `details`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorDetail {
     pub code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<Value>,
 }
 

@@ -13,12 +13,11 @@ use super::resource_link::ResourceLink;
 
 pub const DEFAULT_SYNCHRONIZATION_FREQUENCY: i32 = 60;
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OutboundProvisioning {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_store_ref: Option<ResourceLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synchronization_frequency: Option<i32>,
 }
 

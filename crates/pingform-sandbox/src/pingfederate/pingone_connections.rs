@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use super::api_result::{ApiError, ValidationError};
 use super::datastores::is_valid_id;
-use super::random_identifiers;
 use super::write_context::WriteContext;
+use crate::random_identifiers;
 
 /// What the sandbox's PingOne side looks like to PingFederate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,36 +32,23 @@ pub struct PingOneTarget {
     pub authentication_api_url: String,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PingOneConnection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_credential: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_one_connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_one_management_api_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_one_authentication_api_endpoint: Option<String>,
 }
 
@@ -125,7 +112,7 @@ impl PingOneConnection {
         let assigned = |current: Option<&Option<String>>| -> Result<String, ApiError> {
             match current.and_then(Option::as_ref) {
                 Some(value) => Ok(value.clone()),
-                None => random_identifiers::uuid(),
+                None => Ok(random_identifiers::uuid()?),
             }
         };
         Ok(PingOneConnection {
@@ -163,7 +150,7 @@ impl PingOneConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::secrets::MasterKey;
+    use crate::secrets::MasterKey;
     use serde_json::json;
 
     fn target() -> PingOneTarget {

@@ -38,51 +38,34 @@ pub enum DataStore {
     PingOneLdapGateway(PingOneLdapGatewayDataStore),
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JdbcDataStore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_attribute_values: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_url_tags: Option<Vec<JdbcTagConfig>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_class: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate_connection_sql: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_multi_value_attributes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_pool_size: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocking_timeout: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JdbcTagConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_source: Option<bool>,
 }
 
@@ -99,139 +82,83 @@ pub enum LdapType {
     Generic,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LdapDataStore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_attribute_values: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostnames_tags: Option<Vec<LdapTagConfig>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap_type: Option<LdapType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_anonymously: Option<bool>,
-    #[serde(default, rename = "userDN", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userDN")]
     pub user_dn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_tls_certificate_ref: Option<ResourceLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_ssl: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_dns_srv_records: Option<bool>,
-    #[serde(
-        default,
-        rename = "followLDAPReferrals",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "followLDAPReferrals")]
     pub follow_ldap_referrals: Option<bool>,
-    #[serde(
-        default,
-        rename = "useStartTLS",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "useStartTLS")]
     pub use_start_tls: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_failed_operations: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_on_borrow: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_on_return: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_if_necessary: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_host: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_connections: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_wait: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_between_evictions: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_timeout: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_timeout: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_ttl: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap_dns_srv_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldaps_dns_srv_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary_attributes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LdapTagConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_source: Option<bool>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomDataStore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_attribute_values: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_descriptor_ref: Option<ResourceLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ref: Option<ResourceLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<PluginConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PingOneLdapGatewayDataStore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_attribute_values: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap_type: Option<LdapType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_one_connection_ref: Option<ResourceLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_one_environment_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_one_ldap_gateway_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_ssl: Option<bool>,
-    #[serde(
-        default,
-        rename = "useStartTLS",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "useStartTLS")]
     pub use_start_tls: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary_attributes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
 }
 
@@ -829,7 +756,7 @@ fn normalize_gateway(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::secrets::MasterKey;
+    use crate::secrets::MasterKey;
     use serde_json::json;
 
     fn context(key: &MasterKey) -> WriteContext<'_> {

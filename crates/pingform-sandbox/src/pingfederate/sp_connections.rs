@@ -54,71 +54,46 @@ pub enum ConnectionTargetType {
     PingoneScim11,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SpConnection {
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub connection_type: Option<ConnectionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modification_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_virtual_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_entity_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_reload_settings: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_info: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_connection_group: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logging_mode: Option<LoggingMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_allowed_entities_configuration: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_properties: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_browser_sso: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_query: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ws_trust: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_icon_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_provision: Option<OutboundProvision>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_target_type: Option<ConnectionTargetType>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OutboundProvision {
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub provisioning_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_settings: Option<Vec<ConfigField>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_schema: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<Channel>>,
 }
 

@@ -1,7 +1,8 @@
 //! The control API for tests (`/_sandbox/...`, outside the PingFederate base path):
 //! the log of Admin API and PingOne requests and the queue of injected faults.
 //!
-//! Owns the log and fault bookkeeping and the control endpoints' JSON shapes:
+//! Owns the log and fault bookkeeping (shared by both APIs' gates) and the control
+//! endpoints' JSON shapes. Must not know HTTP: `control_api` serves the endpoints:
 //!
 //! - `GET /_sandbox/requests` → `{"requests":[{"method","path","status"}...]}`, oldest
 //!   first; `path` is relative to `/pf-admin-api/v1` and includes the query string;
@@ -26,7 +27,9 @@
 //!
 //! Requests under `/pf-admin-api/v1`, `/pingone/v1` and `/pingone-auth` are logged and
 //! faulted; `request_count` counts Admin API requests, `pingone_request_count` PingOne
-//! ones. The PingOne control endpoints are documented in `pingone_routes`.
+//! ones. The PingOne control endpoints are documented in `pingone::routes`.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,18 +40,15 @@ pub struct LoggedRequest {
     pub status: u16,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     #[serde(default = "one")]
     pub count: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
     #[serde(default)]
     pub delay_ms: u64,
@@ -170,6 +170,15 @@ impl Control {
         }
         Some(triggered)
     }
+}
+
+/// The one log and fault queue of a sandbox, held by both APIs and the control API.
+pub type SharedControl = Arc<Mutex<Control>>;
+
+/// Locks the shared log and queue; a request that panicked while holding them does not
+/// take the sandbox down with it.
+pub fn lock(control: &Mutex<Control>) -> MutexGuard<'_, Control> {
+    control.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

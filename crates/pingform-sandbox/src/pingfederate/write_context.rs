@@ -5,7 +5,7 @@
 //! Owns the write-only secret rule. Must not know resource shapes.
 
 use super::api_result::ValidationError;
-use super::secrets::{MasterKey, SECRET_MANAGER_REFERENCE_PREFIX};
+use crate::secrets::{MasterKey, SECRET_MANAGER_REFERENCE_PREFIX};
 
 pub struct WriteContext<'a> {
     pub master_key: &'a MasterKey,

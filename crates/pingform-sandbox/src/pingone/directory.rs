@@ -4,7 +4,7 @@
 //!
 //! Owns the PingOne data and its rules (unique usernames per environment, compared
 //! case-insensitively; a user's population exists). Must not know HTTP, tokens,
-//! filters or paging: `pingone_routes` does those. It lives in memory only and is
+//! filters or paging: `routes` does those. It lives in memory only and is
 //! seeded afresh at every start (the PingFederate data file does not hold it).
 //!
 //! Seed file format (`SandboxOptions::pingone_seed_file`), every field optional unless
@@ -33,9 +33,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::error::SandboxError;
-use super::pingone_error::{ErrorDetail, PingOneError};
-use super::random_identifiers;
+use super::error::{ErrorDetail, PingOneError};
+use crate::error::SandboxError;
+use crate::random_identifiers;
 
 pub const DEFAULT_ENVIRONMENT_ID: &str = "8f3c2a10-5b7e-4d21-9a64-0c1d2e3f4a5b";
 pub const DEFAULT_CLIENT_ID: &str = "3e7a9c51-2d4b-4f8e-a1c6-9b0d8e7f6a51";
@@ -49,7 +49,6 @@ pub const ADMINISTRATOR_USERNAME: &str = "pingone-admin@example.com";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedFile {
-    #[serde(default)]
     pub organization_name: Option<String>,
     pub environments: Vec<SeedEnvironment>,
 }
@@ -57,14 +56,11 @@ pub struct SeedFile {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedEnvironment {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub environment_type: Option<String>,
-    #[serde(default)]
     pub region: Option<String>,
     #[serde(default)]
     pub clients: Vec<WorkerClient>,
@@ -84,12 +80,9 @@ pub struct WorkerClient {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedPopulation {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub default: Option<bool>,
 }
 
@@ -98,40 +91,27 @@ pub struct SeedPopulation {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedUser {
     /// Control API only: the environment to add to (the first one when absent).
-    #[serde(default)]
     pub environment_id: Option<String>,
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
-    #[serde(default)]
     pub population: Option<String>,
-    #[serde(default)]
     pub name: Option<PersonName>,
-    #[serde(default)]
     pub enabled: Option<bool>,
-    #[serde(default)]
     pub external_id: Option<String>,
-    #[serde(default)]
     pub account_id: Option<String>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub user_type: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersonName {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
 }
 
@@ -230,7 +210,7 @@ impl PingOneDirectory {
             }
             let id = match environment.id {
                 Some(id) => id,
-                None => random_identifiers::uuid().map_err(|error| error.body().message)?,
+                None => random_identifiers::uuid().map_err(|error| error.to_string())?,
             };
             if directory.environment(&id).is_some() {
                 return Err(format!("environment id '{id}' is used twice"));
@@ -249,7 +229,7 @@ impl PingOneDirectory {
                 populations.push(Population {
                     id: match population.id {
                         Some(id) => id,
-                        None => random_identifiers::uuid().map_err(|error| error.body().message)?,
+                        None => random_identifiers::uuid().map_err(|error| error.to_string())?,
                     },
                     name: population.name,
                     description: population.description,
@@ -258,7 +238,7 @@ impl PingOneDirectory {
             }
             if populations.is_empty() {
                 populations.push(Population {
-                    id: random_identifiers::uuid().map_err(|error| error.body().message)?,
+                    id: random_identifiers::uuid().map_err(|error| error.to_string())?,
                     name: "Default".to_string(),
                     description: None,
                     default: true,
@@ -398,7 +378,7 @@ impl PingOneDirectory {
             }
             Some(id) => id,
             None => random_identifiers::uuid().map_err(|error| PingOneError::Internal {
-                message: error.body().message,
+                message: error.to_string(),
             })?,
         };
         let user = User {

@@ -8,8 +8,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::api_result::ApiError;
-use super::random_identifiers;
+use crate::random_identifiers::{self, RandomFailure};
 
 pub const DEFAULT_TOKEN_LIFETIME_SECONDS: u64 = 3600;
 
@@ -43,7 +42,7 @@ impl Default for TokenBook {
 
 impl TokenBook {
     /// A new token for `environment_id`, with its lifetime in seconds.
-    pub fn issue(&mut self, environment_id: &str) -> Result<(String, u64), ApiError> {
+    pub fn issue(&mut self, environment_id: &str) -> Result<(String, u64), RandomFailure> {
         let now = Instant::now();
         self.tokens.retain(|_, issued| issued.expires_at > now);
         let token = random_identifiers::token()?;

@@ -9,7 +9,7 @@
 //! links pointing at the sandbox; pages never larger than the configured page size),
 //! and wrapping every PingOne request with the shared fault queue and request log
 //! (paths logged as `pingone:/environments/...` and `pingone-auth:/{envId}/as/token`).
-//! Must not hold PingOne data rules (`pingone_directory`) or PingFederate routes.
+//! Must not hold PingOne data rules (`directory`) or PingFederate routes.
 //!
 //! Paging: `limit` is 1..=1000 (default 100); a page holds at most
 //! `min(limit, page size)` items; `cursor` is opaque (base64url of an offset); `next`
@@ -20,7 +20,7 @@
 //!
 //! Control endpoints (Basic auth of the sandbox administrator, like the rest of
 //! `/_sandbox`): `POST /_sandbox/pingone/users` (body: a seed user, see
-//! `pingone_directory`; optional `environmentId`) → 201 with the user as the
+//! `directory`; optional `environmentId`) → 201 with the user as the
 //! Management API shows it; `DELETE /_sandbox/pingone/users/{id}` → 204;
 //! `POST /_sandbox/pingone/expire-tokens` → 200 `{"expired": N}`;
 //! `PUT /_sandbox/pingone/token-lifetime` `{"seconds": N}` → 200 (tokens issued from
@@ -28,7 +28,7 @@
 //! `GET /_sandbox/pingone` → the advertised environment id, client id, URLs, page size.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -43,13 +43,14 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::api_result::ApiError;
-use super::control::LoggedRequest;
-use super::pingone_directory::{Environment, SeedUser};
-use super::pingone_error::{OAuthError, PingOneError};
-use super::pingone_filter::{Filter, Supported};
-use super::pingone_tokens::TokenProblem;
-use super::routes::{AppState, now};
+use super::directory::{Environment, PingOneDirectory, SeedUser};
+use super::error::{OAuthError, PingOneError};
+use super::filter::{Filter, Supported};
+use super::tokens::{TokenBook, TokenProblem};
+use crate::clock::now;
+use crate::control::{self, Control, LoggedRequest, SharedControl};
+// The control API answers a body it cannot read with an `ApiResult`, on every path.
+use crate::pingfederate::api_result::ApiError;
 
 /// Where the Management API is served.
 pub const PINGONE_API_PATH: &str = "/pingone/v1";
@@ -77,13 +78,43 @@ const USER_FILTER: Supported = &[
 ];
 const POPULATION_FILTER: Supported = &[("id", &["eq"]), ("name", &["eq", "sw"])];
 
-type Shared = Arc<AppState>;
+/// Everything the PingOne side's handlers share.
+pub struct PingOneState {
+    /// `https://HOST:PORT/pingone/v1`
+    pub api_url: String,
+    /// `https://HOST:PORT/pingone-auth`
+    pub auth_url: String,
+    /// The most items a collection page holds.
+    pub page_size: usize,
+    pub directory: Mutex<PingOneDirectory>,
+    pub tokens: Mutex<TokenBook>,
+    pub control: SharedControl,
+}
+
+impl PingOneState {
+    fn directory(&self) -> MutexGuard<'_, PingOneDirectory> {
+        self.directory
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn tokens(&self) -> MutexGuard<'_, TokenBook> {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn control(&self) -> MutexGuard<'_, Control> {
+        control::lock(&self.control)
+    }
+}
+
+type Shared = Arc<PingOneState>;
 
 /// The environment the request's bearer token was issued for.
 #[derive(Debug, Clone)]
 struct TokenEnvironment(String);
 
-pub fn api_router(state: Shared) -> Router<Shared> {
+/// The Management API, to be nested under `PINGONE_API_PATH`.
+pub fn api_router(state: Shared) -> Router {
     Router::new()
         .route("/environments/{environment_id}", get(get_environment))
         .route(
@@ -100,17 +131,20 @@ pub fn api_router(state: Shared) -> Router<Shared> {
             get(get_user),
         )
         .fallback(unknown_api_path)
-        .layer(middleware::from_fn_with_state(state, api_gate))
+        .layer(middleware::from_fn_with_state(state.clone(), api_gate))
+        .with_state(state)
 }
 
-pub fn auth_router(state: Shared) -> Router<Shared> {
+/// The auth host, to be nested under `PINGONE_AUTH_PATH`.
+pub fn auth_router(state: Shared) -> Router {
     Router::new()
         .route("/{environment_id}/as/token", post(issue_token))
-        .layer(middleware::from_fn_with_state(state, auth_gate))
+        .layer(middleware::from_fn_with_state(state.clone(), auth_gate))
+        .with_state(state)
 }
 
 /// Control endpoints, nested under `/_sandbox/pingone` behind the control gate.
-pub fn control_router() -> Router<Shared> {
+pub fn control_router<S: Clone + Send + Sync + 'static>(state: Shared) -> Router<S> {
     Router::new()
         .route("/", get(control_summary))
         .route("/users", post(control_add_user))
@@ -120,6 +154,7 @@ pub fn control_router() -> Router<Shared> {
         )
         .route("/expire-tokens", post(control_expire_tokens))
         .route("/token-lifetime", put(control_token_lifetime))
+        .with_state(state)
 }
 
 /// A PingOne request on its way in: its logged path and, when a fault answers it, the
@@ -132,7 +167,7 @@ struct Incoming {
 
 /// Fault injection shared by both hosts (after any delay the fault asks for).
 async fn arrive(
-    state: &AppState,
+    state: &PingOneState,
     prefix: &str,
     base: &str,
     original: &axum::http::Uri,
@@ -173,7 +208,7 @@ async fn arrive(
 }
 
 /// Logs the request with its outcome.
-fn depart(state: &AppState, incoming: Incoming, response: Response) -> Response {
+fn depart(state: &PingOneState, incoming: Incoming, response: Response) -> Response {
     state.control().record(LoggedRequest {
         method: incoming.method,
         path: incoming.logged_path,
@@ -373,7 +408,7 @@ async fn issue_token(
         }
     };
     if !state
-        .pingone()
+        .directory()
         .authenticates(&environment_id, &client_id, &client_secret)
     {
         return Err(OAuthError::invalid_client(
@@ -388,7 +423,7 @@ async fn issue_token(
             .map_err(|error| OAuthError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 error: "server_error",
-                description: error.body().message,
+                description: error.to_string(),
             })?;
     let mut response = (
         StatusCode::OK,
@@ -411,7 +446,7 @@ fn ok(value: Value) -> Response {
 
 /// The environment of a sub-resource request, or 403.
 fn accessible_environment(
-    state: &AppState,
+    state: &PingOneState,
     token: &TokenEnvironment,
     environment_id: &str,
 ) -> Result<Environment, PingOneError> {
@@ -419,7 +454,7 @@ fn accessible_environment(
         return Err(PingOneError::Forbidden);
     }
     state
-        .pingone()
+        .directory()
         .environment(environment_id)
         .cloned()
         .ok_or(PingOneError::Forbidden)
@@ -430,7 +465,7 @@ async fn get_environment(
     Extension(token): Extension<TokenEnvironment>,
     Path(environment_id): Path<String>,
 ) -> Result<Response, PingOneError> {
-    let directory = state.pingone();
+    let directory = state.directory();
     let Some(environment) = directory.environment(&environment_id) else {
         return Err(PingOneError::NotFound {
             message: format!("Unable to find environment '{environment_id}'."),
@@ -439,7 +474,7 @@ async fn get_environment(
     if token.0 != environment_id {
         return Err(PingOneError::Forbidden);
     }
-    Ok(ok(environment.to_json(&state.pingone_api_url)))
+    Ok(ok(environment.to_json(&state.api_url)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -451,7 +486,7 @@ struct ListQuery {
 
 /// A page of a filtered collection: the HAL body.
 fn page(
-    state: &AppState,
+    state: &PingOneState,
     original: &axum::http::Uri,
     query: &ListQuery,
     key: &str,
@@ -488,7 +523,7 @@ fn page(
                 )
             })?,
     };
-    let page_size = limit.min(state.pingone_page_size.max(1));
+    let page_size = limit.min(state.page_size.max(1));
     let total = items.len();
     let start = offset.min(total);
     let end = (start + page_size).min(total);
@@ -496,8 +531,8 @@ fn page(
     let path = original.path();
     let relative = path.strip_prefix(PINGONE_API_PATH).unwrap_or(path);
     let self_href = match original.query() {
-        Some(raw) => format!("{}{relative}?{raw}", state.pingone_api_url),
-        None => format!("{}{relative}", state.pingone_api_url),
+        Some(raw) => format!("{}{relative}?{raw}", state.api_url),
+        None => format!("{}{relative}", state.api_url),
     };
     let mut links = json!({ "self": { "href": self_href } });
     if end < total {
@@ -513,7 +548,7 @@ fn page(
             percent_encode(&URL_SAFE_NO_PAD.encode(format!("offset:{end}")))
         ));
         links["next"] = json!({
-            "href": format!("{}{relative}?{}", state.pingone_api_url, parameters.join("&"))
+            "href": format!("{}{relative}?{}", state.api_url, parameters.join("&"))
         });
     }
     Ok(json!({
@@ -549,7 +584,7 @@ async fn list_populations(
                 .as_ref()
                 .is_none_or(|filter| filter.matches(&|attribute| population.attribute(attribute)))
         })
-        .map(|population| population.to_json(&state.pingone_api_url, &environment))
+        .map(|population| population.to_json(&state.api_url, &environment))
         .collect();
     Ok(ok(page(&state, &original, &query, "populations", items)?))
 }
@@ -561,7 +596,7 @@ async fn get_population(
 ) -> Result<Response, PingOneError> {
     let environment = accessible_environment(&state, &token, &environment_id)?;
     match environment.population(&population_id) {
-        Some(population) => Ok(ok(population.to_json(&state.pingone_api_url, &environment))),
+        Some(population) => Ok(ok(population.to_json(&state.api_url, &environment))),
         None => Err(PingOneError::NotFound {
             message: format!("Unable to find population '{population_id}'."),
         }),
@@ -585,7 +620,7 @@ async fn list_users(
                 .as_ref()
                 .is_none_or(|filter| filter.matches(&|attribute| user.attribute(attribute)))
         })
-        .map(|user| user.to_json(&state.pingone_api_url, &environment.id))
+        .map(|user| user.to_json(&state.api_url, &environment.id))
         .collect();
     Ok(ok(page(&state, &original, &query, "users", items)?))
 }
@@ -597,7 +632,7 @@ async fn get_user(
 ) -> Result<Response, PingOneError> {
     let environment = accessible_environment(&state, &token, &environment_id)?;
     match environment.user(&user_id) {
-        Some(user) => Ok(ok(user.to_json(&state.pingone_api_url, &environment.id))),
+        Some(user) => Ok(ok(user.to_json(&state.api_url, &environment.id))),
         None => Err(PingOneError::NotFound {
             message: format!("Unable to find user '{user_id}'."),
         }),
@@ -615,14 +650,14 @@ async fn unknown_api_path(OriginalUri(original): OriginalUri) -> Response {
 }
 
 async fn control_summary(State(state): State<Shared>) -> Response {
-    let directory = state.pingone();
+    let directory = state.directory();
     let environment = directory.primary();
     ok(json!({
         "environmentId": environment.id,
         "clientId": environment.clients.first().map(|client| client.client_id.clone()),
-        "apiUrl": state.pingone_api_url,
-        "authUrl": state.pingone_auth_url,
-        "pageSize": state.pingone_page_size,
+        "apiUrl": state.api_url,
+        "authUrl": state.auth_url,
+        "pageSize": state.page_size,
         "tokenLifetimeSeconds": state.tokens().lifetime_seconds(),
     }))
 }
@@ -638,7 +673,7 @@ async fn control_add_user(
             json!({}),
         )
     })?;
-    let mut directory = state.pingone();
+    let mut directory = state.directory();
     let environment_id = request
         .environment_id
         .clone()
@@ -646,7 +681,7 @@ async fn control_add_user(
     let user = directory.add_user(&environment_id, request, &now())?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(user.to_json(&state.pingone_api_url, &environment_id)),
+        axum::Json(user.to_json(&state.api_url, &environment_id)),
     )
         .into_response())
 }
@@ -655,7 +690,7 @@ async fn control_remove_user(
     State(state): State<Shared>,
     Path(user_id): Path<String>,
 ) -> Result<Response, PingOneError> {
-    if state.pingone().remove_user(&user_id) {
+    if state.directory().remove_user(&user_id) {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(PingOneError::NotFound {
