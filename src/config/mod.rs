@@ -524,4 +524,34 @@ mod tests {
         assert!(parse_var_assignment("novalue").is_err());
         assert!(parse_var_assignment("=x").is_err());
     }
+
+    #[test]
+    fn invalid_ids_name_each_kind_by_its_own_id_space() {
+        use crate::model::ResourceKind;
+        for kind in ResourceKind::ALL.into_iter().filter(|k| !k.is_singleton()) {
+            let noun = kind.collection().noun();
+            let header = Address::new(kind, "a").block_header();
+            let text = format!("{header} {{\n  id = \"bad id\"\n}}\n");
+            let (loaded, _dir) = load_text(&text, &[]);
+            let errors = loaded.unwrap_err();
+            assert!(
+                errors.contains(&format!("invalid {noun} id `bad id`")),
+                "{kind:?}: {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_ldap_gateway_store_refers_to_its_pingone_connection_and_defaults_its_environment() {
+        let text = "pingone {\n  region = \"EU\"\n  environment_id = \"env-1\"\n  client_id = \"c\"\n  client_secret = \"s\"\n}\npingone_connection \"workforce\" {\n  credential = \"c\"\n}\ndatastore \"ldap_gateway\" \"branch\" {\n  ldap_type = \"ACTIVE_DIRECTORY\"\n  pingone_connection = pingone_connection.workforce\n  gateway_id = \"gw-1\"\n}\n";
+        let (loaded, _dir) = load_text(text, &[]);
+        let desired = loaded.unwrap().desired;
+        let store = desired
+            .get(&"datastore.ldap_gateway.branch".parse().unwrap())
+            .unwrap();
+        assert_eq!(store.attributes["environment_id"], "env-1");
+        assert_eq!(store.attributes["pingone_connection"], "workforce");
+        let depends_on: Vec<String> = store.depends_on.iter().map(ToString::to_string).collect();
+        assert_eq!(depends_on, ["pingone_connection.workforce"]);
+    }
 }

@@ -627,4 +627,31 @@ mod tests {
             Err(PlanError::IdTaken { .. })
         ));
     }
+
+    #[test]
+    fn an_id_taken_by_an_object_pingform_does_not_manage_is_named_for_what_it_is() {
+        let connection = DesiredResource {
+            address: Address::new(ResourceKind::ProvisioningConnection, "hr"),
+            id: "hr".into(),
+            attributes: map(json!({"entity_id": "hr", "name": "hr", "channels": []})),
+            secrets: Default::default(),
+            depends_on: Default::default(),
+        };
+        let mut observed = Observed::default();
+        observed.insert_foreign(
+            crate::model::kinds::SP_CONNECTIONS,
+            "hr".into(),
+            "an SP connection without PingOne provisioning".into(),
+        );
+        let error = plan(
+            &desired(vec![connection]),
+            &PreviousRun::default(),
+            &observed,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "provisioning_connection.hr: the id `hr` is already used by an SP connection without PingOne provisioning that pingform does not manage"
+        );
+    }
 }

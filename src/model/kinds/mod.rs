@@ -6,6 +6,7 @@
 mod datastore_custom;
 mod datastore_jdbc;
 mod datastore_ldap;
+mod datastore_ldap_gateway;
 mod outbound_provisioning;
 mod pingone_connection;
 mod provisioning_connection;
@@ -61,12 +62,28 @@ pub const SP_CONNECTIONS: Collection = Collection(&CollectionInfo {
 });
 
 /// Every collection, in the order a refresh reads them.
-pub const COLLECTIONS: [Collection; 4] = [
+pub const COLLECTIONS: &[Collection] = &[
     DATA_STORES,
     OUTBOUND_PROVISIONING,
     PINGONE_CONNECTIONS,
     SP_CONNECTIONS,
 ];
+
+/// The collection with this stable name.
+pub fn collection_named(name: &str) -> Option<Collection> {
+    COLLECTIONS
+        .iter()
+        .copied()
+        .find(|collection| collection.name() == name)
+}
+
+impl<'de> serde::Deserialize<'de> for Collection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Collection, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        collection_named(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown collection `{name}`")))
+    }
+}
 
 /// The kinds of object pingform manages.
 ///
@@ -77,16 +94,18 @@ pub enum ResourceKind {
     DatastoreJdbc,
     DatastoreLdap,
     DatastoreCustom,
+    DatastoreLdapGateway,
     OutboundProvisioning,
     PingOneConnection,
     ProvisioningConnection,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 6] = [
+    pub const ALL: [ResourceKind; 7] = [
         ResourceKind::DatastoreJdbc,
         ResourceKind::DatastoreLdap,
         ResourceKind::DatastoreCustom,
+        ResourceKind::DatastoreLdapGateway,
         ResourceKind::OutboundProvisioning,
         ResourceKind::PingOneConnection,
         ResourceKind::ProvisioningConnection,
@@ -98,6 +117,7 @@ impl ResourceKind {
             ResourceKind::DatastoreJdbc => &datastore_jdbc::DESCRIPTOR,
             ResourceKind::DatastoreLdap => &datastore_ldap::DESCRIPTOR,
             ResourceKind::DatastoreCustom => &datastore_custom::DESCRIPTOR,
+            ResourceKind::DatastoreLdapGateway => &datastore_ldap_gateway::DESCRIPTOR,
             ResourceKind::OutboundProvisioning => &outbound_provisioning::DESCRIPTOR,
             ResourceKind::PingOneConnection => &pingone_connection::DESCRIPTOR,
             ResourceKind::ProvisioningConnection => &provisioning_connection::DESCRIPTOR,
@@ -241,6 +261,16 @@ mod tests {
             names.dedup();
             assert_eq!(before, names.len(), "{kind:?} repeats a field name");
         }
+    }
+
+    #[test]
+    fn collections_read_back_by_name() {
+        for collection in COLLECTIONS {
+            let text = serde_json::to_string(&collection).unwrap();
+            let back: Collection = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, *collection);
+        }
+        assert!(serde_json::from_str::<Collection>("\"nope\"").is_err());
     }
 
     #[test]

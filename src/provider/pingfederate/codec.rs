@@ -892,11 +892,12 @@ mod tests {
         assert!(matches!(item, Item::Foreign { id, .. } if id == "x"));
         let store = decode_item(
             crate::model::kinds::DATA_STORES,
-            &json!({"id": "gw", "type": "PING_ONE_LDAP_GATEWAY"}),
+            // A type a later PingFederate version might add.
+            &json!({"id": "x", "type": "SOME_LATER_TYPE"}),
         )
         .unwrap();
         assert!(
-            matches!(store, Item::Foreign { what, .. } if what == "a PING_ONE_LDAP_GATEWAY data store")
+            matches!(store, Item::Foreign { what, .. } if what == "a SOME_LATER_TYPE data store")
         );
     }
 
@@ -936,5 +937,35 @@ mod tests {
             Some("configuration.fields[2].value")
         );
         assert_eq!(configuration_path(kind, "nonsense"), None);
+    }
+
+    #[test]
+    fn an_ldap_gateway_store_round_trips_with_its_resource_link() {
+        let attributes = attributes(json!({
+            "ldap_type": "ACTIVE_DIRECTORY",
+            "pingone_connection": "workforce",
+            "environment_id": "env-1",
+            "gateway_id": "gw-1"
+        }));
+        let body = encode(&WriteRequest {
+            kind: ResourceKind::DatastoreLdapGateway,
+            id: "branch",
+            attributes: &attributes,
+            secrets: Vec::new(),
+        });
+        assert_eq!(
+            body,
+            json!({
+                "type": "PING_ONE_LDAP_GATEWAY", "id": "branch", "ldapType": "ACTIVE_DIRECTORY",
+                "pingOneConnectionRef": {"id": "workforce"}, "pingOneEnvironmentId": "env-1",
+                "pingOneLdapGatewayId": "gw-1"
+            })
+        );
+        let Item::Known(back) = decode_item(crate::model::kinds::DATA_STORES, &body).unwrap()
+        else {
+            panic!("a gateway store is one of ours");
+        };
+        assert_eq!(back.kind, ResourceKind::DatastoreLdapGateway);
+        assert_eq!(back.attributes, attributes);
     }
 }

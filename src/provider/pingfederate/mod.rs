@@ -78,9 +78,11 @@ impl PingFederate {
     /// Reads every object pingform can manage: one request per collection,
     /// concurrently, whatever the number of objects.
     pub async fn refresh(&self) -> Result<Observed, ProviderError> {
-        let reads = COLLECTIONS.map(|collection| self.read_collection(collection));
+        let reads = COLLECTIONS
+            .iter()
+            .map(|collection| self.read_collection(*collection));
         let mut observed = Observed::default();
-        for result in futures_join_all(reads).await {
+        for result in futures_util::future::join_all(reads).await {
             observed.merge(result?);
         }
         Ok(observed)
@@ -251,13 +253,6 @@ fn insert_item(collection: Collection, observed: &mut Observed, item: Value) -> 
         codec::Item::Foreign { id, what } => observed.insert_foreign(collection, id, what),
     }
     Ok(())
-}
-
-/// Waits for every future, in order.
-async fn futures_join_all<F: std::future::Future>(futures: [F; 4]) -> [F::Output; 4] {
-    let [a, b, c, d] = futures;
-    let (a, b, c, d) = tokio::join!(a, b, c, d);
-    [a, b, c, d]
 }
 
 fn no_fields(_: &str) -> Option<String> {

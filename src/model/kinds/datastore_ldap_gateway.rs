@@ -1,0 +1,69 @@
+//! `datastore "ldap_gateway" "NAME"`: a directory reached through a PingOne LDAP
+//! gateway (`PingOneLdapGatewayDataStore`, reference §4.5, spec 12.1): PingFederate
+//! talks to it through the PingOne connection it names.
+
+use crate::model::ResourceKind;
+use crate::model::field::{
+    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required,
+};
+use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
+
+use super::{DATA_STORES, LDAP_TYPES, PINGONE_CONNECTIONS};
+
+static PINGONE_CONNECTION: ReferenceTarget = ReferenceTarget {
+    collection: Some(PINGONE_CONNECTIONS),
+    kinds: &[],
+};
+
+pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
+    kind: ResourceKind::DatastoreLdapGateway,
+    block_type: "datastore",
+    label: Some("ldap_gateway"),
+    describe: "PingOne LDAP gateway data store",
+    collection: DATA_STORES,
+    identity: &[(&["type"], "PING_ONE_LDAP_GATEWAY")],
+    constants: &[],
+    name_from_block: false,
+    fields: &[
+        // Reference §4.5: "<connectionRefId>:<environmentId>:<gatewayId>" when left out.
+        field("name", Wire::Key("name"), T::String, D::Computed),
+        required("ldap_type", Wire::Key("ldapType"), T::Enum(LDAP_TYPES)),
+        required(
+            "pingone_connection",
+            Wire::Key("pingOneConnectionRef"),
+            T::Reference(&PINGONE_CONNECTION),
+        ),
+        Field {
+            default: D::PingOneEnvironment,
+            ..required(
+                "environment_id",
+                Wire::Key("pingOneEnvironmentId"),
+                T::String,
+            )
+        },
+        required("gateway_id", Wire::Key("pingOneLdapGatewayId"), T::String),
+        field("use_ssl", Wire::Key("useSsl"), T::Bool, D::Bool(false)),
+        field(
+            "use_start_tls",
+            Wire::Key("useStartTLS"),
+            T::Bool,
+            D::Bool(false),
+        ),
+        field(
+            "binary_attributes",
+            Wire::Key("binaryAttributes"),
+            T::StringList,
+            D::EmptyList,
+        ),
+        field(
+            "mask_attribute_values",
+            Wire::Key("maskAttributeValues"),
+            T::Bool,
+            D::Bool(false),
+        ),
+    ],
+    one_of: &[],
+    send_defaults: false,
+    delete: DeleteStrategy::Delete,
+    hooks: Hooks { check: None },
+};
