@@ -88,6 +88,9 @@ fn bodies(spec: &Spec, desired: &Desired, keep_secrets: bool) -> Vec<(String, St
             id: &resource.id,
             attributes: &resource.attributes,
             secrets,
+            base: None,
+            owned_before: None,
+            context: &Default::default(),
         });
         let operations: &[(&str, &str)] = match resource.kind() {
             ResourceKind::OutboundProvisioning => {

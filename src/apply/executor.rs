@@ -2,10 +2,12 @@
 
 use std::time::{Instant, SystemTime};
 
+use serde_json::Value;
+
 use super::{ApplyError, ApplyEvent, ApplyFailure};
 use crate::model::{
-    Address, Attributes, Desired, DesiredResource, Fingerprinter, ManagedObject, Observed,
-    ObservedObject, RawJson, SecretRecord, encrypted_digest, object_digest,
+    Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
+    Observed, ObservedObject, RawJson, SecretRecord, encrypted_digest, object_digest,
 };
 use crate::plan::{Action, Change, Plan, Resolved, SavedPlan, SecretStatus, Summary};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
@@ -170,7 +172,15 @@ async fn apply_change(
             let resource = resource()?;
             let attributes = run.resolved.attributes(resource);
             let written = client
-                .create(&write_request(resource, &attributes, change, None))
+                .create(&write_request(
+                    resource,
+                    &attributes,
+                    change,
+                    None,
+                    None,
+                    None,
+                    &run.resolved.context,
+                ))
                 .await?;
             let record = managed_object(resource, &attributes, &written, &fingerprinter);
             state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
@@ -178,8 +188,23 @@ async fn apply_change(
         Action::Update => {
             let resource = resource()?;
             let attributes = run.resolved.attributes(resource);
+            // Laid over the live object as read, with what the last apply declared.
+            let base = live.and_then(ObservedObject::raw_value);
+            let owned_before = state
+                .previous()
+                .objects
+                .get(change.moved_from.as_ref().unwrap_or(&change.address))
+                .map(|managed| managed.attributes.clone());
             let written = client
-                .update(&write_request(resource, &attributes, change, live))
+                .update(&write_request(
+                    resource,
+                    &attributes,
+                    change,
+                    live,
+                    base.as_ref(),
+                    owned_before.as_ref(),
+                    &run.resolved.context,
+                ))
                 .await?;
             let record = managed_object(resource, &attributes, &written, &fingerprinter);
             state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
@@ -196,7 +221,15 @@ async fn apply_change(
                 state.record(old_address, None, None)?;
             }
             let written = client
-                .create(&write_request(resource, &attributes, change, None))
+                .create(&write_request(
+                    resource,
+                    &attributes,
+                    change,
+                    None,
+                    None,
+                    None,
+                    &run.resolved.context,
+                ))
                 .await?;
             let record = managed_object(resource, &attributes, &written, &fingerprinter);
             state.record(&change.address, Some(&record), None)?;
@@ -212,14 +245,25 @@ fn write_request<'a>(
     attributes: &'a Attributes,
     change: &Change,
     live: Option<&'a ObservedObject>,
+    base: Option<&'a Value>,
+    owned_before: Option<&'a Attributes>,
+    context: &'a DefaultContext,
 ) -> WriteRequest<'a> {
     let mut secrets = Vec::new();
     for secret in &change.secrets {
         let value = if secret.status.sends_value() {
-            resource.secrets.get(&secret.field).map(SecretValue::Plain)
+            resource.secrets.get(&secret.field).map(|configured| {
+                if configured.is_encrypted() {
+                    SecretValue::Encrypted(configured.expose())
+                } else {
+                    SecretValue::Plain(configured)
+                }
+            })
         } else if matches!(secret.status, SecretStatus::Unchanged | SecretStatus::Kept) {
             live.and_then(|l| l.encrypted.get(&secret.field))
                 .map(|e| SecretValue::Encrypted(e.as_str()))
+        } else if secret.status == SecretStatus::Removed {
+            Some(SecretValue::Clear)
         } else {
             None
         };
@@ -232,6 +276,9 @@ fn write_request<'a>(
         id: &resource.id,
         attributes,
         secrets,
+        base,
+        owned_before,
+        context,
     }
 }
 

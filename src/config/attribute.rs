@@ -124,6 +124,13 @@ fn problem_error(
             span: location.span,
             help: None,
         },
+        ProblemKind::EncryptedOutsideSecret => ConfigError::InvalidValue {
+            attribute: path,
+            message: "`encrypted()` and `secret_manager()` give the encrypted form of a secret, and go only as the whole value of a secret field".into(),
+            src: location.src,
+            span: location.span,
+            help: Some("use them for `password`, `credential` or a `sensitive_configuration` entry".into()),
+        },
         ProblemKind::NotAllowed { value, allowed } => {
             let suggestion = did_you_mean(&value, allowed.iter().copied());
             let listing = format!("allowed values are {}", list_names(allowed.iter().copied()));

@@ -422,6 +422,50 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
+    #[error(
+        "{channel} selects users by `group_dn`, and exclusions {exclusions} apply to it: PingFederate does not document whether a channel's user filter (where exclusions go) narrows a group's members, so they might not be enforced"
+    )]
+    #[diagnostic(
+        code(pingform::config::exclusion_on_group_channel),
+        help(
+            "select the members with the filter instead, e.g. `user_filter = \"(memberOf=cn=staff,ou=groups,dc=example,dc=com)\"` (Active Directory; `isMemberOf` on PingDirectory), or name other channels in the exclusions' `channels`"
+        )
+    )]
+    ExclusionOnGroupChannel {
+        channel: String,
+        exclusions: String,
+        #[source_code]
+        src: Source,
+        #[label("a group DN here")]
+        span: SourceSpan,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(pingform::config::kind_rule))]
+    KindRule {
+        message: String,
+        #[source_code]
+        src: Source,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(pingform::config::kind_warning), severity(Warning))]
+    KindWarning {
+        message: String,
+        #[source_code]
+        src: Source,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("`{name}` is not a PingOne attribute mapping field that pingform knows")]
     #[diagnostic(code(pingform::config::unknown_mapping_field), severity(Warning))]
     UnknownMappingField {

@@ -82,6 +82,14 @@ impl Scope<'_> {
         // reported by hcl-rs itself against the declared parameter list).
         context.declare_func("env", string_function(unresolved));
         context.declare_func("file", string_function(unresolved));
+        context.declare_func("encrypted", string_function(unresolved));
+        context.declare_func(
+            "secret_manager",
+            FuncDef::builder()
+                .param(ParamType::String)
+                .param(ParamType::String)
+                .build(unresolved),
+        );
         context
     }
 
@@ -208,41 +216,50 @@ impl Rewriter<'_> {
             return None;
         };
         let function = call.name.name.as_str();
-        if call.name.is_namespaced() || !matches!(function, "env" | "file") || call.args.len() != 1
-        {
+        let arity = match function {
+            "env" | "file" | "encrypted" => 1,
+            "secret_manager" => 2,
+            _ => return None,
+        };
+        // A wrong number of arguments is reported by hcl-rs against the declared
+        // parameter list.
+        if call.name.is_namespaced() || call.args.len() != arity {
             return None;
         }
-        let argument = call.args.iter().next()?;
         let location = Location::new(self.source, call.span());
-        let converted: hcl::Expression = argument.clone().into();
-        let text = match converted.evaluate(self.context) {
-            Ok(Value::String(text)) => text,
-            Ok(other) => {
-                self.errors.push(ConfigError::Evaluation {
-                    attribute: self.attribute.to_string(),
-                    message: format!(
-                        "`{function}` takes a string, found {}",
-                        super::evaluate::describe_value(&other)
-                    ),
-                    src: location.src,
-                    span: location.span,
-                    help: None,
-                });
-                return Some(String::new());
+        let mut texts = Vec::new();
+        for argument in call.args.iter() {
+            let converted: hcl::Expression = argument.clone().into();
+            match converted.evaluate(self.context) {
+                Ok(Value::String(text)) => texts.push(text),
+                Ok(other) => {
+                    self.errors.push(ConfigError::Evaluation {
+                        attribute: self.attribute.to_string(),
+                        message: format!(
+                            "`{function}` takes strings, found {}",
+                            super::evaluate::describe_value(&other)
+                        ),
+                        src: location.src.clone(),
+                        span: location.span,
+                        help: None,
+                    });
+                    return Some(String::new());
+                }
+                Err(error) => {
+                    self.errors.push(ConfigError::Evaluation {
+                        attribute: self.attribute.to_string(),
+                        message: error.kind().to_string(),
+                        src: location.src.clone(),
+                        span: location.span,
+                        help: None,
+                    });
+                    return Some(String::new());
+                }
             }
-            Err(error) => {
-                self.errors.push(ConfigError::Evaluation {
-                    attribute: self.attribute.to_string(),
-                    message: error.kind().to_string(),
-                    src: location.src,
-                    span: location.span,
-                    help: None,
-                });
-                return Some(String::new());
-            }
-        };
-        if function == "env" {
-            return match self.scope.environment.get(&text) {
+        }
+        let text = texts[0].clone();
+        match function {
+            "env" => match self.scope.environment.get(&text) {
                 Some(value) => Some(value.clone()),
                 None => {
                     self.errors.push(ConfigError::EnvironmentVariableUnset {
@@ -253,21 +270,48 @@ impl Rewriter<'_> {
                     });
                     Some(String::new())
                 }
-            };
-        }
-        match std::fs::read_to_string(self.scope.dir.join(&text)) {
-            Ok(contents) => Some(contents),
-            Err(error) => {
-                self.errors.push(ConfigError::FileUnreadable {
-                    path: text,
-                    reason: error.to_string(),
-                    src: location.src,
-                    span: location.span,
-                });
-                Some(String::new())
+            },
+            "file" => match std::fs::read_to_string(self.scope.dir.join(&text)) {
+                Ok(contents) => Some(contents),
+                Err(error) => {
+                    self.errors.push(ConfigError::FileUnreadable {
+                        path: text,
+                        reason: error.to_string(),
+                        src: location.src,
+                        span: location.span,
+                    });
+                    Some(String::new())
+                }
+            },
+            // PingFederate keeps both as the encrypted form of a secret: an encrypted
+            // value from an export, or a reference to a secret manager's secret
+            // (`OBF:MGR:{secretManagerId}:{secretId}`, spec `LdapDataStore.encryptedPassword`).
+            "encrypted" => Some(encrypted_text(&text)),
+            _ => {
+                let secret = &texts[1];
+                let valid = |part: &str| !part.is_empty() && !part.contains(':');
+                if !valid(&text) || !valid(secret) {
+                    self.errors.push(ConfigError::Evaluation {
+                        attribute: self.attribute.to_string(),
+                        message: "a secret manager id and a secret id are non-empty and contain no `:`".into(),
+                        src: location.src,
+                        span: location.span,
+                        help: Some("write `secret_manager(\"MANAGER_ID\", \"SECRET_ID\")`, the ids as PingFederate's secret manager knows them".into()),
+                    });
+                    return Some(String::new());
+                }
+                Some(encrypted_text(&format!("OBF:MGR:{text}:{secret}")))
             }
         }
     }
+}
+
+/// Marks text as the encrypted form of a secret: the mark survives evaluation (it is
+/// a string), and only secret fields accept a value that carries it.
+pub const ENCRYPTED_MARK: &str = "\u{1}pingform:encrypted\u{1}";
+
+fn encrypted_text(text: &str) -> String {
+    format!("{ENCRYPTED_MARK}{text}")
 }
 
 impl VisitMut for Rewriter<'_> {

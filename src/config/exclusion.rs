@@ -2,11 +2,12 @@
 //!
 //! Owns the block's attribute table, the rule that the account is described one way
 //! in the source directory (`source_attribute` with `source_value`, or `source_dn`),
-//! the resolution of `channels` (references `provisioning_connection.C.channel.N` or
-//! strings `"C.N"`; every declared channel when left out) against the channels
-//! actually declared, and the last step of loading: compiling the exclusions into the
-//! effective user filter of every channel they name. An exclusion is not a resource:
-//! it has no id, and it reaches PingFederate only through those filters.
+//! and the resolution of `channels` (references `provisioning_connection.C.channel.N`
+//! or strings `"C.N"`; every declared channel when left out) against the channels
+//! actually declared. An exclusion is not a resource: it has no id, and it reaches
+//! PingFederate only through the effective user filters of its channels, which the
+//! plan composes (a DN is matched on the attribute the channel's directory keeps it
+//! in, which only the live systems may tell).
 
 use std::collections::BTreeSet;
 
@@ -15,11 +16,9 @@ use serde_json::Value as Json;
 
 use crate::model::field::setting;
 use crate::model::kinds::CHANNEL_BLOCK;
-use crate::model::ldap_filter::effective_filter;
 use crate::model::suggest::{did_you_mean, list_names};
 use crate::model::{
-    Address, ChannelReference, DesiredResource, Exclusion, ExclusionMatch, Field, FieldType,
-    PathStep, ResourceKind,
+    Address, ChannelReference, Exclusion, ExclusionMatch, Field, FieldType, PathStep, ResourceKind,
 };
 
 use super::attribute::AttributeEvaluator;
@@ -307,59 +306,41 @@ fn suggest_channel(wanted: &ChannelReference, declared: &[ChannelReference]) -> 
     }
 }
 
-/// Replaces each channel's declared `user_filter` with its effective filter: the
-/// declared filter AND NOT every exclusion that applies to the channel.
-pub fn compile(resources: &mut [DesiredResource], exclusions: &[Exclusion]) {
-    for built in resources {
-        if built.kind() != ResourceKind::ProvisioningConnection {
-            continue;
-        }
-        let connection = built.address.clone();
-        let Some(Json::Array(channels)) = built.attributes.get_mut("channels") else {
-            continue;
-        };
-        for channel in channels {
-            let Json::Object(object) = channel else {
-                continue;
-            };
-            let Some(name) = object.get("name").and_then(Json::as_str) else {
+/// An exclusion lives in a channel's user filter; whether PingFederate applies that
+/// filter to the members of the channel's group (`group_dn`) is not documented (Ping's
+/// pages say "Group DN or Filter"), so on a channel with a group DN an exclusion might
+/// not be enforced. Such a channel is refused, with the way to say the same safely.
+pub fn check_group_channels(
+    exclusions: &[Exclusion],
+    resources: &[ResourceDeclaration],
+    errors: &mut Vec<ConfigError>,
+) {
+    for resource in resources {
+        for channel in resource.declaration.nested(CHANNEL_BLOCK) {
+            let (Some(name), Some(group_dn)) =
+                (channel.single_label(), channel.attribute("group_dn"))
+            else {
                 continue;
             };
             let reference = ChannelReference {
-                connection: connection.clone(),
+                connection: resource.address.clone(),
                 channel: name.to_string(),
             };
-            let matches: Vec<ExclusionMatch> = exclusions
+            let names: Vec<&str> = exclusions
                 .iter()
                 .filter(|exclusion| exclusion.channels.contains(&reference))
-                .map(|exclusion| exclusion.source.clone())
+                .map(|exclusion| exclusion.name.as_str())
                 .collect();
-            let declared = object
-                .get("user_filter")
-                .and_then(Json::as_str)
-                .map(str::to_string);
-            let effective = effective_filter(declared.as_deref(), &matches);
-            set_in_field_order(object, "user_filter", effective.map(Json::String));
+            if names.is_empty() {
+                continue;
+            }
+            let location = channel.at(group_dn.key.span());
+            errors.push(ConfigError::ExclusionOnGroupChannel {
+                channel: reference.to_string(),
+                exclusions: list_names(names.iter().copied()),
+                src: location.src,
+                span: location.span,
+            });
         }
     }
-}
-
-/// Sets (or removes) one channel attribute, keeping the channel's fields in the order
-/// of the channel's field table.
-fn set_in_field_order(object: &mut serde_json::Map<String, Json>, name: &str, value: Option<Json>) {
-    let mut rest = std::mem::take(object);
-    match value {
-        Some(value) => {
-            rest.insert(name.to_string(), value);
-        }
-        None => {
-            rest.remove(name);
-        }
-    }
-    for field in crate::model::kinds::CHANNEL_FIELDS {
-        if let Some(value) = rest.remove(field.name) {
-            object.insert(field.name.to_string(), value);
-        }
-    }
-    object.append(&mut rest);
 }

@@ -15,9 +15,9 @@ use serde_json::Value as Json;
 
 pub use crate::model::PathStep;
 use crate::model::suggest::{did_you_mean, list_names};
-use crate::model::{Field, FieldType, Secret};
+use crate::model::{DEFAULT_ROW, Field, FieldType, Secret};
 
-use super::evaluate::describe_value;
+use super::evaluate::{ENCRYPTED_MARK, describe_value};
 
 /// A field's checked value.
 #[derive(Debug, PartialEq)]
@@ -44,6 +44,8 @@ pub enum ProblemKind {
         value: String,
         allowed: &'static [&'static str],
     },
+    /// `encrypted()` or `secret_manager()` outside a secret field, or inside text.
+    EncryptedOutsideSecret,
 }
 
 /// What is wrong, and where inside the value.
@@ -80,23 +82,67 @@ pub fn convert(field: &Field, value: &Value) -> Result<FieldValue, Vec<Problem>>
     let mut problems = Vec::new();
     let mut path = Vec::new();
     let result = match field.ty {
-        FieldType::SecretMap => string_map(value, &mut path, &mut problems).map(|entries| {
-            FieldValue::Secrets(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k, Secret::new(v)))
-                    .collect(),
-            )
-        }),
-        _ if field.is_secret() => {
-            string(value, &path, &mut problems).map(|text| FieldValue::Secret(Secret::new(text)))
+        FieldType::SecretMap => {
+            secret_map(value, &mut path, &mut problems).map(FieldValue::Secrets)
         }
+        _ if field.is_secret() => secret_text(value, &path, &mut problems).map(FieldValue::Secret),
         field_type => plain(field_type, value, &mut path, &mut problems).map(FieldValue::Plain),
     };
     match result {
         Some(converted) if problems.is_empty() => Ok(converted),
         _ => Err(problems),
     }
+}
+
+/// A secret: plain text, or (from `encrypted()` and `secret_manager()`) the encrypted
+/// form PingFederate holds.
+fn secret_text(value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) -> Option<Secret> {
+    let Value::String(text) = value else {
+        wrong("string", value, path, problems);
+        return None;
+    };
+    match text.strip_prefix(ENCRYPTED_MARK) {
+        Some(encrypted) if !encrypted.contains(ENCRYPTED_MARK) => {
+            Some(Secret::encrypted(encrypted))
+        }
+        Some(_) => {
+            encrypted_misplaced(path, problems);
+            None
+        }
+        None if text.contains(ENCRYPTED_MARK) => {
+            encrypted_misplaced(path, problems);
+            None
+        }
+        None => Some(Secret::new(text.clone())),
+    }
+}
+
+fn secret_map(
+    value: &Value,
+    path: &mut Vec<PathStep>,
+    problems: &mut Vec<Problem>,
+) -> Option<BTreeMap<String, Secret>> {
+    let Value::Object(entries) = value else {
+        wrong("map of strings", value, path, problems);
+        return None;
+    };
+    let mut secrets = BTreeMap::new();
+    for (key, entry) in entries {
+        path.push(PathStep::Key(key.clone()));
+        if let Some(secret) = secret_text(entry, path, problems) {
+            secrets.insert(key.clone(), secret);
+        }
+        path.pop();
+    }
+    Some(secrets)
+}
+
+/// An encrypted value must be a secret field's whole value.
+fn encrypted_misplaced(path: &[PathStep], problems: &mut Vec<Problem>) {
+    problems.push(Problem {
+        path: path.to_vec(),
+        kind: ProblemKind::EncryptedOutsideSecret,
+    });
 }
 
 fn wrong(expected: &str, value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) {
@@ -111,6 +157,10 @@ fn wrong(expected: &str, value: &Value, path: &[PathStep], problems: &mut Vec<Pr
 
 fn string(value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) -> Option<String> {
     match value {
+        Value::String(text) if text.contains(ENCRYPTED_MARK) => {
+            encrypted_misplaced(path, problems);
+            None
+        }
         Value::String(text) => Some(text.clone()),
         other => {
             wrong("string", other, path, problems);
@@ -123,6 +173,10 @@ fn string(value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) -> Opti
 /// without quotes are taken as their text.
 fn scalar_text(value: &Value, path: &[PathStep], problems: &mut Vec<Problem>) -> Option<String> {
     match value {
+        Value::String(text) if text.contains(ENCRYPTED_MARK) => {
+            encrypted_misplaced(path, problems);
+            None
+        }
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),
         Value::Bool(flag) => Some(flag.to_string()),
@@ -207,15 +261,33 @@ fn plain(
             }
             Some(Json::Array(result))
         }
-        (FieldType::StringMap | FieldType::Mapping, _) => {
-            string_map(value, path, problems).map(|entries| {
-                Json::Object(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| (k, Json::String(v)))
-                        .collect(),
-                )
-            })
+        (FieldType::StringMap, _) => string_map(value, path, problems).map(|entries| {
+            Json::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, Json::String(v)))
+                    .collect(),
+            )
+        }),
+        (FieldType::Mapping(fields), Value::Object(entries)) => {
+            let mut result = serde_json::Map::new();
+            for (key, entry) in entries {
+                path.push(PathStep::Key(key.clone()));
+                let converted = match entry {
+                    // The short form: the one source attribute.
+                    Value::String(attribute) => Some(Json::String(attribute.clone())),
+                    Value::Object(_) => nested_object(fields, entry, path, problems),
+                    other => {
+                        wrong("attribute name or mapping object", other, path, problems);
+                        None
+                    }
+                };
+                if let Some(converted) = converted {
+                    result.insert(key.clone(), converted);
+                }
+                path.pop();
+            }
+            Some(Json::Object(result))
         }
         (FieldType::TableMap, Value::Object(tables)) => {
             let mut result = serde_json::Map::new();
@@ -229,13 +301,8 @@ fn plain(
                 let mut converted = Vec::new();
                 for (index, row) in rows.iter().enumerate() {
                     path.push(PathStep::Index(index));
-                    if let Some(entries) = string_map(row, path, problems) {
-                        converted.push(Json::Object(
-                            entries
-                                .into_iter()
-                                .map(|(k, v)| (k, Json::String(v)))
-                                .collect(),
-                        ));
+                    if let Some(converted_row) = table_row(row, path, problems) {
+                        converted.push(converted_row);
                     }
                     path.pop();
                 }
@@ -249,6 +316,31 @@ fn plain(
             None
         }
     }
+}
+
+/// One table row: cells of text, and `default_row`, whether it is the table's
+/// default row.
+fn table_row(value: &Value, path: &mut Vec<PathStep>, problems: &mut Vec<Problem>) -> Option<Json> {
+    let Value::Object(cells) = value else {
+        wrong("map of strings", value, path, problems);
+        return None;
+    };
+    let mut row = serde_json::Map::new();
+    for (key, cell) in cells {
+        path.push(PathStep::Key(key.clone()));
+        if key == DEFAULT_ROW {
+            match cell {
+                Value::Bool(flag) => {
+                    row.insert(key.clone(), Json::Bool(*flag));
+                }
+                other => wrong("bool", other, path, problems),
+            }
+        } else if let Some(text) = scalar_text(cell, path, problems) {
+            row.insert(key.clone(), Json::String(text));
+        }
+        path.pop();
+    }
+    Some(Json::Object(row))
 }
 
 fn nested_object(

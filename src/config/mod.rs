@@ -81,6 +81,12 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         &mut errors,
         &mut warnings,
     );
+    resource::cross_check(
+        &declarations.resources,
+        &resources,
+        &mut errors,
+        &mut warnings,
+    );
     let evaluator = AttributeEvaluator {
         scope: &scope,
         sensitive: &variables.sensitive,
@@ -110,7 +116,6 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     if let Some(retarget) = &options.retarget {
         retarget_servers(&mut desired, retarget);
     }
-    exclusion::compile(&mut desired.resources, &desired.exclusions);
     desired.resources.sort_by(|a, b| a.address.cmp(&b.address));
 
     diagnostic::sort_by_location(&mut warnings);
@@ -222,6 +227,7 @@ fn evaluate_exclusions(
         })
         .collect();
     exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+    exclusion::check_group_channels(&exclusions, &declarations.resources, errors);
     exclusions
 }
 
@@ -427,7 +433,8 @@ mod tests {
             datastore         = "literal-ldap-id"
             base_dn           = "dc=example"
             group_dn          = "cn=staff,dc=example"
-            attribute_mapping = { username = "uid", emial = "mail" }
+            population_id     = "pop-1"
+            attribute_mapping = { username = "uid", email = "mail", emial = "mail" }
           }
         }
     "#;
@@ -458,16 +465,21 @@ mod tests {
     }
 
     #[test]
-    fn exclusions_name_channels_as_strings_and_a_group_channel_gets_the_negations_alone() {
+    fn exclusions_name_channels_as_strings_and_stay_out_of_the_declared_filters() {
+        let base = PINGONE_BASE.replace(
+            "group_dn          = \"cn=staff,dc=example\"",
+            "user_filter       = \"(isMemberOf=cn=staff,dc=example)\"",
+        );
         let text = format!(
-            "{PINGONE_BASE}\nexclusion \"a\" {{\n  pingone_username = \"x\"\n  source_attribute = \"uid\"\n  source_value = \"x\"\n  channels = [\"pingone.groups\"]\n  reason = \"r\"\n}}\n"
+            "{base}\nexclusion \"a\" {{\n  pingone_username = \"x\"\n  source_attribute = \"uid\"\n  source_value = \"x\"\n  channels = [\"pingone.groups\"]\n  reason = \"r\"\n}}\n"
         );
         let (loaded, _dir) = load_text(&text, &[]);
         let desired = loaded.unwrap().desired;
         let connection = desired.resources.last().unwrap();
+        // The plan composes the effective filter (it needs the source's directory type).
         assert_eq!(
             connection.attributes["channels"][0]["user_filter"],
-            "(!(uid=x))"
+            "(isMemberOf=cn=staff,dc=example)"
         );
         assert_eq!(
             desired.exclusions[0].channels[0].to_string(),
@@ -553,5 +565,19 @@ mod tests {
         assert_eq!(store.attributes["pingone_connection"], "workforce");
         let depends_on: Vec<String> = store.depends_on.iter().map(ToString::to_string).collect();
         assert_eq!(depends_on, ["pingone_connection.workforce"]);
+    }
+
+    #[test]
+    fn an_exclusion_on_a_channel_that_selects_users_by_group_dn_is_refused() {
+        let text = format!(
+            "{PINGONE_BASE}\nexclusion \"a\" {{\n  pingone_username = \"x\"\n  source_attribute = \"uid\"\n  source_value = \"x\"\n  reason = \"r\"\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        let errors = loaded.unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("provisioning_connection.pingone.channel.groups selects users by `group_dn`, and exclusions `a` apply to it"),
+            "{errors:?}"
+        );
     }
 }

@@ -14,8 +14,8 @@ use hcl::edit::expr::Expression;
 use serde_json::Value as Json;
 
 use crate::model::{
-    Address, Attributes, DesiredResource, Field, FieldType, Finding, KindProblem, PathStep,
-    SINGLETON_ID, Secret, Severity, is_valid_id,
+    Address, Attributes, Collection, DesiredResource, Field, FieldType, Finding, KindProblem,
+    Lookup, PathStep, ResourceKind, SINGLETON_ID, Secret, Severity, is_valid_id,
 };
 
 use super::attribute::AttributeEvaluator;
@@ -171,6 +171,7 @@ fn evaluate_fields(
 /// (of a nested block, when it names one), the element inside its value, and, for a
 /// string written as a plain literal, the very character.
 fn place(declaration: &BlockDeclaration, finding: Finding) -> ConfigError {
+    let severity = finding.severity;
     let path = finding.path;
     let block = match &path.block {
         Some((block_type, label)) => declaration.nested_labelled(block_type, label),
@@ -228,6 +229,68 @@ fn place(declaration: &BlockDeclaration, finding: Finding) -> ConfigError {
                 src: location.src,
                 span: location.span,
                 help: Some(help),
+            }
+        }
+        problem => {
+            let location = block.at(value_span);
+            let (message, help) = (problem.message(), problem.help());
+            match severity {
+                Severity::Error => ConfigError::KindRule {
+                    message,
+                    src: location.src,
+                    span: location.span,
+                    label: "here".into(),
+                    help,
+                },
+                Severity::Warning => ConfigError::KindWarning {
+                    message,
+                    src: location.src,
+                    span: location.span,
+                    label: "here".into(),
+                    help,
+                },
+            }
+        }
+    }
+}
+
+/// Declared objects by collection and id, for the kinds' cross checks.
+struct Declared<'a>(BTreeMap<(Collection, &'a str), &'a DesiredResource>);
+
+impl Lookup for Declared<'_> {
+    fn get(&self, collection: Collection, id: &str) -> Option<(ResourceKind, &Attributes)> {
+        self.0
+            .get(&(collection, id))
+            .map(|resource| (resource.kind(), &resource.attributes))
+    }
+}
+
+/// The kinds' checks against the objects each refers to, among the declared ones.
+pub fn cross_check(
+    declarations: &[ResourceDeclaration],
+    resources: &[DesiredResource],
+    errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<ConfigError>,
+) {
+    let declared = Declared(
+        resources
+            .iter()
+            .map(|r| ((r.kind().collection(), r.id.as_str()), r))
+            .collect(),
+    );
+    for resource in resources {
+        let Some(cross_check) = resource.kind().descriptor().hooks.cross_check else {
+            continue;
+        };
+        let Some(declaration) = declarations.iter().find(|d| d.address == resource.address) else {
+            continue;
+        };
+        let mut findings = Vec::new();
+        cross_check(&resource.attributes, &declared, &mut findings);
+        for finding in findings {
+            match finding.severity {
+                Severity::Error => errors.push(place(&declaration.declaration, finding)),
+                Severity::Warning => warnings.push(place(&declaration.declaration, finding)),
             }
         }
     }

@@ -61,11 +61,15 @@ pub fn check(declarations: &Declarations, errors: &mut Vec<ConfigError>) {
     }
 }
 
-/// A field a block may leave out although PingFederate requires it, because the
-/// loader supplies it: a name from the block name, an environment from the `pingone`
-/// block.
+/// A field a block may leave out although PingFederate requires it: the loader
+/// supplies a name from the block name, an environment from the `pingone` block; a
+/// secret PingFederate keeps.
 fn supplied_by_loader(field: &Field, name_from_block: bool) -> bool {
-    (field.name == "name" && name_from_block) || field.default == FieldDefault::PingOneEnvironment
+    (field.name == "name" && name_from_block)
+        || field.default == FieldDefault::PingOneEnvironment
+        // A required secret is needed to create the object; left out, PingFederate
+        // keeps the one it holds (the plan refuses a create without it).
+        || field.is_secret()
 }
 
 fn check_resource(

@@ -17,7 +17,8 @@ pub struct CollectionInfo {
     /// One object without an id (`/serverSettings/outboundProvisioning`).
     pub singleton: bool,
     /// What an object of the collection that is of none of pingform's kinds is, when
-    /// no wire `type` says it better: "an SP connection without PingOne provisioning".
+    /// no wire `type` says it better: "an SP connection that provisions to another
+    /// target than PingOne".
     pub foreign: &'static str,
 }
 

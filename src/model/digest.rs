@@ -42,7 +42,26 @@ pub fn configuration_digest(desired: &Desired, fingerprinter: &Fingerprinter) ->
             "password": fingerprinter.fingerprint("pingfederate.password", &settings.password),
         })
     });
-    let document = json!({ "resources": resources, "pingfederate": target });
+    // Exclusions reach PingFederate through the channels' effective filters, which
+    // the plan composes: they count as configuration of their own.
+    let exclusions: Vec<Value> = desired
+        .exclusions
+        .iter()
+        .map(|exclusion| {
+            json!({
+                "name": exclusion.name,
+                "pingone_username": exclusion.pingone_username,
+                "source": format!("{:?}", exclusion.source),
+                "channels": exclusion.channels.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "reason": exclusion.reason,
+            })
+        })
+        .collect();
+    let document = json!({
+        "resources": resources,
+        "exclusions": exclusions,
+        "pingfederate": target,
+    });
     sha256_hex(document.to_string().as_bytes())
 }
 
@@ -105,6 +124,8 @@ mod tests {
             encrypted: [("password".to_string(), "enc-1".to_string())]
                 .into_iter()
                 .collect(),
+            raw: None,
+            part_missing: false,
         };
         let mut edited = object.clone();
         edited.attributes.insert("max_pool_size".into(), json!(11));

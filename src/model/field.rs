@@ -23,17 +23,42 @@ pub enum FieldDefault {
     /// Left out of the configuration means the `pingone` block's `environment_id`;
     /// the configuration fills it in, so a loaded object always has it.
     PingOneEnvironment,
+    /// Depends on the type of the directory a nested block reads from (a channel's
+    /// source store `ldap_type`): the first entry listing the type, else the entry
+    /// listing none.
+    Directory(&'static [(&'static [&'static str], FieldDefault)]),
 }
 
 impl FieldDefault {
-    /// The stored value for fields with a fixed default.
+    /// The stored value for fields with a fixed default (for a directory-dependent
+    /// one, its value when the directory type is not known).
     pub fn value(self) -> Option<serde_json::Value> {
+        self.value_in(None)
+    }
+
+    /// The stored value for a directory of this type (`ACTIVE_DIRECTORY`).
+    pub fn value_in(self, directory: Option<&str>) -> Option<serde_json::Value> {
+        match self {
+            FieldDefault::Directory(choices) => {
+                let chosen = directory
+                    .and_then(|kind| choices.iter().find(|(types, _)| types.contains(&kind)))
+                    .or_else(|| choices.iter().find(|(types, _)| types.is_empty()));
+                chosen.and_then(|(_, default)| default.value_in(None))
+            }
+            fixed => fixed.fixed_value(),
+        }
+    }
+
+    fn fixed_value(self) -> Option<serde_json::Value> {
         match self {
             FieldDefault::Bool(b) => Some(b.into()),
             FieldDefault::Integer(i) => Some(i.into()),
             FieldDefault::Str(s) => Some(s.into()),
             FieldDefault::EmptyList => Some(serde_json::Value::Array(Vec::new())),
-            FieldDefault::None | FieldDefault::Computed | FieldDefault::PingOneEnvironment => None,
+            FieldDefault::None
+            | FieldDefault::Computed
+            | FieldDefault::PingOneEnvironment
+            | FieldDefault::Directory(_) => None,
         }
     }
 }
@@ -83,9 +108,10 @@ pub enum FieldType {
     SecretMap,
     /// A map of table name to rows, each row a map of string to string.
     TableMap,
-    /// A provisioning channel's attribute mapping: PingOne field name to source
-    /// attribute.
-    Mapping,
+    /// A provisioning channel's attribute mapping: PingOne field name to an entry,
+    /// written as the source attribute or as an object of these fields (their wire
+    /// keys relative to the entry's `saasFieldInfo`).
+    Mapping(&'static [Field]),
     /// The id of another object, sent as a ResourceLink `{ "id": ... }`.
     Reference(&'static ReferenceTarget),
 }
@@ -101,6 +127,29 @@ pub struct NestedBlocks {
     pub exclusive: &'static [(&'static str, &'static str, &'static str)],
     /// The hint when a required list of blocks is empty.
     pub missing_help: &'static str,
+    /// The reference field whose target's `ldap_type` decides the blocks'
+    /// directory-dependent defaults (a channel's `datastore`).
+    pub directory: Option<&'static str>,
+}
+
+/// What defaults that depend on other objects need: the directory type
+/// (`ldap_type`) of each LDAP data store, by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DefaultContext {
+    pub directories: std::collections::BTreeMap<String, String>,
+}
+
+impl DefaultContext {
+    /// The directory type a nested block reads from, when the kind says which field
+    /// names its source and that source is known.
+    pub fn directory_of(
+        &self,
+        nested: &NestedBlocks,
+        block: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<&str> {
+        let id = block.get(nested.directory?)?.as_str()?;
+        self.directories.get(id).map(String::as_str)
+    }
 }
 
 impl FieldType {
@@ -113,7 +162,8 @@ impl FieldType {
             FieldType::StringList => "list of strings",
             FieldType::ObjectList(_) => "list of objects",
             FieldType::Blocks(_) => "nested blocks",
-            FieldType::StringMap | FieldType::SecretMap | FieldType::Mapping => "map of strings",
+            FieldType::StringMap | FieldType::SecretMap => "map of strings",
+            FieldType::Mapping(_) => "map of attribute names or mapping objects",
             FieldType::TableMap => "map of lists of objects",
         }
     }
@@ -234,6 +284,10 @@ pub const fn setting_secret(name: &'static str, required: bool) -> Field {
         ..setting(name, FieldType::String, required)
     }
 }
+
+/// The key of a plugin configuration table row that says whether it is the table's
+/// default row (`defaultRow` on the wire); every other key of a row is a column.
+pub const DEFAULT_ROW: &str = "default_row";
 
 /// Looks a field up by name.
 pub fn find(fields: &'static [Field], name: &str) -> Option<&'static Field> {

@@ -27,6 +27,10 @@ impl Fingerprinter {
         let mut context = hmac::Context::with_key(&self.key);
         context.update(field_path.as_bytes());
         context.update(&[0]);
+        // An encrypted input is another value than the same text given in plain.
+        if secret.is_encrypted() {
+            context.update(b"encrypted\0");
+        }
         context.update(secret.expose().as_bytes());
         format!("hmac-sha256:{}", hex(context.sign().as_ref()))
     }

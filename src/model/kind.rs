@@ -29,6 +29,11 @@ pub struct KindDescriptor {
     pub identity: &'static [(&'static [&'static str], &'static str)],
     /// Further constant values written on create (`connectionTargetType = STANDARD`).
     pub constants: &'static [(&'static [&'static str], &'static str)],
+    /// The part of a larger object the kind manages (`outboundProvision` of an SP
+    /// connection that may also carry SSO): an object of the collection without it is
+    /// of this kind with its part missing (adding it is an update); one whose part is of
+    /// another type is foreign.
+    pub part: Option<&'static [&'static str]>,
     /// `name` defaults to the block name (else the server computes it, or the kind
     /// requires it).
     pub name_from_block: bool,
@@ -52,6 +57,10 @@ pub enum DeleteStrategy {
     DeactivateThenDelete,
     /// A singleton cannot be deleted: a `PUT` puts these values back.
     Reset(&'static [(&'static str, FieldDefault)]),
+    /// The kind manages a part of a larger object: when the object carries any of these
+    /// other parts (SSO), a `PUT` without the kind's part removes only it; otherwise
+    /// the object goes as with `DeactivateThenDelete`.
+    RemovePartOrDelete { others: &'static [&'static str] },
 }
 
 impl DeleteStrategy {
@@ -72,8 +81,30 @@ impl DeleteStrategy {
 /// Checks a kind adds to the generic ones its field table implies.
 #[derive(Debug, Default)]
 pub struct Hooks {
-    /// Configuration checks on the evaluated, declared attributes of one object.
-    pub check: Option<fn(&Attributes, &mut Vec<Finding>)>,
+    /// Checks of one object's declared attributes on their own (validate time).
+    pub check: Option<Check>,
+    /// Checks against the objects it refers to: at validate time with the declared
+    /// objects, at plan time with the live ones too.
+    pub cross_check: Option<CrossCheck>,
+}
+
+/// A check of one object's declared attributes.
+pub type Check = fn(&Attributes, &mut Vec<Finding>);
+
+/// A check of one object's declared attributes against the objects it refers to.
+pub type CrossCheck = fn(&Attributes, &dyn Lookup, &mut Vec<Finding>);
+
+impl Hooks {
+    /// A kind that needs nothing beyond its field table.
+    pub const NONE: Hooks = Hooks {
+        check: None,
+        cross_check: None,
+    };
+}
+
+/// Objects a cross check may look at, by collection and id.
+pub trait Lookup {
+    fn get(&self, collection: Collection, id: &str) -> Option<(ResourceKind, &Attributes)>;
 }
 
 /// Where in a block a finding points: an attribute of the block or of one of its
@@ -131,11 +162,121 @@ pub enum KindProblem {
     /// A key of a map that the kind does not know; a warning, since PingOne
     /// environments can have custom attributes.
     UnknownMappingField { name: String, help: String },
+    /// A required entry PingOne needs (username, email, a population).
+    MissingPingOneField {
+        channel: String,
+        field: &'static str,
+        help: String,
+    },
+    /// Two attributes that say the same thing in two ways.
+    Conflicting {
+        first: String,
+        second: String,
+        help: String,
+    },
+    /// Outbound provisioning keeps its state in the built-in HSQLDB store.
+    HsqldbProvisioner { store: String },
+    /// An Active Directory source store with several hosts (or DNS SRV discovery).
+    ActiveDirectoryHosts {
+        channel: String,
+        store: String,
+        hosts: String,
+    },
+    /// A binary GUID attribute the source store does not list as binary.
+    GuidNotBinaryAttribute {
+        channel: String,
+        store: String,
+        attribute: String,
+    },
+}
+
+impl KindProblem {
+    /// The message of a problem no generic diagnostic words (cross-object ones,
+    /// which the plan also reports).
+    pub fn message(&self) -> String {
+        match self {
+            KindProblem::InvalidFilter { message, .. } => message.clone(),
+            KindProblem::MissingEntry { name, within, .. } => {
+                format!("missing `{name}` in {within}")
+            }
+            KindProblem::UnknownMappingField { name, .. } => {
+                format!("`{name}` is not a PingOne attribute mapping field that pingform knows")
+            }
+            KindProblem::MissingPingOneField { channel, field, .. } => format!(
+                "channel `{channel}` maps no `{field}`, which PingOne requires of every user"
+            ),
+            KindProblem::Conflicting { first, second, .. } => {
+                format!("`{first}` and `{second}` cannot both be set")
+            }
+            KindProblem::HsqldbProvisioner { store } => format!(
+                "outbound provisioning keeps its state in `{store}`, PingFederate's built-in HSQLDB database, which Ping supports for trials only"
+            ),
+            KindProblem::ActiveDirectoryHosts {
+                channel,
+                store,
+                hosts,
+            } => format!(
+                "channel `{channel}` reads from the Active Directory store `{store}`, which has {hosts}: PingFederate may miss changes"
+            ),
+            KindProblem::GuidNotBinaryAttribute {
+                channel,
+                store,
+                attribute,
+            } => format!(
+                "channel `{channel}` reads `{attribute}` as a binary GUID, but the store `{store}` does not list it in `binary_attributes`"
+            ),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            KindProblem::InvalidFilter { .. } => None,
+            KindProblem::MissingEntry { help, .. }
+            | KindProblem::UnknownMappingField { help, .. }
+            | KindProblem::MissingPingOneField { help, .. }
+            | KindProblem::Conflicting { help, .. } => Some(help.clone()),
+            KindProblem::HsqldbProvisioner { .. } => Some(
+                "point `datastore` at a JDBC store on an external database (\"Configuring outbound provisioning settings\": use HSQLDB only for trial or training environments; it breaks in a cluster)".into(),
+            ),
+            KindProblem::ActiveDirectoryHosts { .. } => Some(
+                "Ping's \"Modifying source settings\": with Active Directory as the provisioning source, configure one host only; update sequence numbers are kept per domain controller".into(),
+            ),
+            KindProblem::GuidNotBinaryAttribute { attribute, .. } => Some(format!(
+                "add \"{attribute}\" to the store's `binary_attributes` (\"Modifying source settings\": a binary GUID attribute must be a binary attribute of the store)"
+            )),
+        }
+    }
 }
 
 impl KindDescriptor {
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether the object lacks the kind's part (`outboundProvision`).
+    pub fn part_missing(&self, object: &Value) -> bool {
+        self.part.is_some_and(|path| {
+            let mut at = object;
+            for key in path {
+                match at.get(*key) {
+                    Some(inner) if !inner.is_null() => at = inner,
+                    _ => return true,
+                }
+            }
+            false
+        })
+    }
+
+    /// For `RemovePartOrDelete`: whether a removal keeps the object and takes only the
+    /// kind's part (the object carries one of the other parts).
+    pub fn removal_keeps_object(&self, object: &Value) -> bool {
+        match self.delete {
+            DeleteStrategy::RemovePartOrDelete { others } => others
+                .iter()
+                .any(|key| object.get(*key).is_some_and(|part| !part.is_null())),
+            _ => false,
+        }
     }
 
     /// Whether a wire object belongs to this kind (its identity values match).

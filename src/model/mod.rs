@@ -15,6 +15,7 @@ mod fingerprint;
 pub mod kind;
 pub mod kinds;
 pub mod ldap_filter;
+pub mod mapping;
 mod observed;
 mod pingone;
 mod previous;
@@ -26,10 +27,13 @@ pub use address::{Address, AddressParseError};
 pub use collection::{Collection, CollectionInfo};
 pub use desired::{ChannelReference, Desired, DesiredResource, Exclusion, PingFederateSettings};
 pub use digest::{configuration_digest, object_digest};
-pub use field::{Field, FieldDefault, FieldType, NestedBlocks, ReferenceTarget, Wire};
+pub use field::{
+    DEFAULT_ROW, DefaultContext, Field, FieldDefault, FieldType, NestedBlocks, ReferenceTarget,
+    Wire,
+};
 pub use fingerprint::{Fingerprinter, encrypted_digest};
 pub use kind::{
-    DeleteStrategy, Finding, FindingPath, KindDescriptor, KindProblem, PathStep, Severity,
+    DeleteStrategy, Finding, FindingPath, KindDescriptor, KindProblem, Lookup, PathStep, Severity,
 };
 pub use kinds::{ResourceKind, is_valid_id};
 pub use ldap_filter::{ExclusionMatch, Filter, FilterError};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Attributes, Collection, FieldMap, ResourceKind};
+use super::{Attributes, Collection, FieldMap, RawJson, ResourceKind};
 
 /// The id the singleton outbound provisioning settings are known by.
 pub const SINGLETON_ID: &str = "settings";
@@ -18,6 +18,37 @@ pub struct ObservedObject {
     /// Encrypted forms of write-only secrets by field path (`password`,
     /// `sensitive_configuration.Password`). Ciphertext, never plain text.
     pub encrypted: FieldMap<String>,
+    /// The object as PingFederate returned it: every write starts from it, so what
+    /// pingform does not own goes back as it was. `None` for objects not read from a
+    /// server.
+    pub raw: Option<RawJson>,
+    /// The part of the object this kind manages is absent (an SP connection that has
+    /// no outbound provisioning yet).
+    pub part_missing: bool,
+}
+
+impl ObservedObject {
+    /// An object known only by its attributes (tests, records).
+    pub fn new(
+        kind: ResourceKind,
+        id: impl Into<String>,
+        attributes: Attributes,
+        encrypted: FieldMap<String>,
+    ) -> ObservedObject {
+        ObservedObject {
+            kind,
+            id: id.into(),
+            attributes,
+            encrypted,
+            raw: None,
+            part_missing: false,
+        }
+    }
+
+    /// The wire body as read, parsed.
+    pub fn raw_value(&self) -> Option<serde_json::Value> {
+        self.raw.as_ref().and_then(|raw| raw.parse().ok())
+    }
 }
 
 /// Everything one refresh read.

@@ -1,3 +1,5 @@
+//! `Secret`: a secret value from the configuration that never prints itself.
+
 use std::fmt;
 
 /// A secret value from the configuration (a password, a client secret).
@@ -6,15 +8,35 @@ use std::fmt;
 /// text is reachable only through [`Secret::expose`], which the provider calls when it
 /// builds a request body and the state calls when it fingerprints the value.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret {
+    value: String,
+    encrypted: bool,
+}
 
 impl Secret {
+    /// A plain value, which PingFederate encrypts.
     pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
+        Secret {
+            value: value.into(),
+            encrypted: false,
+        }
+    }
+
+    /// A value PingFederate already holds encrypted: an encrypted value from an export,
+    /// or a secret manager reference (`OBF:MGR:...`). It is sent as the encrypted form.
+    pub fn encrypted(value: impl Into<String>) -> Secret {
+        Secret {
+            value: value.into(),
+            encrypted: true,
+        }
     }
 
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
     }
 }
 
@@ -41,5 +63,8 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "(sensitive value)");
         assert!(!format!("{:?}", Some(&secret)).contains("hunter2"));
         assert_eq!(secret.expose(), "hunter2");
+        let reference = Secret::encrypted("OBF:MGR:vault:ldap");
+        assert_eq!(format!("{reference:?}"), "(sensitive value)");
+        assert!(reference.is_encrypted());
     }
 }

@@ -41,6 +41,10 @@ pub struct FieldChange {
     pub after_computed: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub forces_replacement: bool,
+    /// pingform declared the field at the last apply and no longer does: it goes back
+    /// to PingFederate's default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub released: bool,
 }
 
 /// What happens to one secret. Never holds the value.
@@ -106,6 +110,17 @@ pub struct Change {
     /// No API call, only a state update (a rename, taking over an existing object,
     /// forgetting an object that is gone).
     pub state_only: bool,
+    /// For an update: the parts of the live object pingform does not own, which the
+    /// write sends back as they are (`spBrowserSso`, `outboundProvision.channels[x].timeout`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<String>,
+    /// For an update: how many fields pingform owns and leaves as they are.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unchanged: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl Change {

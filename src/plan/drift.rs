@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::FieldChange;
+use super::context::default_context;
 use super::diff::observed_changes;
 use crate::model::{Address, Attributes, Observed, PreviousRun, encrypted_digest};
 
@@ -43,6 +44,7 @@ impl Drift {
 
 /// Compares each managed object with what the last apply recorded.
 pub fn drift(previous: &PreviousRun, observed: &Observed) -> Drift {
+    let context = default_context(None, observed);
     let mut items = Vec::new();
     for (address, managed) in &previous.objects {
         let Some(live) = observed.get(address.kind().collection(), &managed.id) else {
@@ -59,7 +61,13 @@ pub fn drift(previous: &PreviousRun, observed: &Observed) -> Drift {
         let recorded: Option<Attributes> =
             managed.observed.as_ref().and_then(|raw| raw.parse().ok());
         let fields = match &recorded {
-            Some(recorded) => observed_changes(address.kind(), recorded, &live.attributes),
+            Some(recorded) => observed_changes(
+                address.kind(),
+                recorded,
+                &live.attributes,
+                &managed.attributes,
+                &context,
+            ),
             None => Vec::new(),
         };
         let secrets_changed: Vec<String> = managed
@@ -96,7 +104,11 @@ mod tests {
         ManagedObject {
             address: "datastore.jdbc.prov".parse().unwrap(),
             id: "prov".into(),
-            attributes: Default::default(),
+            // What the last apply declared: pingform owns these fields.
+            attributes: json!({"driver_class": "d", "max_pool_size": pool, "min_pool_size": 10})
+                .as_object()
+                .unwrap()
+                .clone(),
             secrets: [(
                 "password".to_string(),
                 SecretRecord {
@@ -121,6 +133,8 @@ mod tests {
             encrypted: [("password".to_string(), encrypted.to_string())]
                 .into_iter()
                 .collect(),
+            raw: None,
+            part_missing: false,
         }
     }
 
@@ -164,5 +178,14 @@ mod tests {
         let report = drift(&previous(managed(20, "enc")), &observed);
         assert_eq!(report.items[0].fields[0].field, "min_pool_size");
         assert_eq!(report.items[0].fields[0].before, Some(json!(10)));
+    }
+
+    #[test]
+    fn a_field_pingform_does_not_own_may_change_freely() {
+        let mut observed = Observed::default();
+        let mut object = live(20, "enc");
+        object.attributes.insert("idle_timeout".into(), json!(30));
+        observed.insert(object);
+        assert!(drift(&previous(managed(20, "enc")), &observed).is_empty());
     }
 }

@@ -94,6 +94,18 @@ pub enum PlanError {
     )]
     DeleteOfExcluded { accounts: Vec<String> },
 
+    #[error("{address} must be created, and PingFederate needs `{field}` to create it")]
+    #[diagnostic(
+        code(pingform::plan::secret_needed),
+        help(
+            "declare `{field}`; once the object exists it may be left out, and PingFederate keeps the one it holds"
+        )
+    )]
+    SecretNeeded {
+        address: Address,
+        field: &'static str,
+    },
+
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]
     Cycle { addresses: Vec<Address> },

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::pingone::Resolved;
+use super::pingone::{Resolved, channel_dn_attribute};
 use super::{Plan, Reason};
 use crate::model::ldap_filter::Filter;
 use crate::model::{
@@ -100,16 +100,43 @@ pub fn review(
                     .cloned()
             });
             let mut not_enforced = Vec::new();
+            let live_group = live_channel
+                .as_ref()
+                .and_then(|c| c.get("group_dn"))
+                .and_then(Value::as_str)
+                .filter(|dn| !dn.is_empty());
+            if let Some(group_dn) = live_group
+                && channel.get("group_dn").is_none()
+                && !exclusions.is_empty()
+            {
+                // Set outside pingform, which leaves it alone; PingFederate does not
+                // document whether the user filter narrows the group's members.
+                review.warnings.push(format!(
+                    "{reference} selects users by the group `{group_dn}` (set outside pingform): PingFederate does not document whether its user filter, where the exclusions go, narrows a group's members, so {} might not be enforced",
+                    exclusions
+                        .iter()
+                        .map(|e| format!("`{}`", e.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             if let Some(live_channel) = &live_channel {
                 let live_filter = live_channel
                     .get("user_filter")
                     .and_then(Value::as_str)
                     .unwrap_or("");
                 let matches: Vec<_> = exclusions.iter().map(|e| e.source.clone()).collect();
+                let dn_attribute = channel.as_object().map_or("entryDN", |object| {
+                    channel_dn_attribute(&resolved.context, object)
+                });
                 let missing = if live_filter.is_empty() {
                     (0..matches.len()).collect()
                 } else {
-                    ldap_filter::missing_exclusions(live_filter, &matches)
+                    ldap_filter::missing_exclusions_with_dn_attribute(
+                        live_filter,
+                        &matches,
+                        dn_attribute,
+                    )
                 };
                 for index in missing {
                     let exclusion = exclusions[index];
@@ -274,6 +301,8 @@ mod tests {
                 .unwrap()
                 .clone(),
             encrypted: Default::default(),
+            raw: None,
+            part_missing: false,
         });
         observed
     }

@@ -11,12 +11,15 @@
 //! redb, no files, no terminal.
 
 mod change;
+mod checks;
+mod context;
 mod diff;
 mod drift;
 mod error;
 mod exclusions;
 mod guard;
 mod order;
+mod ownership;
 mod pingone;
 mod planner;
 mod reason;
@@ -62,9 +65,13 @@ pub struct Planned {
 /// reviews the exclusions (and notes on each change what the review found), and
 /// compares the previous run with the live objects (drift).
 pub fn plan(inputs: Inputs<'_>) -> Result<Planned, PlanError> {
-    let resolved = pingone::resolve(inputs.desired, inputs.pingone)?;
+    let context = context::default_context(Some(inputs.desired), inputs.observed);
+    let resolved = pingone::resolve(inputs.desired, inputs.pingone, context)?;
     let mut plan = planner::changes(inputs.desired, &resolved, inputs.previous, inputs.observed)?;
-    let review = exclusions::review(inputs.desired, &resolved, inputs.observed, inputs.pingone);
+    let mut review = exclusions::review(inputs.desired, &resolved, inputs.observed, inputs.pingone);
+    review
+        .warnings
+        .extend(checks::live_findings(inputs.desired, inputs.observed));
     exclusions::annotate(&mut plan, &review);
     let drift = drift(inputs.previous, inputs.observed);
     Ok(Planned {

@@ -1,28 +1,40 @@
-//! What the plan learns from PingOne: population names resolved to ids. Kept beside
-//! the configuration (`Resolved`), which stays as `config` built it.
+//! What the plan learns from the live systems, kept beside the configuration
+//! (`Resolved`), which stays as `config` built it: population names resolved to ids in
+//! PingOne, the directory type of every source store, and so each channel's effective
+//! user filter (the declared filter AND NOT each exclusion, a DN exclusion matched on
+//! the attribute the channel's directory keeps DNs in).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::PlanError;
-use crate::model::kinds::CHANNEL_FIELDS;
+use crate::model::kinds::{CHANNEL_FIELDS, dn_attribute};
+use crate::model::ldap_filter::{ExclusionMatch, effective_filter_with_dn_attribute};
 use crate::model::{
-    Attributes, ChannelReference, Desired, DesiredResource, PingOneView, ResourceKind,
+    Attributes, ChannelReference, DefaultContext, Desired, DesiredResource, PingOneView,
+    ResourceKind,
 };
 
-/// Population ids by channel, for the channels that name their population.
+/// What the plan learned from the live systems, beside the configuration: population
+/// ids by channel (for the channels that name their population), and what defaults
+/// that depend on other objects need.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Resolved {
     populations: BTreeMap<ChannelReference, String>,
+    /// Each channel's effective user filter (`None`: no filter at all).
+    filters: BTreeMap<ChannelReference, Option<String>>,
+    pub context: DefaultContext,
 }
 
 impl Resolved {
     /// The resource's attributes as they will be written: each channel that names its
-    /// population gets the population's id.
+    /// population gets the population's id, and each channel exclusions apply to its
+    /// effective user filter.
     pub fn attributes<'a>(&self, resource: &'a DesiredResource) -> Cow<'a, Attributes> {
-        if self.populations.is_empty() || resource.kind() != ResourceKind::ProvisioningConnection {
+        let nothing_learned = self.populations.is_empty() && self.filters.is_empty();
+        if nothing_learned || resource.kind() != ResourceKind::ProvisioningConnection {
             return Cow::Borrowed(&resource.attributes);
         }
         let mut attributes = resource.attributes.clone();
@@ -37,14 +49,23 @@ impl Resolved {
                 };
                 if let Some(id) = self.populations.get(&reference) {
                     channel.insert("population_id".into(), Value::String(id.clone()));
-                    let mut rest = std::mem::take(channel);
-                    for field in CHANNEL_FIELDS {
-                        if let Some(value) = rest.remove(field.name) {
-                            channel.insert(field.name.to_string(), value);
-                        }
-                    }
-                    channel.append(&mut rest);
                 }
+                match self.filters.get(&reference) {
+                    Some(Some(filter)) => {
+                        channel.insert("user_filter".into(), Value::String(filter.clone()));
+                    }
+                    Some(None) => {
+                        channel.remove("user_filter");
+                    }
+                    None => {}
+                }
+                let mut rest = std::mem::take(channel);
+                for field in CHANNEL_FIELDS {
+                    if let Some(value) = rest.remove(field.name) {
+                        channel.insert(field.name.to_string(), value);
+                    }
+                }
+                channel.append(&mut rest);
             }
         }
         Cow::Owned(attributes)
@@ -85,8 +106,16 @@ pub fn named_populations(desired: &Desired) -> Vec<(ChannelReference, String)> {
 
 /// Looks every named population up in what PingOne holds. A name PingOne does not
 /// know is an error that lists the names it does.
-pub fn resolve(desired: &Desired, view: Option<&PingOneView>) -> Result<Resolved, PlanError> {
-    let mut resolved = Resolved::default();
+pub fn resolve(
+    desired: &Desired,
+    view: Option<&PingOneView>,
+    context: DefaultContext,
+) -> Result<Resolved, PlanError> {
+    let mut resolved = Resolved {
+        populations: BTreeMap::new(),
+        filters: effective_filters(desired, &context),
+        context,
+    };
     for (channel, name) in named_populations(desired) {
         let Some(view) = view else {
             return Err(PlanError::PopulationNeedsPingOne {
@@ -109,4 +138,149 @@ pub fn resolve(desired: &Desired, view: Option<&PingOneView>) -> Result<Resolved
         resolved.populations.insert(channel, population.id.clone());
     }
     Ok(resolved)
+}
+
+/// Every channel's effective user filter, for the channels exclusions apply to.
+fn effective_filters(
+    desired: &Desired,
+    context: &DefaultContext,
+) -> BTreeMap<ChannelReference, Option<String>> {
+    let mut filters = BTreeMap::new();
+    let Some(nested) = ResourceKind::ProvisioningConnection
+        .descriptor()
+        .nested_blocks()
+        .map(|(_, nested)| nested)
+        .next()
+    else {
+        return filters;
+    };
+    for resource in desired
+        .resources
+        .iter()
+        .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
+    {
+        for channel in resource
+            .attributes
+            .get("channels")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+        {
+            let Some(name) = channel.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let reference = ChannelReference {
+                connection: resource.address.clone(),
+                channel: name.to_string(),
+            };
+            let matches: Vec<ExclusionMatch> = desired
+                .exclusions
+                .iter()
+                .filter(|exclusion| exclusion.channels.contains(&reference))
+                .map(|exclusion| exclusion.source.clone())
+                .collect();
+            if matches.is_empty() {
+                continue;
+            }
+            let directory = context.directory_of(nested, channel);
+            let declared = channel.get("user_filter").and_then(Value::as_str);
+            let filter =
+                effective_filter_with_dn_attribute(declared, &matches, dn_attribute(directory));
+            filters.insert(reference, filter);
+        }
+    }
+    filters
+}
+
+/// The attribute DN exclusions on this channel are matched on.
+pub fn channel_dn_attribute(
+    context: &DefaultContext,
+    channel: &Map<String, Value>,
+) -> &'static str {
+    let directory = ResourceKind::ProvisioningConnection
+        .descriptor()
+        .nested_blocks()
+        .next()
+        .and_then(|(_, nested)| context.directory_of(nested, channel));
+    dn_attribute(directory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ldap_filter::ExclusionMatch;
+    use crate::model::{Address, Exclusion};
+    use serde_json::json;
+
+    fn desired(source: &str, filter: Option<&str>, exclusion: ExclusionMatch) -> Desired {
+        let mut channel = json!({"name": "staff", "datastore": source, "base_dn": "dc=x"});
+        if let Some(filter) = filter {
+            channel["user_filter"] = json!(filter);
+        }
+        let connection = Address::new(ResourceKind::ProvisioningConnection, "p1");
+        Desired {
+            resources: vec![DesiredResource {
+                address: connection.clone(),
+                id: "p1".into(),
+                attributes: json!({"channels": [channel]}).as_object().unwrap().clone(),
+                secrets: Default::default(),
+                depends_on: Default::default(),
+            }],
+            exclusions: vec![Exclusion {
+                name: "admin".into(),
+                pingone_username: "admin@x".into(),
+                source: exclusion,
+                channels: vec![ChannelReference {
+                    connection,
+                    channel: "staff".into(),
+                }],
+                reason: "r".into(),
+            }],
+            ..Desired::default()
+        }
+    }
+
+    fn filter_of(desired: &Desired, context: DefaultContext) -> Value {
+        let resolved = resolve(desired, None, context).unwrap();
+        resolved.attributes(&desired.resources[0])["channels"][0]["user_filter"].clone()
+    }
+
+    #[test]
+    fn a_channel_without_a_filter_gets_the_negations_alone() {
+        let exclusion = ExclusionMatch::Attribute {
+            name: "uid".into(),
+            value: "x".into(),
+        };
+        let desired = desired("corp", None, exclusion);
+        assert_eq!(filter_of(&desired, DefaultContext::default()), "(!(uid=x))");
+        // The configuration itself is left as it was.
+        assert!(
+            desired.resources[0].attributes["channels"][0]
+                .get("user_filter")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_dn_exclusion_matches_on_the_attribute_of_the_channels_directory() {
+        let exclusion = ExclusionMatch::DistinguishedName("CN=Admin,DC=corp".into());
+        let desired = desired("ad", Some("(objectClass=user)"), exclusion);
+        let mut context = DefaultContext::default();
+        context
+            .directories
+            .insert("ad".into(), "ACTIVE_DIRECTORY".into());
+        assert_eq!(
+            filter_of(&desired, context),
+            "(&(objectClass=user)(!(distinguishedName=CN=Admin,DC=corp)))"
+        );
+        let mut context = DefaultContext::default();
+        context
+            .directories
+            .insert("ad".into(), "PING_DIRECTORY".into());
+        assert_eq!(
+            filter_of(&desired, context),
+            "(&(objectClass=user)(!(entryDN=CN=Admin,DC=corp)))"
+        );
+    }
 }

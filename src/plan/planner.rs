@@ -3,14 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::diff::{effective_after, effective_before, field_changes};
+use super::diff::{after_update, effective_after, effective_before, field_changes, owned_fields};
 use super::order::order_changes;
+use super::ownership::unmanaged_paths;
 use super::pingone::Resolved;
 use super::{Action, Change, Plan, PlanError, Reason, SecretChange, SecretStatus, referents};
 use crate::model::suggest::with_article;
 use crate::model::{
-    Address, Attributes, DeleteStrategy, Desired, DesiredResource, Fingerprinter, ManagedObject,
-    Observed, ObservedObject, PreviousRun, encrypted_digest,
+    Address, Attributes, DefaultContext, DeleteStrategy, Desired, DesiredResource, Fingerprinter,
+    ManagedObject, Observed, ObservedObject, PreviousRun, encrypted_digest,
 };
 
 /// Computes the changes that make the live objects match the configuration.
@@ -43,23 +44,25 @@ pub fn changes(
         };
         let collection = resource.kind().collection();
         let attributes = resolved.attributes(resource);
+        // PingFederate holds the id as an object of a kind pingform does not manage
+        // (a data store of a type it does not know, an SP connection provisioning to
+        // another target): pingform does not take it over, and does not delete it.
         if let Some(what) = observed.foreign(collection, &resource.id) {
-            if managed.is_none() {
-                return Err(PlanError::IdTaken {
-                    address: resource.address.clone(),
-                    id: resource.id.clone(),
-                    what: what.to_string(),
-                });
-            }
-            // Ours, but PingFederate now holds it as another kind of object (an SP
-            // connection whose outbound provisioning was removed in the console):
-            // PingFederate cannot change that in place.
-            changes.push(replace_foreign(resource, &attributes, what, moved_from));
-            continue;
+            return Err(PlanError::IdTaken {
+                address: resource.address.clone(),
+                id: resource.id.clone(),
+                what: what.to_string(),
+            });
         }
         let live = observed.get(collection, &resource.id);
-        let mut change =
-            plan_desired(resource, &attributes, managed, live, fingerprinter.as_ref())?;
+        let mut change = plan_desired(
+            resource,
+            &attributes,
+            managed,
+            live,
+            fingerprinter.as_ref(),
+            &resolved.context,
+        )?;
         if let Some(old) = moved_from {
             change.reasons.insert(
                 0,
@@ -83,39 +86,32 @@ pub fn changes(
     }
 
     referents::check(desired, resolved, observed, &changes)?;
+    check_secrets_to_create(desired, &changes)?;
     Ok(Plan {
         changes: order_changes(changes, observed)?,
     })
 }
 
-fn replace_foreign(
-    resource: &DesiredResource,
-    attributes: &Attributes,
-    what: &str,
-    moved_from: Option<Address>,
-) -> Change {
-    Change {
-        address: resource.address.clone(),
-        id: resource.id.clone(),
-        action: Action::Replace,
-        before: None,
-        after: Some(effective_after(resource.kind(), attributes)),
-        fields: Vec::new(),
-        secrets: resource
-            .secrets
-            .keys()
-            .map(|field| SecretChange {
-                field: field.clone(),
-                status: SecretStatus::Set,
-            })
-            .collect(),
-        reasons: vec![Reason::HeldAsOther {
-            id: resource.id.clone(),
-            what: what.to_string(),
-        }],
-        moved_from,
-        state_only: false,
+/// A secret PingFederate requires (a PingOne connection's credential) may be left out
+/// of an object that exists, not of one that is created.
+fn check_secrets_to_create(desired: &Desired, changes: &[Change]) -> Result<(), PlanError> {
+    for change in changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Create | Action::Replace))
+    {
+        let Some(resource) = desired.get(&change.address) else {
+            continue;
+        };
+        for field in resource.kind().fields() {
+            if field.required && field.is_secret() && !resource.secrets.contains_key(field.name) {
+                return Err(PlanError::SecretNeeded {
+                    address: change.address.clone(),
+                    field: field.name,
+                });
+            }
+        }
     }
+    Ok(())
 }
 
 fn plan_desired(
@@ -124,6 +120,7 @@ fn plan_desired(
     managed: Option<&ManagedObject>,
     live: Option<&ObservedObject>,
     fingerprinter: Option<&Fingerprinter>,
+    context: &DefaultContext,
 ) -> Result<Change, PlanError> {
     let kind = resource.kind();
     let after = effective_after(kind, attributes);
@@ -138,6 +135,8 @@ fn plan_desired(
         reasons: Vec::new(),
         moved_from: None,
         state_only: false,
+        kept: Vec::new(),
+        unchanged: 0,
     };
 
     let Some(live) = live else {
@@ -190,6 +189,7 @@ fn plan_desired(
         attributes,
         &live.attributes,
         managed.map(|m| &m.attributes),
+        context,
     );
     change.secrets = secret_changes(resource, managed, live, fingerprinter);
     let replace = change.fields.iter().any(|f| f.forces_replacement);
@@ -208,6 +208,30 @@ fn plan_desired(
             }
         });
         change.reasons.push(Reason::FieldForcesReplacement);
+    }
+    if change.action == Action::Update {
+        if let Some(raw) = live.raw_value() {
+            change.kept = unmanaged_paths(
+                kind,
+                &raw,
+                attributes,
+                &resource.secrets,
+                managed.map(|m| &m.attributes),
+            );
+        }
+        if let Some(before) = &change.before {
+            change.after = Some(after_update(before, &change.fields));
+        }
+        change.unchanged = owned_fields(kind, attributes, managed.map(|m| &m.attributes))
+            .filter(|name| !change.fields.iter().any(|f| f.field == *name))
+            .count();
+    }
+    if live.part_missing
+        && let Some(part) = kind.descriptor().part
+    {
+        change.reasons.push(Reason::PartAdded {
+            part: part.join("."),
+        });
     }
     if managed.is_none() {
         change.reasons.push(if kind.is_singleton() {
@@ -287,6 +311,8 @@ fn plan_removal(
         reasons: Vec::new(),
         moved_from: None,
         state_only: false,
+        kept: Vec::new(),
+        unchanged: 0,
     };
     match (live, address.kind().descriptor().delete) {
         (None, _) => {
@@ -302,7 +328,18 @@ fn plan_removal(
                     .collect(),
             });
         }
-        (Some(_), _) => change.reasons.push(Reason::Removed),
+        (Some(live), _) => {
+            let descriptor = address.kind().descriptor();
+            let keeps_object = live
+                .raw_value()
+                .is_some_and(|raw| descriptor.removal_keeps_object(&raw));
+            match descriptor.part {
+                Some(part) if keeps_object => change.reasons.push(Reason::PartRemoved {
+                    part: part.join("."),
+                }),
+                _ => change.reasons.push(Reason::Removed),
+            }
+        }
     }
     change
 }
@@ -364,6 +401,8 @@ mod tests {
                     .into_iter()
                     .collect()
             },
+            raw: None,
+            part_missing: false,
         }
     }
 
@@ -373,6 +412,8 @@ mod tests {
             id: SINGLETON_ID.into(),
             attributes: map(json!({"datastore": datastore, "synchronization_frequency": 60})),
             encrypted: Default::default(),
+            raw: None,
+            part_missing: false,
         }
     }
 
@@ -641,7 +682,7 @@ mod tests {
         observed.insert_foreign(
             crate::model::kinds::SP_CONNECTIONS,
             "hr".into(),
-            "an SP connection without PingOne provisioning".into(),
+            "an SP connection that provisions to another target than PingOne".into(),
         );
         let error = plan(
             &desired(vec![connection]),
@@ -651,7 +692,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "provisioning_connection.hr: the id `hr` is already used by an SP connection without PingOne provisioning that pingform does not manage"
+            "provisioning_connection.hr: the id `hr` is already used by an SP connection that provisions to another target than PingOne that pingform does not manage"
         );
     }
 }

@@ -16,9 +16,12 @@ pub enum Reason {
     AdoptedSettings,
     /// An existing object whose id the configuration names is managed from now on.
     Adopted,
-    /// PingFederate holds the id as an object of a kind pingform does not manage (an
-    /// SP connection whose provisioning was removed in the console).
-    HeldAsOther { id: String, what: String },
+    /// The live object lacks the part the kind manages (an SP connection without
+    /// outbound provisioning): the update adds it and keeps the rest.
+    PartAdded { part: String },
+    /// Removed from the configuration; the live object carries more than the kind's
+    /// part (SSO), so only the part goes.
+    PartRemoved { part: String },
     /// The live object is of another kind of the same collection.
     TypeChanges { from: String, to: String },
     /// A field PingFederate cannot change in place differs.
@@ -46,7 +49,8 @@ impl Reason {
             Reason::RenamedFrom { .. } => "renamed_from",
             Reason::AdoptedSettings => "adopted_settings",
             Reason::Adopted => "adopted",
-            Reason::HeldAsOther { .. } => "held_as_other",
+            Reason::PartAdded { .. } => "part_added",
+            Reason::PartRemoved { .. } => "part_removed",
             Reason::TypeChanges { .. } => "type_changes",
             Reason::FieldForcesReplacement => "field_forces_replacement",
             Reason::Forgotten => "forgotten",

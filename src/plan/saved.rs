@@ -123,22 +123,29 @@ impl std::fmt::Display for Moved {
     }
 }
 
-/// The per-resource digests, for naming what moved.
+/// The per-resource (and per-exclusion) digests, for naming what moved.
 fn resource_digests(desired: &Desired, fingerprinter: &Fingerprinter) -> BTreeMap<String, String> {
-    desired
-        .resources
-        .iter()
-        .map(|resource| {
-            let alone = Desired {
-                resources: vec![resource.clone()],
-                ..Desired::default()
-            };
-            (
-                resource.address.to_string(),
-                configuration_digest(&alone, fingerprinter),
-            )
-        })
-        .collect()
+    let resources = desired.resources.iter().map(|resource| {
+        let alone = Desired {
+            resources: vec![resource.clone()],
+            ..Desired::default()
+        };
+        (
+            resource.address.to_string(),
+            configuration_digest(&alone, fingerprinter),
+        )
+    });
+    let exclusions = desired.exclusions.iter().map(|exclusion| {
+        let alone = Desired {
+            exclusions: vec![exclusion.clone()],
+            ..Desired::default()
+        };
+        (
+            format!("exclusion.{}", exclusion.name),
+            configuration_digest(&alone, fingerprinter),
+        )
+    });
+    resources.chain(exclusions).collect()
 }
 
 impl SavedPlan {

@@ -8,7 +8,9 @@ use crate::plan::{Drift, ExclusionReview, Plan};
 
 /// The JSON plan's format version. Within one major version, fields are only added,
 /// never renamed or removed; consumers must ignore fields they do not know.
-/// 1.1 added `reason_details` (a stable `code` next to each reason's text).
+/// 1.1 added `reason_details` (a stable `code` next to each reason's text),
+/// `unmanaged_kept` (the parts of a live object an update leaves alone) and
+/// `changed_fields[].released`.
 pub const PLAN_FORMAT_VERSION: &str = "1.1";
 
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
@@ -40,6 +42,7 @@ pub fn plan_json(
                 "changed_fields": change.fields,
                 "secrets": change.secrets,
                 "reasons": change.reasons.iter().map(reason_text).collect::<Vec<_>>(),
+                "unmanaged_kept": change.kept,
                 "reason_details": change.reasons.iter().map(|reason| json!({
                     "code": reason.code(),
                     "text": reason_text(reason),

@@ -6,7 +6,7 @@ use similar::{ChangeTag, TextDiff};
 use super::reason::reason_text;
 use super::style::{Styles, paint};
 use super::value::{inline, is_long, multiline};
-use crate::plan::{Action, Change, FieldChange, Plan, SecretStatus, Summary};
+use crate::plan::{Action, Change, FieldChange, Plan, Reason, SecretStatus, Summary};
 
 /// The plan in the Terraform style: `+` create, `~` update, `-/+` replace, `-` delete,
 /// only the changed fields of an update, then a summary line.
@@ -98,6 +98,14 @@ pub(super) fn write_change(
             "-",
             styles.delete,
         ),
+        Action::Delete
+            if change
+                .reasons
+                .iter()
+                .any(|r| matches!(r, Reason::PartRemoved { .. })) =>
+        {
+            ("will lose its outbound provisioning", "-", styles.delete)
+        }
         Action::Delete => ("will be deleted", "-", styles.delete),
         Action::NoOp => match (&change.moved_from, change.after.is_some()) {
             (Some(_), _) => ("has moved", " ", styles.note),
@@ -218,16 +226,7 @@ pub(super) fn write_change(
         )?;
     }
     if change.action == Action::Update {
-        let unchanged = change
-            .after
-            .as_ref()
-            .map(|after| {
-                after
-                    .keys()
-                    .filter(|k| !change.fields.iter().any(|f| &f.field == *k))
-                    .count()
-            })
-            .unwrap_or(0);
+        let unchanged = change.unchanged;
         if unchanged > 0 {
             writeln!(
                 out,
@@ -237,6 +236,20 @@ pub(super) fn write_change(
                     &format!(
                         "# ({unchanged} unchanged attribute{} hidden)",
                         if unchanged == 1 { "" } else { "s" }
+                    )
+                )
+            )?;
+        }
+        let kept = change.kept.len();
+        if kept > 0 {
+            writeln!(
+                out,
+                "        {}",
+                paint(
+                    styles.note,
+                    &format!(
+                        "# ({kept} field{} managed outside pingform kept)",
+                        if kept == 1 { "" } else { "s" }
                     )
                 )
             )?;
@@ -263,6 +276,8 @@ pub(super) fn write_field_change(
 ) -> io::Result<()> {
     let suffix = if field.forces_replacement {
         " # forces replacement"
+    } else if field.released {
+        " # no longer declared: back to PingFederate's default"
     } else {
         ""
     };

@@ -12,8 +12,11 @@ pub fn reason_text(reason: &Reason) -> String {
         Reason::Adopted => {
             "it exists in PingFederate already; pingform will manage it from now on".into()
         }
-        Reason::HeldAsOther { id, what } => format!(
-            "PingFederate holds `{id}` as {what}; PingFederate cannot add or remove outbound provisioning on an existing connection, so it is deleted and created again"
+        Reason::PartAdded { part } => format!(
+            "PingFederate holds the connection without `{part}`: it is added, and everything else in the connection is kept"
+        ),
+        Reason::PartRemoved { part } => format!(
+            "removed from the configuration: the connection also carries SSO, so only its `{part}` is removed and the connection stays"
         ),
         Reason::TypeChanges { from, to } => {
             format!("the type changes from {from} to {to}, which PingFederate cannot do in place")

@@ -26,6 +26,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: DATA_STORES,
     identity: &[(&["type"], "CUSTOM")],
     constants: &[],
+    part: None,
     name_from_block: false,
     fields: &[
         required("name", Wire::Key("name"), T::String),
@@ -65,5 +66,5 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     one_of: &[],
     send_defaults: false,
     delete: DeleteStrategy::Delete,
-    hooks: Hooks { check: None },
+    hooks: Hooks::NONE,
 };

@@ -28,6 +28,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: DATA_STORES,
     identity: &[(&["type"], "JDBC")],
     constants: &[],
+    part: None,
     name_from_block: false,
     fields: &[
         field("name", Wire::Key("name"), T::String, D::Computed),
@@ -96,5 +97,5 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     one_of: &[("connection_url", "connection_url_tags")],
     send_defaults: false,
     delete: DeleteStrategy::Delete,
-    hooks: Hooks { check: None },
+    hooks: Hooks::NONE,
 };

@@ -44,6 +44,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: DATA_STORES,
     identity: &[(&["type"], "LDAP")],
     constants: &[],
+    part: None,
     name_from_block: false,
     fields: &[
         field("name", Wire::Key("name"), T::String, D::Computed),
@@ -187,5 +188,5 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     one_of: &[("hostnames", "hostnames_tags")],
     send_defaults: false,
     delete: DeleteStrategy::Delete,
-    hooks: Hooks { check: None },
+    hooks: Hooks::NONE,
 };

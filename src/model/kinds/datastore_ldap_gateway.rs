@@ -23,6 +23,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: DATA_STORES,
     identity: &[(&["type"], "PING_ONE_LDAP_GATEWAY")],
     constants: &[],
+    part: None,
     name_from_block: false,
     fields: &[
         // Reference §4.5: "<connectionRefId>:<environmentId>:<gatewayId>" when left out.
@@ -65,5 +66,5 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     one_of: &[],
     send_defaults: false,
     delete: DeleteStrategy::Delete,
-    hooks: Hooks { check: None },
+    hooks: Hooks::NONE,
 };

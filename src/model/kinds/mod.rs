@@ -21,7 +21,7 @@ pub use outbound_provisioning::{
 };
 pub use provisioning_connection::{
     ACCOUNT_STATUS_ALGORITHMS, CHANGED_USERS_ALGORITHMS, CHANNEL_BLOCK, CHANNEL_FIELDS,
-    PINGONE_MAPPING_FIELDS, REMOVE_ACTIONS,
+    PINGONE_MAPPING_FIELDS, REMOVE_ACTIONS, dn_attribute,
 };
 
 /// `/dataStores`: every type of data store shares the id space.
@@ -58,7 +58,7 @@ pub const SP_CONNECTIONS: Collection = Collection(&CollectionInfo {
     path: "/idp/spConnections",
     noun: "provisioning connection",
     singleton: false,
-    foreign: "an SP connection without PingOne provisioning",
+    foreign: "an SP connection that provisions to another target than PingOne",
 });
 
 /// Every collection, in the order a refresh reads them.
@@ -215,7 +215,7 @@ impl ResourceKind {
     }
 
     /// The kinds whose objects live in `collection`.
-    pub fn in_collection(collection: Collection) -> impl Iterator<Item = ResourceKind> {
+    pub fn in_collection(collection: Collection) -> impl Iterator<Item = ResourceKind> + Clone {
         Self::ALL
             .into_iter()
             .filter(move |kind| kind.collection() == collection)

@@ -2,11 +2,14 @@
 //! (`OutboundProvisionDatabase`, reference §5): the JDBC store PingFederate keeps
 //! synchronization state in, and how often it polls the source.
 
+use crate::model::Attributes;
 use crate::model::ResourceKind;
 use crate::model::field::{
     FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required,
 };
-use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
+use crate::model::kind::{
+    DeleteStrategy, Finding, FindingPath, Hooks, KindDescriptor, KindProblem, Lookup, Severity,
+};
 
 use super::{DATA_STORES, OUTBOUND_PROVISIONING};
 
@@ -28,6 +31,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: OUTBOUND_PROVISIONING,
     identity: &[],
     constants: &[],
+    part: None,
     name_from_block: false,
     fields: &[
         required(
@@ -51,5 +55,39 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             D::Integer(DEFAULT_SYNCHRONIZATION_FREQUENCY),
         ),
     ]),
-    hooks: Hooks { check: None },
+    hooks: Hooks {
+        check: None,
+        cross_check: Some(cross_check),
+    },
 };
+
+/// PingFederate's built-in HSQLDB store is for trials only ("Configuring outbound
+/// provisioning settings": "Use the built-in HSQLDB only for trial or training
+/// environments ... for proper functioning in a clustered environment"): the built-in
+/// store's id, or any store whose URL is `jdbc:hsqldb:`.
+fn cross_check(attributes: &Attributes, lookup: &dyn Lookup, findings: &mut Vec<Finding>) {
+    let Some(id) = attributes.get("datastore").and_then(|v| v.as_str()) else {
+        return;
+    };
+    let url = lookup
+        .get(DATA_STORES, id)
+        .and_then(|(_, store)| store.get("connection_url")?.as_str().map(str::to_string));
+    let hsqldb = match &url {
+        Some(url) => url.starts_with("jdbc:hsqldb:"),
+        None => id == DEFAULT_PROVISIONING_DATASTORE_ID,
+    };
+    if hsqldb {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            path: FindingPath {
+                block: None,
+                attribute: "datastore".into(),
+                inside: Vec::new(),
+                character: None,
+            },
+            problem: KindProblem::HsqldbProvisioner {
+                store: id.to_string(),
+            },
+        });
+    }
+}

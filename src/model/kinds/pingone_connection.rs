@@ -19,6 +19,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: PINGONE_CONNECTIONS,
     identity: &[],
     constants: &[],
+    part: None,
     name_from_block: true,
     fields: &[
         required("name", Wire::Key("name"), T::String),
@@ -36,5 +37,5 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     one_of: &[],
     send_defaults: false,
     delete: DeleteStrategy::Delete,
-    hooks: Hooks { check: None },
+    hooks: Hooks::NONE,
 };

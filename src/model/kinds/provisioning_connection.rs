@@ -11,7 +11,8 @@ use crate::model::field::{
     Field, FieldDefault as D, FieldType as T, NestedBlocks, ReferenceTarget, Wire, field, required,
 };
 use crate::model::kind::{
-    DeleteStrategy, Finding, FindingPath, Hooks, KindDescriptor, KindProblem, PathStep, Severity,
+    DeleteStrategy, Finding, FindingPath, Hooks, KindDescriptor, KindProblem, Lookup, PathStep,
+    Severity,
 };
 use crate::model::suggest::did_you_mean;
 use crate::model::{Attributes, ResourceKind, ldap_filter};
@@ -101,6 +102,117 @@ const fn source(path: &'static [&'static str], name: &'static str, ty: T, defaul
     field(name, Wire::Path(path), ty, default)
 }
 
+/// `ldapType` values by directory family, for the defaults that depend on the source
+/// store (the admin console proposes them from its LDAP templates; the API wants them
+/// all sent: every `ChannelSource` setting is required, spec 12.0–13.1).
+const AD: &[&str] = &["ACTIVE_DIRECTORY"];
+const ORACLE_DS: &[&str] = &["ORACLE_DIRECTORY_SERVER"];
+const ORACLE: &[&str] = &["ORACLE_DIRECTORY_SERVER", "ORACLE_UNIFIED_DIRECTORY"];
+const ANY: &[&str] = &[];
+
+// Sources, per value (the README tabulates them): AD's `objectGUID` is always binary,
+// "Modifying source settings" (PF 11.2+); `ACTIVE_DIRECTORY_USN` is "for Active
+// Directory only" and `ACCOUNT_STATUS_ALGORITHM_AD` uses "a bitmap for each user entry"
+// (spec `ChangeDetectionSettings`, `AccountManagementSettings`); `user`, `group`,
+// `member`, `memberOf`, `whenChanged`, `uSNChanged`, `userAccountControl` are AD's
+// schema (Microsoft Learn, AD schema reference). PingDirectory's are what PingFederate
+// 12.2–13.1 accepts in Ping's Terraform acceptance tests (`entryUUID`,
+// `inetOrgPerson`, `groupOfUniqueNames`, `TIMESTAMP_NO_NEGATION`, `modifyTimestamp`,
+// `uniqueMember`, `nsaccountlock`); Oracle's user class is `person` ("Modifying source
+// settings"); Oracle Directory Server's GUID is `nsUniqueId` (its schema).
+const GUID_ATTRIBUTE: D = D::Directory(&[
+    (AD, D::Str("objectGUID")),
+    (ORACLE_DS, D::Str("nsUniqueId")),
+    (ANY, D::Str("entryUUID")),
+]);
+const GUID_BINARY: D = D::Directory(&[(AD, D::Bool(true)), (ANY, D::Bool(false))]);
+const USER_OBJECT_CLASS: D = D::Directory(&[
+    (AD, D::Str("user")),
+    (ORACLE, D::Str("person")),
+    (ANY, D::Str("inetOrgPerson")),
+]);
+const GROUP_OBJECT_CLASS: D =
+    D::Directory(&[(AD, D::Str("group")), (ANY, D::Str("groupOfUniqueNames"))]);
+const CHANGED_USERS_ALGORITHM: D = D::Directory(&[
+    (AD, D::Str("ACTIVE_DIRECTORY_USN")),
+    (ANY, D::Str("TIMESTAMP_NO_NEGATION")),
+]);
+const TIMESTAMP_ATTRIBUTE: D = D::Directory(&[
+    (AD, D::Str("whenChanged")),
+    (ANY, D::Str("modifyTimestamp")),
+]);
+const USN_ATTRIBUTE: D = D::Directory(&[(AD, D::Str("uSNChanged")), (ANY, D::None)]);
+const GROUP_MEMBER_ATTRIBUTE: D =
+    D::Directory(&[(AD, D::Str("member")), (ANY, D::Str("uniqueMember"))]);
+const MEMBER_OF_GROUP_ATTRIBUTE: D = D::Directory(&[(AD, D::Str("memberOf")), (ANY, D::None)]);
+const ACCOUNT_STATUS_ATTRIBUTE: D = D::Directory(&[
+    (AD, D::Str("userAccountControl")),
+    (ANY, D::Str("nsaccountlock")),
+]);
+const ACCOUNT_STATUS_ALGORITHM: D = D::Directory(&[
+    (AD, D::Str("ACCOUNT_STATUS_ALGORITHM_AD")),
+    (ANY, D::Str("ACCOUNT_STATUS_ALGORITHM_FLAG")),
+]);
+/// AD's bitmap algorithm compares no flag value.
+const FLAG_COMPARISON_VALUE: D = D::Directory(&[(AD, D::None), (ANY, D::Str("true"))]);
+
+/// The attribute that holds an entry's DN, for DN exclusions: `entryDN` (RFC 5020;
+/// PingDirectory, PingDS, Oracle Unified Directory, OpenLDAP), `distinguishedName` in
+/// Active Directory (equality on the full DN; Microsoft Learn, "Object(DS-DN)").
+pub fn dn_attribute(directory: Option<&str>) -> &'static str {
+    match directory {
+        Some("ACTIVE_DIRECTORY") => "distinguishedName",
+        _ => "entryDN",
+    }
+}
+
+pub const PARSERS: &[&str] = &["EXTRACT_CN_FROM_DN", "EXTRACT_USERNAME_FROM_EMAIL", "NONE"];
+pub const CHARACTER_CASES: &[&str] = &["LOWER", "UPPER", "NONE"];
+
+/// One attribute mapping entry in its full form (`SaasFieldConfiguration`, spec 12.0;
+/// the defaults are what PingFederate returns for an entry sent without them, Ping's
+/// Terraform acceptance tests on PF 12.2–13.1). Several attributes are combined by an
+/// OGNL `expression`; `default_value` is sent when the expression fails or nothing is
+/// mapped ("Defining mapping information", PF docs).
+pub const MAPPING_ENTRY_FIELDS: &[Field] = &[
+    field(
+        "attributes",
+        Wire::Key("attributeNames"),
+        T::StringList,
+        D::EmptyList,
+    ),
+    field(
+        "default_value",
+        Wire::Key("defaultValue"),
+        T::String,
+        D::None,
+    ),
+    field("expression", Wire::Key("expression"), T::String, D::None),
+    field(
+        "parser",
+        Wire::Key("parser"),
+        T::Enum(PARSERS),
+        D::Str("NONE"),
+    ),
+    field("masked", Wire::Key("masked"), T::Bool, D::Bool(false)),
+    field(
+        "create_only",
+        Wire::Key("createOnly"),
+        T::Bool,
+        D::Bool(false),
+    ),
+    field("trim", Wire::Key("trim"), T::Bool, D::Bool(false)),
+    field(
+        "character_case",
+        Wire::Key("characterCase"),
+        T::Enum(CHARACTER_CASES),
+        D::Str("NONE"),
+    ),
+];
+
+/// The mapping entry PingOne's population comes from.
+const POPULATION_FIELD: &str = "populationID";
+
 /// The block type of a channel.
 pub const CHANNEL_BLOCK: &str = "channel";
 
@@ -139,6 +251,26 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         T::Bool,
         D::Bool(false),
     ),
+    // Group provisioning: where the groups to provision are (`groupSourceLocation`,
+    // reference §6.3; "Specifying a source location", PF docs).
+    source(
+        &["channelSource", "groupSourceLocation", "groupDN"],
+        "group_source_dn",
+        T::String,
+        D::None,
+    ),
+    source(
+        &["channelSource", "groupSourceLocation", "filter"],
+        "group_source_filter",
+        T::String,
+        D::None,
+    ),
+    source(
+        &["channelSource", "groupSourceLocation", "nestedSearch"],
+        "group_source_nested_search",
+        T::Bool,
+        D::Bool(false),
+    ),
     field(
         "population_id",
         Wire::Entry {
@@ -156,13 +288,13 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         &["channelSource", "guidAttributeName"],
         "guid_attribute",
         T::String,
-        D::Str("entryUUID"),
+        GUID_ATTRIBUTE,
     ),
     source(
         &["channelSource", "guidBinary"],
         "guid_binary",
         T::Bool,
-        D::Bool(false),
+        GUID_BINARY,
     ),
     source(
         &[
@@ -172,7 +304,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "user_object_class",
         T::String,
-        D::Str("inetOrgPerson"),
+        USER_OBJECT_CLASS,
     ),
     source(
         &[
@@ -182,7 +314,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "group_object_class",
         T::String,
-        D::Str("groupOfUniqueNames"),
+        GROUP_OBJECT_CLASS,
     ),
     source(
         &[
@@ -192,7 +324,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "changed_users_algorithm",
         T::Enum(CHANGED_USERS_ALGORITHMS),
-        D::Str("TIMESTAMP_NO_NEGATION"),
+        CHANGED_USERS_ALGORITHM,
     ),
     source(
         &[
@@ -202,7 +334,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "timestamp_attribute",
         T::String,
-        D::Str("modifyTimestamp"),
+        TIMESTAMP_ATTRIBUTE,
     ),
     source(
         &[
@@ -212,7 +344,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "usn_attribute",
         T::String,
-        D::None,
+        USN_ATTRIBUTE,
     ),
     source(
         &[
@@ -222,7 +354,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "group_member_attribute",
         T::String,
-        D::Str("uniqueMember"),
+        GROUP_MEMBER_ATTRIBUTE,
     ),
     source(
         &[
@@ -232,7 +364,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "member_of_group_attribute",
         T::String,
-        D::None,
+        MEMBER_OF_GROUP_ATTRIBUTE,
     ),
     source(
         &[
@@ -242,7 +374,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "account_status_attribute",
         T::String,
-        D::Str("nsaccountlock"),
+        ACCOUNT_STATUS_ATTRIBUTE,
     ),
     source(
         &[
@@ -252,7 +384,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "account_status_algorithm",
         T::Enum(ACCOUNT_STATUS_ALGORITHMS),
-        D::Str("ACCOUNT_STATUS_ALGORITHM_FLAG"),
+        ACCOUNT_STATUS_ALGORITHM,
     ),
     source(
         &[
@@ -262,7 +394,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         ],
         "flag_comparison_value",
         T::String,
-        D::Str("true"),
+        FLAG_COMPARISON_VALUE,
     ),
     source(
         &[
@@ -294,7 +426,7 @@ pub const CHANNEL_FIELDS: &[Field] = &[
     required(
         "attribute_mapping",
         Wire::Key("attributeMapping"),
-        T::Mapping,
+        T::Mapping(MAPPING_ENTRY_FIELDS),
     ),
 ];
 
@@ -308,6 +440,7 @@ static CHANNELS: NestedBlocks = NestedBlocks {
         "names the population, and pingform looks its id up in PingOne",
     )],
     missing_help: "add `channel \"NAME\" { datastore = datastore.ldap.NAME ... }` for each source of users",
+    directory: Some("datastore"),
 };
 
 pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
@@ -318,6 +451,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     collection: SP_CONNECTIONS,
     identity: &[(&["outboundProvision", "type"], "PingOne")],
     constants: &[(&["type"], "SP"), (&["connectionTargetType"], "STANDARD")],
+    part: Some(&["outboundProvision"]),
     name_from_block: true,
     fields: &[
         required("entity_id", Wire::Key("entityId"), T::String),
@@ -382,8 +516,16 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     ],
     one_of: &[],
     send_defaults: true,
-    delete: DeleteStrategy::DeactivateThenDelete,
-    hooks: Hooks { check: Some(check) },
+    // An SP connection that also carries browser SSO, WS-Trust or attribute query
+    // keeps them: Ping's documentation has outbound provisioning added to existing SSO
+    // connections ("Configuring outbound provisioning", SP connection wizard).
+    delete: DeleteStrategy::RemovePartOrDelete {
+        others: &["spBrowserSso", "wsTrust", "attributeQuery"],
+    },
+    hooks: Hooks {
+        check: Some(check),
+        cross_check: Some(cross_check),
+    },
 };
 
 /// Each channel's user filter is RFC 4515 (the error names the character); its
@@ -406,24 +548,26 @@ fn check(attributes: &Attributes, findings: &mut Vec<Finding>) {
             inside,
             character,
         };
-        if let Some(filter) = channel.get("user_filter").and_then(Value::as_str)
-            && let Err(problem) = ldap_filter::parse(filter)
-        {
-            findings.push(Finding {
-                severity: Severity::Error,
-                path: at(
-                    "user_filter",
-                    Vec::new(),
-                    Some(problem.column.saturating_sub(1)),
-                ),
-                problem: KindProblem::InvalidFilter {
-                    message: problem.to_string(),
-                    expected_found: format!(
-                        "expected {}, found {}",
-                        problem.expected, problem.found
+        for attribute in ["user_filter", "group_source_filter"] {
+            if let Some(filter) = channel.get(attribute).and_then(Value::as_str)
+                && let Err(problem) = ldap_filter::parse(filter)
+            {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    path: at(
+                        attribute,
+                        Vec::new(),
+                        Some(problem.column.saturating_sub(1)),
                     ),
-                },
-            });
+                    problem: KindProblem::InvalidFilter {
+                        message: problem.to_string(),
+                        expected_found: format!(
+                            "expected {}, found {}",
+                            problem.expected, problem.found
+                        ),
+                    },
+                });
+            }
         }
         let Some(mapping) = channel.get("attribute_mapping").and_then(Value::as_object) else {
             continue;
@@ -439,6 +583,47 @@ fn check(attributes: &Attributes, findings: &mut Vec<Finding>) {
                 },
             });
         }
+        // PingOne requires an email and a population of every user ("Supported
+        // attributes reference", PingOne Integration Kit).
+        if !mapping.contains_key("email") {
+            findings.push(Finding {
+                severity: Severity::Error,
+                path: at("attribute_mapping", Vec::new(), None),
+                problem: KindProblem::MissingPingOneField {
+                    channel: name.to_string(),
+                    field: "email",
+                    help: "map it to the source attribute with the user's address, e.g. `email = \"mail\"`".into(),
+                },
+            });
+        }
+        let static_population = ["population", "population_id"]
+            .into_iter()
+            .find(|key| channel.get(*key).is_some());
+        match (static_population, mapping.contains_key(POPULATION_FIELD)) {
+            (None, false) => findings.push(Finding {
+                severity: Severity::Error,
+                path: at("attribute_mapping", Vec::new(), None),
+                problem: KindProblem::MissingPingOneField {
+                    channel: name.to_string(),
+                    field: "population",
+                    help: "name it with `population = \"NAME\"` (or `population_id`), or map it from a source attribute holding the population id: `attribute_mapping = { populationID = \"ATTRIBUTE\" }`".into(),
+                },
+            }),
+            (Some(static_population), true) => findings.push(Finding {
+                severity: Severity::Error,
+                path: at(
+                    "attribute_mapping",
+                    vec![PathStep::Key(POPULATION_FIELD.into())],
+                    None,
+                ),
+                problem: KindProblem::Conflicting {
+                    first: static_population.to_string(),
+                    second: format!("attribute_mapping.{POPULATION_FIELD}"),
+                    help: "a channel's population is fixed (`population`, `population_id`) or mapped from a source attribute (`populationID` in the mapping); keep one".into(),
+                },
+            }),
+            _ => {}
+        }
         for key in mapping.keys() {
             if PINGONE_MAPPING_FIELDS.contains(&key.as_str()) {
                 continue;
@@ -451,6 +636,93 @@ fn check(attributes: &Attributes, findings: &mut Vec<Finding>) {
                     help: did_you_mean(key, PINGONE_MAPPING_FIELDS.iter().copied()).unwrap_or_else(|| {
                         "fine for a custom PingOne attribute; otherwise check the spelling (PingOne field names are case-sensitive)".into()
                     }),
+                },
+            });
+        }
+    }
+}
+
+/// Checks against each channel's source store: Active Directory with several hosts
+/// (changes are missed), a binary GUID attribute the store does not read as binary.
+fn cross_check(attributes: &Attributes, lookup: &dyn Lookup, findings: &mut Vec<Finding>) {
+    for channel in attributes
+        .get("channels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+    {
+        let (Some(name), Some(store)) = (
+            channel.get("name").and_then(Value::as_str),
+            channel.get("datastore").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let Some((_, source)) = lookup.get(DATA_STORES, store) else {
+            continue;
+        };
+        let directory = source.get("ldap_type").and_then(Value::as_str);
+        if directory != Some("ACTIVE_DIRECTORY") {
+            continue;
+        }
+        let at = |attribute: &str| FindingPath {
+            block: Some((CHANNEL_BLOCK, name.to_string())),
+            attribute: attribute.to_string(),
+            inside: Vec::new(),
+            character: None,
+        };
+        let hosts = |value: Option<&Value>| value.and_then(Value::as_array).map_or(0, Vec::len);
+        let direct = hosts(source.get("hostnames"));
+        let tagged = source
+            .get("hostnames_tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|tag| hosts(tag.get("hostnames")))
+            .max()
+            .unwrap_or(0);
+        let described = if source.get("use_dns_srv_records") == Some(&Value::Bool(true)) {
+            Some("DNS SRV discovery on".to_string())
+        } else if direct.max(tagged) > 1 {
+            Some(format!("{} hosts", direct.max(tagged)))
+        } else {
+            None
+        };
+        if let Some(hosts) = described {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                path: at("datastore"),
+                problem: KindProblem::ActiveDirectoryHosts {
+                    channel: name.to_string(),
+                    store: store.to_string(),
+                    hosts,
+                },
+            });
+        }
+        let binary = channel
+            .get("guid_binary")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let guid = channel
+            .get("guid_attribute")
+            .and_then(Value::as_str)
+            .unwrap_or("objectGUID");
+        let listed = source
+            .get("binary_attributes")
+            .and_then(Value::as_array)
+            .is_some_and(|names| {
+                names
+                    .iter()
+                    .any(|n| n.as_str().is_some_and(|n| n.eq_ignore_ascii_case(guid)))
+            });
+        if binary && !listed {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                path: at("datastore"),
+                problem: KindProblem::GuidNotBinaryAttribute {
+                    channel: name.to_string(),
+                    store: store.to_string(),
+                    attribute: guid.to_string(),
                 },
             });
         }
@@ -475,7 +747,8 @@ mod tests {
     #[test]
     fn a_malformed_filter_is_placed_on_its_character() {
         let found = findings(json!({
-            "name": "staff", "user_filter": "(uid=a(b)", "attribute_mapping": {"username": "uid"}
+            "name": "staff", "user_filter": "(uid=a(b)", "population": "Staff",
+            "attribute_mapping": {"username": "uid", "email": "mail"}
         }));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Error);
@@ -484,17 +757,96 @@ mod tests {
     }
 
     #[test]
-    fn a_mapping_needs_username_and_unknown_fields_are_warnings() {
+    fn a_mapping_needs_what_pingone_requires_and_unknown_fields_are_warnings() {
         let found = findings(json!({
             "name": "staff", "attribute_mapping": {"emial": "mail"}
         }));
-        assert_eq!(found.len(), 2);
-        assert!(
-            matches!(&found[0].problem, KindProblem::MissingEntry { name, .. } if name == "username")
+        let problems: Vec<String> = found.iter().map(|f| f.problem.message()).collect();
+        assert_eq!(
+            problems,
+            [
+                "missing `username` in the `attribute_mapping` of channel `staff`",
+                "channel `staff` maps no `email`, which PingOne requires of every user",
+                "channel `staff` maps no `population`, which PingOne requires of every user",
+                "`emial` is not a PingOne attribute mapping field that pingform knows",
+            ]
         );
-        assert_eq!(found[1].severity, Severity::Warning);
+        assert_eq!(found[3].severity, Severity::Warning);
         assert!(
-            matches!(&found[1].problem, KindProblem::UnknownMappingField { help, .. } if help == "did you mean `email`?")
+            matches!(&found[3].problem, KindProblem::UnknownMappingField { help, .. } if help == "did you mean `email`?")
+        );
+    }
+
+    #[test]
+    fn a_population_is_fixed_or_mapped_never_both() {
+        let mapped = findings(json!({
+            "name": "staff",
+            "attribute_mapping": {"username": "uid", "email": "mail", "populationID": "departmentNumber"}
+        }));
+        assert!(mapped.is_empty(), "{mapped:?}");
+        let both = findings(json!({
+            "name": "staff", "population": "Staff",
+            "attribute_mapping": {"username": "uid", "email": "mail", "populationID": "departmentNumber"}
+        }));
+        assert_eq!(
+            both[0].problem.message(),
+            "`population` and `attribute_mapping.populationID` cannot both be set"
+        );
+    }
+
+    struct Stores(Vec<(String, Attributes)>);
+
+    impl Lookup for Stores {
+        fn get(
+            &self,
+            collection: crate::model::Collection,
+            id: &str,
+        ) -> Option<(ResourceKind, &Attributes)> {
+            (collection == DATA_STORES)
+                .then(|| self.0.iter().find(|(store, _)| store == id))
+                .flatten()
+                .map(|(_, attributes)| (ResourceKind::DatastoreLdap, attributes))
+        }
+    }
+
+    #[test]
+    fn an_active_directory_source_with_several_hosts_or_a_text_guid_attribute_warns() {
+        let store = |value: Value| value.as_object().unwrap().clone();
+        let stores = Stores(vec![
+            (
+                "ad".into(),
+                store(
+                    json!({"ldap_type": "ACTIVE_DIRECTORY", "hostnames": ["dc1:636", "dc2:636"]}),
+                ),
+            ),
+            (
+                "ad_one".into(),
+                store(
+                    json!({"ldap_type": "ACTIVE_DIRECTORY", "hostnames": ["dc1:636"], "binary_attributes": ["objectGUID"]}),
+                ),
+            ),
+            (
+                "pd".into(),
+                store(json!({"ldap_type": "PING_DIRECTORY", "hostnames": ["a", "b"]})),
+            ),
+        ]);
+        let attributes = json!({"channels": [
+            {"name": "a", "datastore": "ad"},
+            {"name": "b", "datastore": "ad_one"},
+            {"name": "c", "datastore": "pd"}
+        ]})
+        .as_object()
+        .unwrap()
+        .clone();
+        let mut found = Vec::new();
+        cross_check(&attributes, &stores, &mut found);
+        let messages: Vec<String> = found.iter().map(|f| f.problem.message()).collect();
+        assert_eq!(
+            messages,
+            [
+                "channel `a` reads from the Active Directory store `ad`, which has 2 hosts: PingFederate may miss changes",
+                "channel `a` reads `objectGUID` as a binary GUID, but the store `ad` does not list it in `binary_attributes`",
+            ]
         );
     }
 }

@@ -112,6 +112,8 @@ mod tests {
             id,
             attributes: Default::default(),
             encrypted: Default::default(),
+            raw: None,
+            part_missing: false,
         });
         Ok(())
     }

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::{Executor, ExecutorSettings, Method, ProviderError};
 use crate::model::kinds::COLLECTIONS;
 use crate::model::{
-    Attributes, Collection, DeleteStrategy, Observed, ObservedObject, PingFederateSettings,
-    ResourceKind, Secret,
+    Attributes, Collection, DefaultContext, DeleteStrategy, Observed, ObservedObject,
+    PingFederateSettings, ResourceKind, Secret,
 };
 
 pub use codec::{configuration_path, decode, encode};
@@ -25,6 +25,8 @@ pub enum SecretValue<'a> {
     Plain(&'a Secret),
     /// The encrypted form the server returned, sent back to keep the stored secret.
     Encrypted(&'a str),
+    /// No value: the secret is cleared.
+    Clear,
 }
 
 /// One object to write.
@@ -35,6 +37,14 @@ pub struct WriteRequest<'a> {
     pub attributes: &'a Attributes,
     /// By field path, as in `DesiredResource::secrets`.
     pub secrets: Vec<(String, SecretValue<'a>)>,
+    /// The live object the declared fields are laid over (an update); `None` builds
+    /// the object from the declared fields alone (a create).
+    pub base: Option<&'a Value>,
+    /// What the last apply declared: fields owned then and no longer declared go back
+    /// to their defaults; fields never declared are never touched.
+    pub owned_before: Option<&'a Attributes>,
+    /// What defaults that depend on other objects need (a channel's directory type).
+    pub context: &'a DefaultContext,
 }
 
 /// A client for one PingFederate Admin API.
@@ -186,11 +196,14 @@ impl PingFederate {
                     id,
                     attributes: &defaults,
                     secrets: Vec::new(),
+                    base: None,
+                    owned_before: None,
+                    context: &DefaultContext::default(),
                 })
                 .await?;
                 return Ok(());
             }
-            DeleteStrategy::DeactivateThenDelete => {
+            DeleteStrategy::DeactivateThenDelete | DeleteStrategy::RemovePartOrDelete { .. } => {
                 // Read raw: the object may no longer be of this kind at all (an SP
                 // connection whose provisioning was removed in the console).
                 let mut live = match self
@@ -202,9 +215,29 @@ impl PingFederate {
                     Err(error) if error.is_not_found() => return Ok(()),
                     Err(error) => return Err(error),
                 };
+                let names = field_names(kind);
+                let descriptor = kind.descriptor();
+                if descriptor.removal_keeps_object(&live) {
+                    // The object carries more than this kind's part: only the part goes.
+                    if let (Some(part), Value::Object(object)) = (descriptor.part, &mut live)
+                        && let Some(last) = part.last()
+                    {
+                        let mut at = object;
+                        for key in &part[..part.len() - 1] {
+                            match at.get_mut(*key) {
+                                Some(Value::Object(inner)) => at = inner,
+                                _ => return Ok(()),
+                            }
+                        }
+                        at.shift_remove(*last);
+                    }
+                    self.executor
+                        .send(Method::Put, &path, Some(&live), &names)
+                        .await?;
+                    return Ok(());
+                }
                 if live.get("active") == Some(&Value::Bool(true)) {
                     live["active"] = Value::Bool(false);
-                    let names = field_names(kind);
                     self.executor
                         .send(Method::Put, &path, Some(&live), &names)
                         .await?;
