@@ -25,7 +25,16 @@ pub enum ApplyError {
     Moved(String),
 }
 
-/// An apply that stopped: which change failed, why, and what did and did not run.
+/// One change that failed, and why.
+#[derive(Debug)]
+pub struct Failed {
+    pub address: Address,
+    pub action: &'static str,
+    pub error: ApplyError,
+}
+
+/// An apply that stopped: the change that failed first, any that failed while it
+/// was running, and what did and did not run.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{action} of {address} failed")]
 #[diagnostic(
@@ -38,6 +47,8 @@ pub struct ApplyFailure {
     #[source]
     #[diagnostic_source]
     pub error: ApplyError,
+    /// Changes that failed too, while the first was running.
+    pub others: Vec<Failed>,
     /// Finished changes; each is recorded in state.
     pub finished: Vec<Address>,
     /// Changes that did not start.
@@ -45,6 +56,11 @@ pub struct ApplyFailure {
 }
 
 impl ApplyFailure {
+    /// One line for the history.
+    pub fn summary(&self) -> String {
+        format!("{self}: {}", self.error)
+    }
+
     fn help_text(&self) -> String {
         let list = |addresses: &[Address]| {
             if addresses.is_empty() {
@@ -57,10 +73,18 @@ impl ApplyFailure {
                     .join(", ")
             }
         };
-        format!(
+        let mut text = String::new();
+        for other in &self.others {
+            text.push_str(&format!(
+                "also failed: {} of {}: {}\n",
+                other.action, other.address, other.error
+            ));
+        }
+        text.push_str(&format!(
             "finished and recorded in state: {}\nnot started: {}\nfix the cause and run pingform again; the next plan starts from what finished",
             list(&self.finished),
             list(&self.not_started)
-        )
+        ));
+        text
     }
 }

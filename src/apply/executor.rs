@@ -1,15 +1,20 @@
-//! Walking a plan: each change in order, its provider calls, and its state record.
+//! Walking a plan: each change as soon as the changes it waits for have finished, up
+//! to `parallelism` at a time, its provider calls, and its state record. State is
+//! written here, one transaction per finished change, in the order changes finish;
+//! the provider calls run concurrently.
 
-use std::time::{Instant, SystemTime};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant, SystemTime};
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 
-use super::{ApplyError, ApplyEvent, ApplyFailure};
+use super::{ApplyError, ApplyEvent, ApplyFailure, Failed};
 use crate::model::{
     Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
-    Observed, ObservedObject, RawJson, SecretRecord, encrypted_digest, object_digest,
+    Observed, ObservedObject, RawJson, SecretRecord, encrypted_digest,
 };
-use crate::plan::{Action, Change, Plan, Resolved, SavedPlan, SecretStatus, Summary};
+use crate::plan::{Action, Change, Plan, Resolved, SecretStatus, Summary};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
 use crate::state::{HistoryEntry, Outcome, StateFile};
 
@@ -18,14 +23,16 @@ pub struct ApplyRun<'a> {
     pub plan: &'a Plan,
     /// The configuration the plan was made from; it supplies the secret values.
     pub desired: &'a Desired,
-    /// What the plan learned from PingOne (population ids).
+    /// What the plan learned from PingOne (population ids) and the live systems.
     pub resolved: &'a Resolved,
-    /// The refresh the plan was made from; it supplies the encrypted forms sent back
-    /// to keep unchanged secrets.
+    /// The refresh the plan was made from (for a saved plan, the one that proved it
+    /// still holds): updates start from these objects, and unchanged secrets go back in
+    /// the encrypted forms they carry.
     pub observed: &'a Observed,
-    /// With a saved plan, every object is read again just before it is written and
-    /// must still be as the saved plan recorded it; otherwise the apply stops there.
-    pub saved: Option<&'a SavedPlan>,
+    /// How many changes run at once (1: one after another, in plan order).
+    pub parallelism: usize,
+    /// How the apply is recorded in the history (`apply`, `apply FILE`).
+    pub command: &'a str,
 }
 
 /// What a finished apply did.
@@ -36,8 +43,26 @@ pub struct ApplyReport {
     pub finished: Vec<Address>,
 }
 
-/// Runs every change of the plan in order, records each finished change in state at
-/// once, and appends a history row.
+/// One state transaction a change asks for: the object as it now is (`None`: gone),
+/// and the address it moved from.
+struct Record {
+    address: Address,
+    object: Option<ManagedObject>,
+    moved_from: Option<Address>,
+}
+
+/// What one change's provider calls came to: the records to commit (also when a
+/// later call failed: a replacement whose delete finished keeps that), and the error.
+struct Ran {
+    index: usize,
+    records: Vec<Record>,
+    error: Option<ApplyError>,
+    elapsed: Duration,
+}
+
+/// Runs every change of the plan, each once the changes it waits for have finished,
+/// records each finished change in state at once, and appends a history row. On a
+/// failure no new change starts; those in flight finish and are recorded.
 pub async fn apply(
     run: &ApplyRun<'_>,
     client: &PingFederate,
@@ -46,47 +71,130 @@ pub async fn apply(
 ) -> Result<ApplyReport, ApplyFailure> {
     let plan = run.plan;
     let changes: Vec<&Change> = plan.effective().collect();
+    let position: BTreeMap<&Address, usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(index, change)| (&change.address, index))
+        .collect();
+    let fingerprinter = state.fingerprinter();
+    // What the last apply declared, per object: read before anything runs (each
+    // object's record is written only by its own change).
+    let owned_before: Vec<Option<Attributes>> = changes
+        .iter()
+        .map(|change| {
+            let address = change.moved_from.as_ref().unwrap_or(&change.address);
+            state
+                .previous()
+                .objects
+                .get(address)
+                .map(|managed| managed.attributes.clone())
+        })
+        .collect();
+    let parallelism = run.parallelism.max(1);
+
+    let mut done: BTreeSet<usize> = BTreeSet::new();
+    let mut started: BTreeSet<usize> = BTreeSet::new();
     let mut finished = Vec::new();
-    let mut outcome = Ok(());
-    for (index, change) in changes.iter().enumerate() {
-        on_event(ApplyEvent::Started { change });
-        let started = Instant::now();
-        let verified = match run.saved {
-            Some(saved) if !change.state_only => verify_unchanged(change, saved, client).await,
-            _ => Ok(()),
-        };
-        let result = match verified {
-            Ok(()) => apply_change(change, run, client, state).await,
-            Err(error) => Err(error),
-        };
-        match result {
-            Ok(()) => {
-                finished.push(change.address.clone());
-                on_event(ApplyEvent::Finished {
-                    change,
-                    elapsed: started.elapsed(),
+    let mut failures: Vec<Failed> = Vec::new();
+    let mut in_flight = FuturesUnordered::new();
+    loop {
+        if failures.is_empty() {
+            for index in 0..changes.len() {
+                if in_flight.len() >= parallelism {
+                    break;
+                }
+                if started.contains(&index) {
+                    continue;
+                }
+                let ready = changes[index].waits_for.iter().all(|address| {
+                    position
+                        .get(address)
+                        .is_none_or(|other| done.contains(other))
+                });
+                if !ready {
+                    continue;
+                }
+                // In plan order with one at a time: nothing overtakes a change that
+                // is not ready yet.
+                if parallelism == 1 && (0..index).any(|earlier| !started.contains(&earlier)) {
+                    break;
+                }
+                started.insert(index);
+                let change = changes[index];
+                on_event(ApplyEvent::Started { change });
+                let owned = owned_before[index].as_ref();
+                let fingerprinter = &fingerprinter;
+                in_flight.push(async move {
+                    let clock = Instant::now();
+                    let mut records = Vec::new();
+                    let error = run_change(change, run, client, owned, fingerprinter, &mut records)
+                        .await
+                        .err();
+                    Ran {
+                        index,
+                        records,
+                        error,
+                        elapsed: clock.elapsed(),
+                    }
                 });
             }
-            Err(error) => {
-                on_event(ApplyEvent::Failed { change });
-                outcome = Err(ApplyFailure {
-                    address: change.address.clone(),
-                    action: change.action.as_str(),
-                    error,
-                    finished: finished.clone(),
-                    not_started: changes[index + 1..]
-                        .iter()
-                        .map(|c| c.address.clone())
-                        .collect(),
-                });
+        }
+        let Some(ran) = in_flight.next().await else {
+            break;
+        };
+        let change = changes[ran.index];
+        let mut error = ran.error;
+        for record in ran.records {
+            if let Err(failed) = state.record(
+                &record.address,
+                record.object.as_ref(),
+                record.moved_from.as_ref(),
+            ) {
+                error.get_or_insert(ApplyError::State(failed));
                 break;
             }
         }
+        done.insert(ran.index);
+        match error {
+            None => {
+                finished.push(change.address.clone());
+                on_event(ApplyEvent::Finished {
+                    change,
+                    elapsed: ran.elapsed,
+                });
+            }
+            Some(error) => {
+                on_event(ApplyEvent::Failed { change });
+                failures.push(Failed {
+                    address: change.address.clone(),
+                    action: change.action.as_str(),
+                    error,
+                });
+            }
+        }
     }
+
     let summary = plan.summary();
+    let outcome = if failures.is_empty() {
+        Ok(())
+    } else {
+        let not_started = (0..changes.len())
+            .filter(|index| !started.contains(index))
+            .map(|index| changes[index].address.clone())
+            .collect();
+        let first = failures.remove(0);
+        Err(ApplyFailure {
+            address: first.address,
+            action: first.action,
+            error: first.error,
+            others: failures,
+            finished: finished.clone(),
+            not_started,
+        })
+    };
     let history = HistoryEntry {
         time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        command: "apply".into(),
+        command: run.command.to_string(),
         create: summary.create,
         update: summary.update + summary.replace,
         delete: summary.delete,
@@ -94,7 +202,7 @@ pub async fn apply(
         outcome: match &outcome {
             Ok(()) => Outcome::Succeeded,
             Err(failure) => Outcome::Failed {
-                message: format!("{failure}: {}", failure.error),
+                message: failure.summary(),
             },
         },
         serial: state.previous().serial,
@@ -108,40 +216,19 @@ pub async fn apply(
     Ok(ApplyReport { summary, finished })
 }
 
-/// Reads the object again and compares it with what the saved plan recorded.
-async fn verify_unchanged(
-    change: &Change,
-    saved: &SavedPlan,
-    client: &PingFederate,
-) -> Result<(), ApplyError> {
-    let collection = change.kind().collection();
-    let Some(recorded) = saved.recorded(collection, &change.id) else {
-        return Ok(());
-    };
-    let now = client.read(change.kind(), &change.id).await?;
-    let how = match (recorded, &now) {
-        (None, None) => return Ok(()),
-        (Some(planned), Some(object)) if object_digest(object) == planned => return Ok(()),
-        (Some(_), Some(_)) => "changed in PingFederate since the plan was made",
-        (Some(_), None) => "deleted in PingFederate since the plan was made",
-        (None, Some(_)) => "created in PingFederate since the plan was made",
-    };
-    Err(ApplyError::Moved(format!(
-        "{} (id `{}`) was {how}",
-        change.address, change.id
-    )))
-}
-
-async fn apply_change(
+/// One change's provider calls; what finished goes to `records` as it finishes.
+async fn run_change(
     change: &Change,
     run: &ApplyRun<'_>,
     client: &PingFederate,
-    state: &mut StateFile,
+    owned_before: Option<&Attributes>,
+    fingerprinter: &Fingerprinter,
+    records: &mut Vec<Record>,
 ) -> Result<(), ApplyError> {
     let kind = change.kind();
     let observed = run.observed;
     let live = observed.get(kind.collection(), &change.id);
-    let fingerprinter = state.fingerprinter();
+    let context = &run.resolved.context;
     let resource = || {
         run.desired.get(&change.address).ok_or_else(|| {
             ApplyError::Inconsistent(format!(
@@ -150,64 +237,54 @@ async fn apply_change(
             ))
         })
     };
+    let record = |object: Option<ManagedObject>, moved_from: Option<Address>| Record {
+        address: change.address.clone(),
+        object,
+        moved_from,
+    };
     match change.action {
         Action::Delete => {
             client.delete(kind, &change.id).await?;
-            state.record(&change.address, None, None)?;
+            records.push(record(None, None));
         }
         Action::NoOp => {
             // State only: a rename, taking over an existing object, or forgetting one.
-            let record = match (run.desired.get(&change.address), live) {
+            let object = match (run.desired.get(&change.address), live) {
                 (Some(resource), Some(live)) => Some(managed_object(
                     resource,
                     &run.resolved.attributes(resource),
                     live,
-                    &fingerprinter,
+                    fingerprinter,
                 )),
                 _ => None,
             };
-            state.record(&change.address, record.as_ref(), change.moved_from.as_ref())?;
+            records.push(record(object, change.moved_from.clone()));
         }
         Action::Create => {
             let resource = resource()?;
             let attributes = run.resolved.attributes(resource);
-            let written = client
-                .create(&write_request(
-                    resource,
-                    &attributes,
-                    change,
-                    None,
-                    None,
-                    None,
-                    &run.resolved.context,
-                ))
-                .await?;
-            let record = managed_object(resource, &attributes, &written, &fingerprinter);
-            state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
+            let request = write_request(resource, &attributes, change, None, None, None, context);
+            let written = client.create(&request).await?;
+            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            records.push(record(Some(object), change.moved_from.clone()));
         }
         Action::Update => {
             let resource = resource()?;
             let attributes = run.resolved.attributes(resource);
             // Laid over the live object as read, with what the last apply declared.
             let base = live.and_then(ObservedObject::raw_value);
-            let owned_before = state
-                .previous()
-                .objects
-                .get(change.moved_from.as_ref().unwrap_or(&change.address))
-                .map(|managed| managed.attributes.clone());
-            let written = client
-                .update(&write_request(
-                    resource,
-                    &attributes,
-                    change,
-                    live,
-                    base.as_ref(),
-                    owned_before.as_ref(),
-                    &run.resolved.context,
-                ))
-                .await?;
-            let record = managed_object(resource, &attributes, &written, &fingerprinter);
-            state.record(&change.address, Some(&record), change.moved_from.as_ref())?;
+            let request = write_request(
+                resource,
+                &attributes,
+                change,
+                live,
+                base.as_ref(),
+                owned_before,
+                context,
+            );
+            let written = client.update(&request).await?;
+            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            records.push(record(Some(object), change.moved_from.clone()));
         }
         Action::Replace => {
             let resource = resource()?;
@@ -218,21 +295,16 @@ async fn apply_change(
                     .delete(live.map_or(kind, |l| l.kind), &change.id)
                     .await?;
                 let old_address = change.moved_from.as_ref().unwrap_or(&change.address);
-                state.record(old_address, None, None)?;
+                records.push(Record {
+                    address: old_address.clone(),
+                    object: None,
+                    moved_from: None,
+                });
             }
-            let written = client
-                .create(&write_request(
-                    resource,
-                    &attributes,
-                    change,
-                    None,
-                    None,
-                    None,
-                    &run.resolved.context,
-                ))
-                .await?;
-            let record = managed_object(resource, &attributes, &written, &fingerprinter);
-            state.record(&change.address, Some(&record), None)?;
+            let request = write_request(resource, &attributes, change, None, None, None, context);
+            let written = client.create(&request).await?;
+            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            records.push(record(Some(object), None));
         }
     }
     Ok(())

@@ -44,7 +44,7 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
         note(apply_cancelled());
         return Ok(1);
     }
-    execute(&target, &read, &mut state, None).await
+    execute(&target, &read, &mut state, None, args.parallelism).await
 }
 
 fn consent(args: &ApplyArgs) -> Consent {
@@ -59,6 +59,7 @@ async fn execute(
     read: &Read,
     state: &mut StateFile,
     saved: Option<&SavedPlan>,
+    parallelism: u16,
 ) -> Result<u8> {
     let err_styles = stderr_styles();
     let saved_plan = saved.map(SavedPlan::plan);
@@ -67,7 +68,12 @@ async fn execute(
         desired: &target.desired,
         resolved: &read.planned.resolved,
         observed: &read.observed,
-        saved,
+        parallelism: usize::from(parallelism),
+        command: if saved.is_some() {
+            "apply FILE"
+        } else {
+            "apply"
+        },
     };
     eprintln!();
     let report = apply(&run, &target.client, state, &mut |event| {
@@ -133,7 +139,7 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
         return Ok(0);
     }
     check_consent(&read.planned, consent(&args))?;
-    execute(&target, &read, &mut state, Some(&saved)).await
+    execute(&target, &read, &mut state, Some(&saved), args.parallelism).await
 }
 
 /// `pingform apply --refresh-only`: accept the live values into state.

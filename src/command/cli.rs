@@ -184,6 +184,10 @@ pub struct ApplyArgs {
     /// PingOne account (the channel's remove action is Delete).
     #[arg(long)]
     pub allow_delete_of_excluded: bool,
+    /// How many changes run at once, each as soon as what it depends on has finished
+    /// (1: one after another, in plan order).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+    pub parallelism: u16,
 }
 
 #[derive(Debug, Args)]

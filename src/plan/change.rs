@@ -114,6 +114,10 @@ pub struct Change {
     /// write sends back as they are (`spBrowserSso`, `outboundProvision.channels[x].timeout`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kept: Vec<String>,
+    /// The changes that must finish before this one starts (what it refers to is
+    /// created first, what it stops using is deleted after it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waits_for: Vec<Address>,
     /// For an update: how many fields pingform owns and leaves as they are.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unchanged: usize,

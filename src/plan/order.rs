@@ -1,20 +1,26 @@
-//! The order changes run in. Writes that others depend on go first: a data store is
-//! created before the outbound provisioning settings or a channel point at it, and a
-//! referrer is re-pointed (or deleted) before the object it used is deleted.
+//! The order changes run in, and what each waits for. Writes that others depend on go
+//! first: a data store is created before the outbound provisioning settings or a
+//! channel point at it, and a referrer is re-pointed (or deleted) before the object it
+//! used is deleted. A delete runs before the creates of its collection (PingFederate
+//! wants data store names unique, and a successor may compute the same name).
 //!
-//! Preferred order: deletes first, in reverse address order (PingFederate wants data
-//! store names unique, so a store that replaces another under a new block name must
-//! not be created while the old one exists; and the provisioning connection goes
-//! before the PingOne connection and data stores it uses), then creates and updates by
-//! address (data stores, then outbound provisioning and PingOne connections, then
-//! provisioning connections). Dependency edges override the preference.
+//! Preferred order: deletes first, in reverse address order (the provisioning
+//! connection goes before the PingOne connection and data stores it uses), then
+//! creates and updates by address (data stores, then outbound provisioning and PingOne
+//! connections, then provisioning connections). Dependency edges override the
+//! preference. Each change also lists the changes it waits for (`waits_for`): apply
+//! runs a change as soon as those have finished, so independent changes run together.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Action, Change, PlanError};
-use crate::model::{Collection, Observed, references};
+use crate::model::{Address, Collection, Observed, references};
 
-pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Change>, PlanError> {
+pub fn order_changes(
+    changes: Vec<Change>,
+    observed: &Observed,
+    depends_on: &BTreeMap<&Address, &BTreeSet<Address>>,
+) -> Result<Vec<Change>, PlanError> {
     let mut preferred: Vec<usize> = (0..changes.len()).collect();
     preferred.sort_by(|&a, &b| {
         let (left, right) = (&changes[a], &changes[b]);
@@ -52,6 +58,21 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
                 after.entry(index).or_default().insert(referent);
             }
         }
+        // What the configuration refers to anywhere in the block (a plugin field
+        // naming a PingOne connection) exists first.
+        for address in depends_on
+            .get(&change.address)
+            .into_iter()
+            .copied()
+            .flatten()
+        {
+            if let Some(referent) = changes.iter().position(|c| &c.address == address)
+                && referent != index
+                && matches!(changes[referent].action, Action::Create | Action::Replace)
+            {
+                after.entry(index).or_default().insert(referent);
+            }
+        }
         // What it uses now may go only after it moved away.
         let live = observed
             .get(change.kind().collection(), &change.id)
@@ -63,6 +84,25 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
                 && matches!(changes[referent].action, Action::Delete | Action::Replace)
             {
                 after.entry(referent).or_default().insert(index);
+            }
+        }
+    }
+
+    // A create may need a name a delete of its collection frees: it waits for the
+    // delete, unless the delete already waits for it (a referrer moves to the new
+    // object before the old one goes).
+    let deletes: Vec<usize> = (0..changes.len())
+        .filter(|&i| changes[i].action == Action::Delete)
+        .collect();
+    for index in 0..changes.len() {
+        if !matches!(changes[index].action, Action::Create | Action::Replace) {
+            continue;
+        }
+        for &deleted in &deletes {
+            if changes[deleted].kind().collection() == changes[index].kind().collection()
+                && !waits_on(&after, deleted, index)
+            {
+                after.entry(index).or_default().insert(deleted);
             }
         }
     }
@@ -98,6 +138,41 @@ pub fn order_changes(changes: Vec<Change>, observed: &Observed) -> Result<Vec<Ch
             }
         }
     }
+    let waits: Vec<Vec<Address>> = (0..changes.len())
+        .map(|index| {
+            after
+                .get(&index)
+                .into_iter()
+                .flatten()
+                .filter(|&&other| changes[other].has_effect())
+                .map(|&other| changes[other].address.clone())
+                .collect()
+        })
+        .collect();
     let mut slots: Vec<Option<Change>> = changes.into_iter().map(Some).collect();
-    Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
+    Ok(order
+        .into_iter()
+        .filter_map(|i| {
+            let mut change = slots[i].take()?;
+            change.waits_for = waits[i].clone();
+            Some(change)
+        })
+        .collect())
+}
+
+/// Whether change `from` waits, directly or through others, for change `target`.
+fn waits_on(after: &BTreeMap<usize, BTreeSet<usize>>, from: usize, target: usize) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![from];
+    while let Some(current) = pending.pop() {
+        for &next in after.get(&current).into_iter().flatten() {
+            if next == target {
+                return true;
+            }
+            if seen.insert(next) {
+                pending.push(next);
+            }
+        }
+    }
+    false
 }

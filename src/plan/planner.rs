@@ -85,10 +85,15 @@ pub fn changes(
         changes.push(plan_removal(address, managed, live));
     }
 
+    let depends_on: BTreeMap<&Address, &BTreeSet<Address>> = desired
+        .resources
+        .iter()
+        .map(|r| (&r.address, &r.depends_on))
+        .collect();
     referents::check(desired, resolved, observed, &changes)?;
     check_secrets_to_create(desired, &changes)?;
     Ok(Plan {
-        changes: order_changes(changes, observed)?,
+        changes: order_changes(changes, observed, &depends_on)?,
     })
 }
 
@@ -136,6 +141,7 @@ fn plan_desired(
         moved_from: None,
         state_only: false,
         kept: Vec::new(),
+        waits_for: Vec::new(),
         unchanged: 0,
     };
 
@@ -312,6 +318,7 @@ fn plan_removal(
         moved_from: None,
         state_only: false,
         kept: Vec::new(),
+        waits_for: Vec::new(),
         unchanged: 0,
     };
     match (live, address.kind().descriptor().delete) {
