@@ -16,6 +16,9 @@ pub const PLAN_FORMAT_VERSION: &str = "1.1";
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
 /// and a status, never as a value. `drift` lists what changed outside pingform since
 /// the last apply (empty when not known, as for a saved plan).
+///
+/// Written as a stream, one change at a time, so a plan over ten thousand objects is
+/// never one JSON tree in memory.
 pub fn plan_json(
     plan: &Plan,
     drift: Option<&Drift>,
@@ -24,53 +27,99 @@ pub fn plan_json(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let summary = plan.summary();
-    let changes: Vec<Value> = plan
-        .changes
-        .iter()
-        .map(|change| {
-            json!({
-                "address": change.address,
-                "type": change.address.kind().block_type(),
-                "kind": change.address.kind().kind_label(),
-                "name": change.address.name(),
-                "id": change.id,
-                "action": change.action,
-                "state_only": change.state_only,
-                "moved_from": change.moved_from,
-                "before": change.before,
-                "after": change.after,
-                "changed_fields": change.fields,
-                "secrets": change.secrets,
-                "reasons": change.reasons.iter().map(reason_text).collect::<Vec<_>>(),
-                "unmanaged_kept": change.kept,
-                "reason_details": change.reasons.iter().map(|reason| json!({
-                    "code": reason.code(),
-                    "text": reason_text(reason),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let document = json!({
-        "format_version": PLAN_FORMAT_VERSION,
-        "pingform_version": env!("CARGO_PKG_VERSION"),
-        "changes": changes,
-        "drift": drift.map(|d| d.items.as_slice()).unwrap_or_default(),
-        "pingone": pingone.map(|view| json!({
+    writeln!(out, "{{")?;
+    field(out, "format_version", &json!(PLAN_FORMAT_VERSION))?;
+    field(out, "pingform_version", &json!(env!("CARGO_PKG_VERSION")))?;
+    write!(out, "  \"changes\": [")?;
+    for (index, change) in plan.changes.iter().enumerate() {
+        let document = json!({
+            "address": change.address,
+            "type": change.address.kind().block_type(),
+            "kind": change.address.kind().kind_label(),
+            "name": change.address.name(),
+            "id": change.id,
+            "action": change.action,
+            "state_only": change.state_only,
+            "moved_from": change.moved_from,
+            "before": change.before,
+            "after": change.after,
+            "changed_fields": change.fields,
+            "secrets": change.secrets,
+            "reasons": change.reasons.iter().map(reason_text).collect::<Vec<_>>(),
+            "unmanaged_kept": change.kept,
+            "reason_details": change.reasons.iter().map(|reason| json!({
+                "code": reason.code(),
+                "text": reason_text(reason),
+            })).collect::<Vec<_>>(),
+        });
+        write!(out, "{}\n    ", if index == 0 { "" } else { "," })?;
+        indented(out, &document, 4)?;
+    }
+    writeln!(
+        out,
+        "{}],",
+        if plan.changes.is_empty() { "" } else { "\n  " }
+    )?;
+    field(
+        out,
+        "drift",
+        &json!(drift.map(|d| d.items.as_slice()).unwrap_or_default()),
+    )?;
+    field(
+        out,
+        "pingone",
+        &json!(pingone.map(|view| json!({
             "environment_id": view.environment_id,
             "environment_name": view.environment_name,
             "populations": view.populations.iter().map(|p| json!({"id": p.id, "name": p.name})).collect::<Vec<_>>(),
-        })),
-        "channels": review.map(|r| r.channels.as_slice()).unwrap_or_default(),
-        "excluded_accounts": review.map(|r| r.accounts.as_slice()).unwrap_or_default(),
-        "warnings": review.map(|r| r.warnings.as_slice()).unwrap_or_default(),
-        "summary": {
+        }))),
+    )?;
+    field(
+        out,
+        "channels",
+        &json!(review.map(|r| r.channels.as_slice()).unwrap_or_default()),
+    )?;
+    field(
+        out,
+        "excluded_accounts",
+        &json!(review.map(|r| r.accounts.as_slice()).unwrap_or_default()),
+    )?;
+    field(
+        out,
+        "warnings",
+        &json!(review.map(|r| r.warnings.as_slice()).unwrap_or_default()),
+    )?;
+    write!(out, "  \"summary\": ")?;
+    indented(
+        out,
+        &json!({
             "create": summary.create,
             "update": summary.update,
             "replace": summary.replace,
             "delete": summary.delete,
             "state_only": plan.effective().filter(|c| c.state_only).count(),
-        },
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+        }),
+        2,
+    )?;
+    writeln!(out, "\n}}")
+}
+
+/// One `"key": value,` line of the top-level object.
+fn field(out: &mut dyn Write, key: &str, value: &Value) -> io::Result<()> {
+    write!(out, "  {}: ", json!(key))?;
+    indented(out, value, 2)?;
+    writeln!(out, ",")
+}
+
+/// A value pretty-printed, its following lines indented by `indent` spaces.
+fn indented(out: &mut dyn Write, value: &Value, indent: usize) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    let pad = " ".repeat(indent);
+    for (index, line) in text.lines().enumerate() {
+        if index > 0 {
+            write!(out, "\n{pad}")?;
+        }
+        write!(out, "{line}")?;
+    }
+    Ok(())
 }

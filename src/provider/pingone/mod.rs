@@ -29,6 +29,7 @@ mod username_filter;
 pub use resources::Environment;
 pub use settings::{PingOneSettings, REGIONS, region_urls};
 
+use futures_util::StreamExt;
 use percent::percent_encode;
 use resources::{PopulationWire, UserWire};
 
@@ -42,6 +43,8 @@ use super::ProviderError;
 pub const POPULATION_PAGE_LIMIT: usize = 100;
 /// Users asked for per page: PingOne's maximum.
 pub const USER_PAGE_LIMIT: usize = 1_000;
+/// Username chunks read at once.
+const CHUNKS_IN_FLIGHT: usize = 16;
 
 /// A read-only client for one PingOne environment.
 pub struct PingOne {
@@ -59,14 +62,14 @@ impl PingOne {
     /// Everything a plan reads: the environment, its populations, and the users with
     /// these usernames (exclusions), the last two concurrently.
     pub async fn view(&self, usernames: &[String]) -> Result<PingOneView, ProviderError> {
-        let environment = self.environment().await?;
-        let (populations, users) = tokio::join!(self.populations(), async {
-            if usernames.is_empty() {
-                Ok(Vec::new())
-            } else {
-                self.users_by_username(usernames).await
-            }
-        });
+        // One token request (the session holds it while the first read waits), then
+        // every read at once: two round trips of latency, plus paging.
+        let (environment, populations, users) = tokio::join!(
+            self.environment(),
+            self.populations(),
+            self.users_by_username(usernames)
+        );
+        let environment = environment?;
         Ok(PingOneView {
             environment_id: environment.id,
             environment_name: environment.name,
@@ -138,11 +141,19 @@ impl PingOne {
             self.environment_url()
         );
         let budget = MAX_URL_LENGTH.saturating_sub(prefix.len());
+        // Every chunk at once, a bounded number in flight.
+        let chunks: Vec<Result<Vec<UserWire>, ProviderError>> =
+            futures_util::stream::iter(username_filters(usernames, budget))
+                .map(|filter| {
+                    let url = format!("{prefix}{}", percent_encode(&filter));
+                    self.session.collect(url, "users")
+                })
+                .buffer_unordered(CHUNKS_IN_FLIGHT)
+                .collect()
+                .await;
         let mut users = Vec::new();
-        for filter in username_filters(usernames, budget) {
-            let url = format!("{prefix}{}", percent_encode(&filter));
-            let page: Vec<UserWire> = self.session.collect(url, "users").await?;
-            users.extend(page.into_iter().map(PingOneUser::from));
+        for chunk in chunks {
+            users.extend(chunk?.into_iter().map(PingOneUser::from));
         }
         users.sort_by(|left, right| {
             left.username
