@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 
-use super::{ApplyError, ApplyEvent, ApplyFailure, Failed};
+use super::{ApplyError, ApplyEvent, ApplyFailure, Failed, STILL_RUNNING_EVERY};
 use crate::model::{
     Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
     Observed, ObservedObject, RawJson, SecretRecord, encrypted_digest,
@@ -97,6 +97,8 @@ pub async fn apply(
     let mut finished = Vec::new();
     let mut failures: Vec<Failed> = Vec::new();
     let mut in_flight = FuturesUnordered::new();
+    // Running changes: when each started, and how many ten-second marks were reported.
+    let mut running: BTreeMap<usize, (Instant, u32)> = BTreeMap::new();
     loop {
         if failures.is_empty() {
             for index in 0..changes.len() {
@@ -120,6 +122,7 @@ pub async fn apply(
                     break;
                 }
                 started.insert(index);
+                running.insert(index, (Instant::now(), 1));
                 let change = changes[index];
                 on_event(ApplyEvent::Started { change });
                 let owned = owned_before[index].as_ref();
@@ -139,9 +142,43 @@ pub async fn apply(
                 });
             }
         }
-        let Some(ran) = in_flight.next().await else {
+        on_event(ApplyEvent::Progress {
+            done: done.len(),
+            total: changes.len(),
+            in_flight: in_flight.len(),
+        });
+        // The next change to finish; meanwhile, every ten seconds, what still runs.
+        let ran = loop {
+            let next_report = running
+                .values()
+                .map(|(since, reported)| *since + STILL_RUNNING_EVERY * *reported)
+                .min();
+            let tick = async {
+                match next_report {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                ran = in_flight.next() => break ran,
+                () = tick => {
+                    let now = Instant::now();
+                    for (&index, (since, reported)) in running.iter_mut() {
+                        if *since + STILL_RUNNING_EVERY * *reported <= now {
+                            *reported += 1;
+                            on_event(ApplyEvent::StillRunning {
+                                change: changes[index],
+                                elapsed: now - *since,
+                            });
+                        }
+                    }
+                }
+            }
+        };
+        let Some(ran) = ran else {
             break;
         };
+        running.remove(&ran.index);
         let change = changes[ran.index];
         let mut error = ran.error;
         for record in ran.records {

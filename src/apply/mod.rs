@@ -10,6 +10,6 @@ mod refresh_only;
 
 pub use converge::converge;
 pub use error::{ApplyError, ApplyFailure, Failed};
-pub use event::ApplyEvent;
+pub use event::{ApplyEvent, STILL_RUNNING_EVERY};
 pub use executor::{ApplyReport, ApplyRun, apply};
 pub use refresh_only::accept_live;

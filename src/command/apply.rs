@@ -1,12 +1,12 @@
 use super::cli::{ApplyArgs, ConfigArgs, TargetArgs};
 use super::context::{Read, Target};
-use super::output::{confirm, note, stderr_styles, stdout_styles, write_stdout};
+use super::output::{Progress, confirm, note, stdout_styles, write_stdout};
 use super::plan::read_plan_file;
 use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
 use crate::plan::{Consent, SavedPlan, Stale, check_consent, drift};
 use crate::render::{
-    APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_event_line, apply_summary,
+    APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_summary,
     convergence, drift_text, plan_text, refresh_only_accepted, refresh_only_cancelled,
     refresh_only_intent, refresh_only_nothing, review_text,
 };
@@ -61,7 +61,6 @@ async fn execute(
     saved: Option<&SavedPlan>,
     parallelism: u16,
 ) -> Result<u8> {
-    let err_styles = stderr_styles();
     let saved_plan = saved.map(SavedPlan::plan);
     let run = ApplyRun {
         plan: saved_plan.as_ref().unwrap_or(&read.planned.plan),
@@ -76,10 +75,10 @@ async fn execute(
         },
     };
     eprintln!();
-    let report = apply(&run, &target.client, state, &mut |event| {
-        eprintln!("{}", apply_event_line(&event, &err_styles));
-    })
-    .await?;
+    let mut progress = Progress::new();
+    let report = apply(&run, &target.client, state, &mut |event| progress.show(&event)).await;
+    progress.finish();
+    let report = report?;
     let out_styles = stdout_styles();
     write_stdout(|out| {
         writeln!(out)?;

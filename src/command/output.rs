@@ -4,8 +4,9 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
+use crate::apply::ApplyEvent;
 use crate::error::{Error, Result};
-use crate::render::{Styles, confirmation_prompt};
+use crate::render::{Styles, apply_event_line, confirmation_prompt};
 
 pub fn install_diagnostics_hook() {
     // Wrap long messages on a terminal only: in CI logs and captured output a message
@@ -79,4 +80,50 @@ pub fn confirm(question: &str) -> Result<bool> {
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
     Ok(answer.trim() == "yes")
+}
+
+/// Apply progress on stderr: one line per event, and on a terminal one live status
+/// line under them (`37 of 120 changes, 3 in flight`), redrawn as the apply goes.
+pub struct Progress {
+    styles: Styles,
+    live: bool,
+    status: Option<String>,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        Progress {
+            styles: stderr_styles(),
+            live: io::stderr().is_terminal(),
+            status: None,
+        }
+    }
+
+    pub fn show(&mut self, event: &ApplyEvent<'_>) {
+        let line = apply_event_line(event, &self.styles);
+        let mut stderr = io::stderr().lock();
+        if let ApplyEvent::Progress { .. } = event {
+            if self.live {
+                let _ = write!(stderr, "\r\x1b[2K{line}");
+                let _ = stderr.flush();
+                self.status = Some(line);
+            }
+            return;
+        }
+        if self.live && self.status.is_some() {
+            let _ = write!(stderr, "\r\x1b[2K");
+        }
+        let _ = writeln!(stderr, "{line}");
+        if let Some(status) = self.status.as_ref().filter(|_| self.live) {
+            let _ = write!(stderr, "{status}");
+            let _ = stderr.flush();
+        }
+    }
+
+    /// Takes the live line away at the end.
+    pub fn finish(&mut self) {
+        if self.live && self.status.take().is_some() {
+            let _ = write!(io::stderr(), "\r\x1b[2K");
+        }
+    }
 }

@@ -5,7 +5,9 @@ use crate::apply::{ApplyEvent, ApplyReport};
 use crate::plan::Action;
 
 /// One progress line per event, in the Terraform style:
-/// `datastore.jdbc.x: Creating...`, `datastore.jdbc.x: Creation complete after 0.1s [id=x]`.
+/// `datastore.jdbc.x: Creating...`, `datastore.jdbc.x: Still creating... [10s
+/// elapsed]`, `datastore.jdbc.x: Creation complete after 0.1s [id=x]`; and the live
+/// status line, `37 of 120 changes, 3 in flight`.
 pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
     match event {
         ApplyEvent::Started { change } => {
@@ -42,11 +44,30 @@ pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
                 seconds(*elapsed),
             )
         }
+        ApplyEvent::StillRunning { change, elapsed } => {
+            let verb = match (change.action, change.state_only) {
+                (_, true) | (Action::NoOp, _) => "updating state",
+                (Action::Create, _) => "creating",
+                (Action::Update, _) => "modifying",
+                (Action::Replace, _) => "replacing",
+                (Action::Delete, _) => "deleting",
+            };
+            format!(
+                "{}: Still {verb}... [{}s elapsed]",
+                paint(styles.bold, &change.address.to_string()),
+                elapsed.as_secs()
+            )
+        }
         ApplyEvent::Failed { change } => format!(
             "{}: {}",
             paint(styles.bold, &change.address.to_string()),
             paint(styles.delete, "failed")
         ),
+        ApplyEvent::Progress {
+            done,
+            total,
+            in_flight,
+        } => format!("{done} of {total} changes, {in_flight} in flight"),
     }
 }
 
