@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::apply::{ApplyError, ApplyFailure};
+use crate::apply::{ApplyError, ApplyFailure, ApplyInterrupted, ApplyStopped};
 use crate::config::ConfigErrors;
 use crate::model::{Address, AddressParseError};
 use crate::plan::{Moved, PlanError};
@@ -33,6 +33,21 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Apply(#[from] Box<ApplyFailure>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Interrupted(#[from] Box<ApplyInterrupted>),
+
+    #[error(
+        "every change was applied, but replicating the configuration to the cluster failed: {error}"
+    )]
+    #[diagnostic(
+        code(pingform::apply::replication),
+        help(
+            "the changes are on the administrative node only; replicate with `pingform apply` (it replicates when the cluster reports replicationRequired), Replicate Configuration in the admin console, or POST /cluster/replicate"
+        )
+    )]
+    Replication { error: ProviderError },
 
     /// A step of an apply that is not one of its changes (the convergence check).
     #[error(transparent)]
@@ -156,13 +171,25 @@ impl Error {
             | Error::NotInState { .. }
             | Error::Runtime(_)
             | Error::Sandbox(_)
-            | Error::Output(_) => 1,
+            | Error::Output(_)
+            | Error::Replication { .. } => 1,
+            // The shell's code for a process stopped by SIGINT.
+            Error::Interrupted(_) => 130,
         }
     }
 
     /// A reader that closed stdout early (`pingform plan | head`) is not an error.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(error) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<ApplyStopped> for Error {
+    fn from(stopped: ApplyStopped) -> Error {
+        match stopped {
+            ApplyStopped::Failed(failure) => Error::Apply(failure),
+            ApplyStopped::Interrupted(interrupted) => Error::Interrupted(interrupted),
+        }
     }
 }
 

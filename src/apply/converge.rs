@@ -17,6 +17,7 @@ pub async fn converge(
 ) -> Result<Vec<Address>, ApplyError> {
     let observed = client.refresh().await?;
     let planned = plan(Inputs {
+        server: None,
         desired,
         previous: state.previous(),
         observed: &observed,

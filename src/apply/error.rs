@@ -88,3 +88,43 @@ impl ApplyFailure {
         text
     }
 }
+
+/// An apply stopped by an interrupt (Ctrl-C): the changes in flight finished and were
+/// recorded; no other change started.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("apply was interrupted: {} of {} changes finished, {} did not start", finished.len(), finished.len() + not_started.len(), not_started.len())]
+#[diagnostic(
+    code(pingform::apply::interrupted),
+    help("{}", self.help_text())
+)]
+pub struct ApplyInterrupted {
+    /// Finished changes; each is recorded in state.
+    pub finished: Vec<Address>,
+    /// Changes that did not start.
+    pub not_started: Vec<Address>,
+}
+
+impl ApplyInterrupted {
+    fn help_text(&self) -> String {
+        "every finished change is recorded in state; run pingform plan or apply again to \
+         continue from there"
+            .to_string()
+    }
+}
+
+/// Why an apply did not finish every change.
+#[derive(Debug)]
+pub enum ApplyStopped {
+    Failed(Box<ApplyFailure>),
+    Interrupted(Box<ApplyInterrupted>),
+}
+
+impl ApplyStopped {
+    /// The changes that finished (and are in state).
+    pub fn finished(&self) -> &[Address] {
+        match self {
+            ApplyStopped::Failed(failure) => &failure.finished,
+            ApplyStopped::Interrupted(interrupted) => &interrupted.finished,
+        }
+    }
+}

@@ -22,6 +22,10 @@ pub enum ApplyEvent<'a> {
     Failed {
         change: &'a Change,
     },
+    /// An interrupt arrived: no change starts any more; these are still running.
+    Interrupted {
+        in_flight: usize,
+    },
     /// After every start and end: how far the apply is.
     Progress {
         done: usize,

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant, SystemTime};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 
-use super::{ApplyError, ApplyEvent, ApplyFailure, Failed, STILL_RUNNING_EVERY};
+use super::{
+    ApplyError, ApplyEvent, ApplyFailure, ApplyInterrupted, ApplyStopped, Failed,
+    STILL_RUNNING_EVERY,
+};
 use crate::model::{
     Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
     Observed, ObservedObject, RawJson, SecretRecord, encrypted_digest,
@@ -62,13 +65,18 @@ struct Ran {
 
 /// Runs every change of the plan, each once the changes it waits for have finished,
 /// records each finished change in state at once, and appends a history row. On a
-/// failure no new change starts; those in flight finish and are recorded.
+/// failure, or once `interrupt` completes, no new change starts; those in flight
+/// finish and are recorded.
 pub async fn apply(
     run: &ApplyRun<'_>,
     client: &PingFederate,
     state: &mut StateFile,
     on_event: &mut dyn FnMut(ApplyEvent<'_>),
-) -> Result<ApplyReport, ApplyFailure> {
+    interrupt: impl std::future::Future<Output = ()>,
+) -> Result<ApplyReport, ApplyStopped> {
+    let interrupt = interrupt;
+    tokio::pin!(interrupt);
+    let mut interrupted = false;
     let plan = run.plan;
     let changes: Vec<&Change> = plan.effective().collect();
     let position: BTreeMap<&Address, usize> = changes
@@ -100,7 +108,7 @@ pub async fn apply(
     // Running changes: when each started, and how many ten-second marks were reported.
     let mut running: BTreeMap<usize, (Instant, u32)> = BTreeMap::new();
     loop {
-        if failures.is_empty() {
+        if failures.is_empty() && !interrupted {
             for index in 0..changes.len() {
                 if in_flight.len() >= parallelism {
                     break;
@@ -161,6 +169,13 @@ pub async fn apply(
             };
             tokio::select! {
                 ran = in_flight.next() => break ran,
+                () = &mut interrupt, if !interrupted => {
+                    interrupted = true;
+                    on_event(ApplyEvent::Interrupted { in_flight: in_flight.len() });
+                    if in_flight.is_empty() {
+                        break None;
+                    }
+                }
                 () = tick => {
                     let now = Instant::now();
                     for (&index, (since, reported)) in running.iter_mut() {
@@ -212,22 +227,29 @@ pub async fn apply(
     }
 
     let summary = plan.summary();
-    let outcome = if failures.is_empty() {
-        Ok(())
-    } else {
-        let not_started = (0..changes.len())
+    let not_started = || {
+        (0..changes.len())
             .filter(|index| !started.contains(index))
             .map(|index| changes[index].address.clone())
-            .collect();
+            .collect()
+    };
+    let outcome = if !failures.is_empty() {
         let first = failures.remove(0);
-        Err(ApplyFailure {
+        Err(ApplyStopped::Failed(Box::new(ApplyFailure {
             address: first.address,
             action: first.action,
             error: first.error,
             others: failures,
             finished: finished.clone(),
-            not_started,
-        })
+            not_started: not_started(),
+        })))
+    } else if interrupted && started.len() < changes.len() {
+        Err(ApplyStopped::Interrupted(Box::new(ApplyInterrupted {
+            finished: finished.clone(),
+            not_started: not_started(),
+        })))
+    } else {
+        Ok(())
     };
     let history = HistoryEntry {
         time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
@@ -238,8 +260,11 @@ pub async fn apply(
         finished: finished.len(),
         outcome: match &outcome {
             Ok(()) => Outcome::Succeeded,
-            Err(failure) => Outcome::Failed {
+            Err(ApplyStopped::Failed(failure)) => Outcome::Failed {
                 message: failure.summary(),
+            },
+            Err(ApplyStopped::Interrupted(interrupted)) => Outcome::Failed {
+                message: interrupted.to_string(),
             },
         },
         serial: state.previous().serial,

@@ -6,9 +6,9 @@ use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
 use crate::plan::{Consent, SavedPlan, Stale, check_consent, drift};
 use crate::render::{
-    APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_summary,
-    convergence, drift_text, plan_text, refresh_only_accepted, refresh_only_cancelled,
-    refresh_only_intent, refresh_only_nothing, review_text,
+    APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_summary, convergence, drift_text,
+    plan_text, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
+    refresh_only_nothing, replicated, replicating, replication_pending, review_text, server_text,
 };
 use crate::state::StateFile;
 
@@ -28,6 +28,9 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     let planned = &read.planned;
     let styles = stdout_styles();
     write_stdout(|out| {
+        if let Some(server) = &planned.server {
+            server_text(server, Some(planned.plan.server_writes()), &styles, out)?;
+        }
         drift_text(&planned.drift, &styles, out)?;
         if !planned.drift.is_empty() {
             writeln!(out)?;
@@ -35,7 +38,7 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
         plan_text(&planned.plan, &styles, out)?;
         review_text(&planned.review, read.pingone.as_ref(), &styles, out)
     })?;
-    if planned.plan.is_empty() {
+    if planned.plan.is_empty() && !planned.replicates() {
         return Ok(0);
     }
     check_consent(planned, consent(&args))?;
@@ -74,16 +77,45 @@ async fn execute(
             "apply"
         },
     };
+    let replicate = read
+        .planned
+        .server
+        .as_ref()
+        .is_some_and(|server| server.replicates_after(run.plan.server_writes()));
     eprintln!();
     let mut progress = Progress::new();
-    let report = apply(&run, &target.client, state, &mut |event| progress.show(&event)).await;
+    let report = apply(
+        &run,
+        &target.client,
+        state,
+        &mut |event| progress.show(&event),
+        interrupt(),
+    )
+    .await;
     progress.finish();
-    let report = report?;
+    let report = match report {
+        Ok(report) => report,
+        Err(stopped) => {
+            if replicate {
+                note(&replication_pending(stopped.finished().len()));
+            }
+            return Err(stopped.into());
+        }
+    };
     let out_styles = stdout_styles();
     write_stdout(|out| {
         writeln!(out)?;
         writeln!(out, "{}", apply_summary(&report, &out_styles))
     })?;
+    if replicate {
+        note(replicating());
+        target
+            .client
+            .replicate()
+            .await
+            .map_err(|error| Error::Replication { error })?;
+        write_stdout(|out| writeln!(out, "{}", replicated()))?;
+    }
     let still_changing = converge(
         &target.client,
         &target.desired,
@@ -98,6 +130,20 @@ async fn execute(
         note(&line);
     }
     Ok(0)
+}
+
+/// Completes at the first Ctrl-C; a second one ends the process at once (the changes
+/// still in flight are then not recorded, and the next plan reads them back).
+async fn interrupt() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        // No signal handling here: never interrupt.
+        return std::future::pending().await;
+    }
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    });
 }
 
 /// `pingform apply FILE`: exactly the saved plan, without a prompt, or nothing at all
@@ -133,8 +179,18 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     }
     let plan = saved.plan();
     let styles = stdout_styles();
-    write_stdout(|out| plan_text(&plan, &styles, out))?;
-    if plan.is_empty() {
+    write_stdout(|out| {
+        if let Some(server) = &read.planned.server {
+            server_text(server, Some(plan.server_writes()), &styles, out)?;
+        }
+        plan_text(&plan, &styles, out)
+    })?;
+    let replicates = read
+        .planned
+        .server
+        .as_ref()
+        .is_some_and(|server| server.replicates_after(plan.server_writes()));
+    if plan.is_empty() && !replicates {
         return Ok(0);
     }
     check_consent(&read.planned, consent(&args))?;
@@ -145,7 +201,7 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
 async fn refresh_only(args: ApplyArgs) -> Result<u8> {
     let target = Target::open(&args.config, &args.target).await?;
     let mut state = StateFile::open_for_write(&target.state_path)?;
-    let observed = target.client.refresh().await?;
+    let (_, observed) = target.read_pingfederate().await?;
     let drift = drift(state.previous(), &observed);
     let styles = stdout_styles();
     if drift.is_empty() {

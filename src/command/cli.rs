@@ -139,6 +139,10 @@ pub struct TargetArgs {
     /// With --sandbox: keep the sandbox's data in this file between runs.
     #[arg(long, value_name = "FILE", requires = "sandbox")]
     pub sandbox_data: Option<PathBuf>,
+    /// Save data stores without PingFederate's connection test (as
+    /// `bypass_external_validation = true` in the pingfederate block).
+    #[arg(long)]
+    pub bypass_external_validation: bool,
 }
 
 #[derive(Debug, Args)]

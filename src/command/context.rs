@@ -10,9 +10,10 @@ use super::output::note;
 use crate::config::{self, LoadOptions, Retarget};
 use crate::error::{Error, Result};
 use crate::model::{
-    Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView, PreviousRun, Secret,
+    AdminAuth, Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView, PreviousRun,
+    Secret, ServerInfo,
 };
-use crate::plan::{Inputs, Planned};
+use crate::plan::{Inputs, Planned, check_server};
 use crate::provider::{PingFederate, PingOne};
 use crate::render::sandbox_in_use;
 use pingform_sandbox::{Sandbox, SandboxOptions};
@@ -70,12 +71,13 @@ impl Target {
                 args.state.as_deref(),
             ));
         }
-        let settings = desired
+        let mut settings = desired
             .pingfederate
             .clone()
             .ok_or_else(|| Error::NoPingFederate {
                 dir: config.dir.clone(),
             })?;
+        settings.bypass_external_validation |= args.bypass_external_validation;
         let client = PingFederate::new(&settings)?;
         let state_path = match (&args.state, &sandbox) {
             (Some(path), _) => path.clone(),
@@ -90,20 +92,37 @@ impl Target {
         })
     }
 
-    /// Reads PingFederate and PingOne concurrently.
-    pub async fn read(&self) -> Result<(Observed, Option<PingOneView>)> {
-        let (observed, pingone) = tokio::join!(self.client.refresh(), read_pingone(&self.desired));
-        Ok((observed?, pingone?))
+    /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,
+    /// and checks the server is one pingform supports.
+    pub async fn read(&self) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
+        let (server, observed, pingone) = tokio::join!(
+            self.client.server(),
+            self.client.refresh(),
+            read_pingone(&self.desired)
+        );
+        // The server's answer first: a wrong URL or refused login explains the rest.
+        let server = server?;
+        check_server(&server, &self.desired)?;
+        Ok((server, observed?, pingone?))
+    }
+
+    /// Reads PingFederate alone (drift, refresh-only): its objects and what it is.
+    pub async fn read_pingfederate(&self) -> Result<(ServerInfo, Observed)> {
+        let (server, observed) = tokio::join!(self.client.server(), self.client.refresh());
+        let server = server?;
+        check_server(&server, &self.desired)?;
+        Ok((server, observed?))
     }
 
     /// Reads the live systems and plans against `previous`.
     pub async fn plan(&self, previous: &PreviousRun) -> Result<Read> {
-        let (observed, pingone) = self.read().await?;
+        let (server, observed, pingone) = self.read().await?;
         let planned = crate::plan::plan(Inputs {
             desired: &self.desired,
             previous,
             observed: &observed,
             pingone: pingone.as_ref(),
+            server: Some(&server),
         })?;
         Ok(Read {
             planned,
@@ -150,11 +169,15 @@ async fn start_sandbox(args: &TargetArgs) -> Result<(Sandbox, tempfile::TempDir,
     sandbox.write_ca_certificate(&ca_file)?;
     let pingfederate = PingFederateSettings {
         url: sandbox.pingfederate_url(),
-        username: sandbox.username().to_string(),
-        password: Secret::new(sandbox.password()),
+        auth: AdminAuth::Basic {
+            username: sandbox.username().to_string(),
+            password: Secret::new(sandbox.password()),
+        },
         ca_file: Some(ca_file),
         insecure_skip_tls_verify: false,
         request_timeout: PingFederateSettings::DEFAULT_TIMEOUT,
+        replicate: false,
+        bypass_external_validation: false,
     };
     let pingone = PingOneSettings {
         api_url: sandbox.pingone_api_url(),

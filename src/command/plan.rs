@@ -6,7 +6,9 @@ use super::output::{note, stdout_styles, write_stdout};
 use crate::error::{Error, Result};
 use crate::model::Fingerprinter;
 use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan};
-use crate::render::{drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text};
+use crate::render::{
+    drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text, server_text,
+};
 use crate::state::read_previous_run;
 
 pub async fn run(args: PlanArgs) -> Result<u8> {
@@ -51,6 +53,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
         PlanFormat::Json => write_stdout(|out| {
             plan_json(
                 plan,
+                planned.server.as_ref(),
                 Some(&planned.drift),
                 Some(&planned.review),
                 pingone.as_ref(),
@@ -58,11 +61,21 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             )
         })?,
         PlanFormat::Markdown => write_stdout(|out| {
-            plan_markdown(plan, &planned.drift, &planned.review, pingone.as_ref(), out)
+            plan_markdown(
+                plan,
+                planned.server.as_ref(),
+                &planned.drift,
+                &planned.review,
+                pingone.as_ref(),
+                out,
+            )
         })?,
         PlanFormat::Text => {
             let styles = stdout_styles();
             write_stdout(|out| {
+                if let Some(server) = &planned.server {
+                    server_text(server, Some(plan.server_writes()), &styles, out)?;
+                }
                 drift_text(&planned.drift, &styles, out)?;
                 if !planned.drift.is_empty() {
                     writeln!(out)?;

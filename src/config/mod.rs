@@ -242,10 +242,17 @@ fn default_pingone_environment(desired: &mut Desired) {
     }
 }
 
-/// Points the configuration at other servers: the settings blocks, and the PingOne
+/// Points the configuration at other servers: the settings blocks (keeping `replicate`
+/// and `bypass_external_validation`), and the PingOne
 /// environment of every object that names one (the sandbox has one environment).
 fn retarget_servers(desired: &mut Desired, retarget: &Retarget) {
-    desired.pingfederate = Some(retarget.pingfederate.clone());
+    // Where the servers are and how to log in change; how to operate them does not.
+    let mut pingfederate = retarget.pingfederate.clone();
+    if let Some(configured) = &desired.pingfederate {
+        pingfederate.replicate = configured.replicate;
+        pingfederate.bypass_external_validation = configured.bypass_external_validation;
+    }
+    desired.pingfederate = Some(pingfederate);
     desired.pingone = Some(retarget.pingone.clone());
     for resource in &mut desired.resources {
         set_pingone_environment(resource, &retarget.pingone.environment_id, true);

@@ -18,7 +18,7 @@ use super::block::{BlockDeclaration, ResourceDeclaration, is_valid_name};
 use super::declarations::Declarations;
 use super::diagnostic::ConfigError;
 use super::exclusion;
-use super::pingfederate_block::PINGFEDERATE_FIELDS;
+use super::pingfederate_block::{self, PINGFEDERATE_FIELDS};
 use super::pingone_block::PINGONE_FIELDS;
 use super::references::{self, Target};
 
@@ -29,10 +29,11 @@ pub fn check(declarations: &Declarations, errors: &mut Vec<ConfigError>) {
             block,
             PINGFEDERATE_FIELDS,
             &[],
-            &[],
+            &[pingfederate_block::OAUTH_BLOCK],
             "the `pingfederate` block",
             errors,
         );
+        pingfederate_block::check_shape(block, errors);
     }
     if let Some(block) = &declarations.pingone {
         check_attributes(

@@ -41,7 +41,7 @@ impl Desired {
             .flat_map(|r| r.secrets.values().map(Secret::expose))
             .collect();
         if let Some(pf) = &self.pingfederate {
-            values.push(pf.password.expose());
+            values.push(pf.auth.secret().expose());
         }
         if let Some(pingone) = &self.pingone {
             values.push(pingone.client_secret.expose());
@@ -131,18 +131,59 @@ pub struct Exclusion {
     pub reason: String,
 }
 
-/// How to reach the PingFederate Admin API.
+/// How to reach the PingFederate Admin API, and how to operate it.
 #[derive(Debug, Clone)]
 pub struct PingFederateSettings {
     /// Base URL ending in `/pf-admin-api/v1` (no trailing slash).
     pub url: String,
-    pub username: String,
-    pub password: Secret,
+    pub auth: AdminAuth,
     pub ca_file: Option<PathBuf>,
     pub insecure_skip_tls_verify: bool,
     pub request_timeout: Duration,
+    /// After an apply in which every change succeeded, replicate the configuration to
+    /// the cluster's engine nodes (`POST /cluster/replicate`).
+    pub replicate: bool,
+    /// Send `X-BypassExternalValidation: true`: PingFederate saves data stores without
+    /// testing the connection to the directory or database.
+    pub bypass_external_validation: bool,
 }
 
 impl PingFederateSettings {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+}
+
+/// How pingform authenticates to the Admin API.
+#[derive(Debug, Clone)]
+pub enum AdminAuth {
+    /// HTTP Basic with an administrator account (native, LDAP or RADIUS).
+    Basic { username: String, password: Secret },
+    /// OAuth 2.0 bearer tokens from a client-credentials grant.
+    OAuth(OAuthClient),
+}
+
+impl AdminAuth {
+    /// The credential that must never be shown.
+    pub fn secret(&self) -> &Secret {
+        match self {
+            AdminAuth::Basic { password, .. } => password,
+            AdminAuth::OAuth(client) => &client.client_secret,
+        }
+    }
+
+    /// Who pingform acts as, for messages: `administrator`, `OAuth client pingform`.
+    pub fn principal(&self) -> String {
+        match self {
+            AdminAuth::Basic { username, .. } => format!("`{username}`"),
+            AdminAuth::OAuth(client) => format!("OAuth client `{}`", client.client_id),
+        }
+    }
+}
+
+/// `pingfederate { oauth { } }`: the client-credentials grant pingform uses.
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub scopes: Vec<String>,
 }

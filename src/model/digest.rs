@@ -36,10 +36,12 @@ pub fn configuration_digest(desired: &Desired, fingerprinter: &Fingerprinter) ->
         })
         .collect();
     let target = desired.pingfederate.as_ref().map(|settings| {
+        let principal = settings.auth.principal();
         json!({
             "url": settings.url,
-            "username": settings.username,
-            "password": fingerprinter.fingerprint("pingfederate.password", &settings.password),
+            "principal": principal,
+            "credential": fingerprinter.fingerprint("pingfederate.credential", settings.auth.secret()),
+            "replicate": settings.replicate,
         })
     });
     // Exclusions reach PingFederate through the channels' effective filters, which

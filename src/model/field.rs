@@ -5,7 +5,7 @@
 //! codec in the provider and the normalisation in the plan all read these rows, so a
 //! field is described exactly once. Pure data: no I/O.
 
-use super::{Collection, ResourceKind};
+use super::{Attributes, Collection, Release, ResourceKind};
 
 /// What PingFederate does with a field the request leaves out.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -231,6 +231,11 @@ pub struct Field {
     pub encrypted: Option<Wire>,
     /// Changing it means delete and create, not an update.
     pub forces_replacement: bool,
+    /// The PingFederate release that added the field (`None`: every supported one).
+    /// Declaring it for an older server is a plan error.
+    pub since: Option<Release>,
+    /// Values of an `Enum` field that arrived later than the field itself.
+    pub values_since: &'static [(&'static str, Release)],
 }
 
 impl Field {
@@ -249,6 +254,16 @@ pub const fn field(name: &'static str, wire: Wire, ty: FieldType, default: Field
         default,
         encrypted: None,
         forces_replacement: false,
+        since: None,
+        values_since: &[],
+    }
+}
+
+/// A field PingFederate added in `release`.
+pub const fn since(release: Release, field: Field) -> Field {
+    Field {
+        since: Some(release),
+        ..field
     }
 }
 
@@ -288,6 +303,53 @@ pub const fn setting_secret(name: &'static str, required: bool) -> Field {
 /// The key of a plugin configuration table row that says whether it is the table's
 /// default row (`defaultRow` on the wire); every other key of a row is a column.
 pub const DEFAULT_ROW: &str = "default_row";
+
+/// What the declared `attributes` use that arrived after `release`: the field path
+/// (`use_start_tls`, `channel.staff.x`, `ldap_type = "PING_DS"`) and the release it
+/// needs, in field order.
+pub fn newer_than(
+    fields: &'static [Field],
+    attributes: &Attributes,
+    release: Release,
+) -> Vec<(String, Release)> {
+    let mut found = Vec::new();
+    for field in fields {
+        let Some(value) = attributes.get(field.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        if let Some(since) = field.since.filter(|since| *since > release) {
+            found.push((field.name.to_string(), since));
+            continue;
+        }
+        if let Some(text) = value.as_str()
+            && let Some((_, since)) = field
+                .values_since
+                .iter()
+                .find(|(value, since)| *value == text && *since > release)
+        {
+            found.push((format!("{} = \"{text}\"", field.name), *since));
+        }
+        let (nested, label, prefix) = match field.ty {
+            FieldType::ObjectList(nested) => (nested, None, field.name),
+            FieldType::Blocks(blocks) => (blocks.fields, Some(blocks.key), blocks.block),
+            _ => continue,
+        };
+        for (index, item) in value.as_array().into_iter().flatten().enumerate() {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            let name = label
+                .and_then(|key| item.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| index.to_string());
+            for (path, since) in newer_than(nested, item, release) {
+                found.push((format!("{prefix}.{name}.{path}"), since));
+            }
+        }
+    }
+    found
+}
 
 /// Looks a field up by name.
 pub fn find(fields: &'static [Field], name: &str) -> Option<&'static Field> {

@@ -21,11 +21,15 @@ mod pingone;
 mod previous;
 mod references;
 mod secret;
+mod server;
 pub mod suggest;
 
 pub use address::{Address, AddressParseError};
 pub use collection::{Collection, CollectionInfo};
-pub use desired::{ChannelReference, Desired, DesiredResource, Exclusion, PingFederateSettings};
+pub use desired::{
+    AdminAuth, ChannelReference, Desired, DesiredResource, Exclusion, OAuthClient,
+    PingFederateSettings,
+};
 pub use digest::{configuration_digest, object_digest};
 pub use field::{
     DEFAULT_ROW, DefaultContext, Field, FieldDefault, FieldType, NestedBlocks, ReferenceTarget,
@@ -44,6 +48,7 @@ pub use pingone::{
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use secret::Secret;
+pub use server::{Cluster, NEWEST_SUPPORTED, OLDEST_SUPPORTED, Release, ServerInfo, Version};
 
 /// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since
 /// an object has one or two, and a tree node per object would dominate the memory of

@@ -183,4 +183,12 @@ impl Plan {
     pub fn effective(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.has_effect())
     }
+
+    /// How many changes write to PingFederate (state-only changes do not).
+    pub fn server_writes(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp)
+            .count()
+    }
 }

@@ -106,6 +106,44 @@ pub enum PlanError {
         field: &'static str,
     },
 
+    #[error(
+        "PingFederate {version} at {url} is not a version pingform supports ({oldest} through {newest})"
+    )]
+    #[diagnostic(
+        code(pingform::plan::unsupported_version),
+        help(
+            "pingform knows the Admin API of PingFederate {oldest} through {newest}; nothing was read or changed beyond /version"
+        )
+    )]
+    UnsupportedVersion {
+        url: String,
+        version: String,
+        oldest: String,
+        newest: String,
+    },
+
+    #[error("`replicate = true`, but PingFederate at {url} is not deployed in clustered mode")]
+    #[diagnostic(
+        code(pingform::plan::not_clustered),
+        help(
+            "GET /cluster/status answered 403: a standalone server has no engine nodes to replicate to; remove `replicate` from the pingfederate block"
+        )
+    )]
+    NotClustered { url: String },
+
+    #[error(
+        "PingFederate {version} does not have what the configuration declares:\n{}",
+        fields.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::plan::newer_than_server),
+        help("remove these from the configuration, or upgrade PingFederate to the release named")
+    )]
+    NewerThanServer {
+        version: String,
+        fields: Vec<String>,
+    },
+
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]
     Cycle { addresses: Vec<Address> },

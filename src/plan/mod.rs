@@ -25,6 +25,7 @@ mod planner;
 mod reason;
 mod referents;
 mod saved;
+mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
 pub use drift::{Drift, DriftItem, DriftStatus, drift};
@@ -37,8 +38,9 @@ pub use saved::{
     LiveRecord, Moved, Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration,
     SavedPlan, SavedState, Stale,
 };
+pub use server::check as check_server;
 
-use crate::model::{Desired, Observed, PingOneView, PreviousRun};
+use crate::model::{Desired, Observed, PingOneView, PreviousRun, ServerInfo};
 
 /// What a plan is made from.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +50,8 @@ pub struct Inputs<'a> {
     pub observed: &'a Observed,
     /// What PingOne holds, when the configuration reads PingOne.
     pub pingone: Option<&'a PingOneView>,
+    /// The PingFederate read (version, cluster); `None` in tests that plan without one.
+    pub server: Option<&'a ServerInfo>,
 }
 
 /// A plan with everything a person needs to review it.
@@ -59,12 +63,26 @@ pub struct Planned {
     pub review: ExclusionReview,
     /// What the plan learned from PingOne, which apply writes.
     pub resolved: Resolved,
+    /// The PingFederate the plan was made against.
+    pub server: Option<ServerInfo>,
+}
+
+impl Planned {
+    /// Whether apply replicates to the cluster once every change succeeded.
+    pub fn replicates(&self) -> bool {
+        self.server
+            .as_ref()
+            .is_some_and(|server| server.replicates_after(self.plan.server_writes()))
+    }
 }
 
 /// Plans: resolves what the configuration names in PingOne, computes the changes,
 /// reviews the exclusions (and notes on each change what the review found), and
 /// compares the previous run with the live objects (drift).
 pub fn plan(inputs: Inputs<'_>) -> Result<Planned, PlanError> {
+    if let Some(server) = inputs.server {
+        server::check(server, inputs.desired)?;
+    }
     let context = context::default_context(Some(inputs.desired), inputs.observed);
     let resolved = pingone::resolve(inputs.desired, inputs.pingone, context)?;
     let mut plan = planner::changes(inputs.desired, &resolved, inputs.previous, inputs.observed)?;
@@ -79,5 +97,6 @@ pub fn plan(inputs: Inputs<'_>) -> Result<Planned, PlanError> {
         drift,
         review,
         resolved,
+        server: inputs.server.cloned(),
     })
 }

@@ -45,12 +45,71 @@ pub enum ProviderError {
         after: Duration,
     },
 
-    #[error("{url} refused the credentials of `{username}` (HTTP 401)")]
+    #[error("{url} refused the credentials of {principal} (HTTP 401)")]
     #[diagnostic(
         code(pingform::provider::unauthorized),
-        help("check username and password in the pingfederate block")
+        help(
+            "check username and password in the pingfederate block (or, with an oauth block, \
+             that PingFederate's oauth2.properties maps the client's token to an \
+             administrative role)"
+        )
     )]
-    Unauthorized { url: String, username: String },
+    Unauthorized { url: String, principal: String },
+
+    #[error(
+        "{url} did not issue an access token to OAuth client `{client_id}` (HTTP {status}){}",
+        message_suffix(message)
+    )]
+    #[diagnostic(
+        code(pingform::provider::admin_token),
+        help(
+            "check token_url, client_id, client_secret and scopes in the oauth block of the \
+             pingfederate block; the client needs the client-credentials grant"
+        )
+    )]
+    AdminTokenRefused {
+        url: String,
+        client_id: String,
+        status: u16,
+        message: Option<String>,
+    },
+
+    #[error("{url}: the server's TLS certificate is not trusted ({detail})")]
+    #[diagnostic(
+        code(pingform::provider::certificate),
+        help(
+            "set `ca_file` in the pingfederate (or pingone) block to the PEM file of the CA \
+             that signed the server's certificate; PingFederate's default certificate is \
+             self-signed"
+        )
+    )]
+    CertificateNotTrusted { url: String, detail: String },
+
+    #[error("{url}: the server speaks TLS, but the URL says http://")]
+    #[diagnostic(
+        code(pingform::provider::tls_on_http_url),
+        help(
+            "write the URL with https:// (the Admin API port, 9999 by default, only speaks HTTPS)"
+        )
+    )]
+    TlsOnHttpUrl { url: String },
+
+    #[error("{url}: the server answered in plain HTTP, but the URL says https://")]
+    #[diagnostic(
+        code(pingform::provider::http_on_https_url),
+        help("check the port: it belongs to a plain HTTP server, not PingFederate's Admin API")
+    )]
+    HttpOnHttpsUrl { url: String },
+
+    #[error("no PingFederate Admin API at {url} ({detail})")]
+    #[diagnostic(
+        code(pingform::provider::no_admin_api),
+        help(
+            "the url ends in /pf-admin-api/v1 and names the admin port, e.g. \
+             https://pf.example.com:9999/pf-admin-api/v1"
+        )
+    )]
+    NoAdminApi { url: String, detail: String },
 
     #[error("{method} {url} is forbidden (HTTP 403){}", message_suffix(message))]
     #[diagnostic(
@@ -72,8 +131,9 @@ pub enum ProviderError {
     },
 
     #[error(
-        "{method} {url} was rejected (HTTP {status}): {message}{}",
-        field_lines(field_errors)
+        "{method} {url} was rejected (HTTP {status}): {message}{}{}",
+        field_lines(field_errors),
+        hint.map(|hint| format!("\n  {hint}")).unwrap_or_default()
     )]
     #[diagnostic(code(pingform::provider::rejected))]
     Rejected {
@@ -82,6 +142,8 @@ pub enum ProviderError {
         status: u16,
         message: String,
         field_errors: Vec<FieldError>,
+        /// What the reader can do about it, when pingform knows a likely cause.
+        hint: Option<&'static str>,
     },
 
     #[error(

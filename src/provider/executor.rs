@@ -1,24 +1,29 @@
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use super::oauth::{ClientCredentials, TokenError};
 use super::{FieldError, ProviderError};
-use crate::model::Secret;
+use crate::model::AdminAuth;
 
 /// How to reach one API.
 #[derive(Debug, Clone)]
 pub struct ExecutorSettings {
     /// Base URL without a trailing slash; request paths are appended to it.
     pub base_url: String,
-    pub username: String,
-    pub password: Secret,
+    pub auth: AdminAuth,
     pub ca_file: Option<PathBuf>,
     pub insecure_skip_tls_verify: bool,
     pub timeout: Duration,
     /// Headers sent on every request (PingFederate's `X-XSRF-Header`).
     pub headers: Vec<(&'static str, &'static str)>,
+    /// A 422 on a write to a path starting with one of these may come from
+    /// PingFederate's connection test, which `bypass_external_validation` skips: its
+    /// message says so. Empty when the bypass is on.
+    pub connection_tested: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +73,37 @@ pub struct Response {
 pub struct Executor {
     client: reqwest::Client,
     settings: ExecutorSettings,
+    /// The token source when the API takes OAuth bearer tokens.
+    oauth: Option<Arc<ClientCredentials>>,
+}
+
+/// A final answer: status, body bytes, and how many attempts it took.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) attempts: u32,
+}
+
+impl Answer {
+    /// The JSON body (`Value::Null` when empty).
+    pub(crate) fn json(&self) -> Result<Value, String> {
+        if self.bytes.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.bytes).map_err(|error| format!("not JSON: {error}"))
+    }
+
+    /// The JSON body, or the start of its text when it is not JSON (an error page).
+    pub(crate) fn json_or_text(&self) -> Value {
+        self.json().unwrap_or_else(|_| {
+            Value::String(
+                String::from_utf8_lossy(&self.bytes)
+                    .chars()
+                    .take(500)
+                    .collect(),
+            )
+        })
+    }
 }
 
 pub(crate) const MAX_ATTEMPTS: u32 = 4;
@@ -75,11 +111,12 @@ pub(crate) const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 
 impl Executor {
     pub fn new(settings: ExecutorSettings) -> Result<Executor, ProviderError> {
+        let loopback = is_loopback(&settings.base_url);
         let client = http_client(
             settings.ca_file.as_deref(),
             settings.insecure_skip_tls_verify,
             settings.timeout,
-            is_loopback(&settings.base_url),
+            loopback,
         )?;
         if settings.insecure_skip_tls_verify {
             tracing::warn!(
@@ -87,7 +124,40 @@ impl Executor {
                 settings.base_url
             );
         }
-        Ok(Executor { client, settings })
+        if settings.base_url.starts_with("http://") && !loopback {
+            tracing::warn!(
+                "{} is plain HTTP to another machine: credentials and secrets travel unencrypted; use https://",
+                settings.base_url
+            );
+        }
+        let oauth = match &settings.auth {
+            AdminAuth::Basic { .. } => None,
+            AdminAuth::OAuth(oauth) => {
+                let token_client = if is_loopback(&oauth.token_url) == loopback {
+                    client.clone()
+                } else {
+                    http_client(
+                        settings.ca_file.as_deref(),
+                        settings.insecure_skip_tls_verify,
+                        settings.timeout,
+                        is_loopback(&oauth.token_url),
+                    )?
+                };
+                Some(Arc::new(ClientCredentials::new(
+                    token_client,
+                    oauth.token_url.clone(),
+                    oauth.client_id.clone(),
+                    oauth.client_secret.clone(),
+                    oauth.scopes.clone(),
+                    settings.timeout,
+                )))
+            }
+        };
+        Ok(Executor {
+            client,
+            settings,
+            oauth,
+        })
     }
 
     pub fn base_url(&self) -> &str {
@@ -132,66 +202,51 @@ impl Executor {
         decode: impl FnOnce(u16, &[u8]) -> Result<T, String>,
     ) -> Result<T, ProviderError> {
         let url = self.url(path);
-        let mut attempt = 0;
+        let mut renewed = false;
         loop {
-            attempt += 1;
-            let started = Instant::now();
-            let mut request = self
-                .client
-                .request(method.as_reqwest(), &url)
-                .basic_auth(
-                    &self.settings.username,
-                    Some(self.settings.password.expose()),
-                )
-                .header(reqwest::header::ACCEPT, "application/json");
-            for (name, value) in &self.settings.headers {
-                request = request.header(*name, *value);
-            }
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-            let outcome = request.send().await;
-            let response = match outcome {
-                Ok(response) => response,
-                Err(error) => {
-                    tracing::debug!(method = method.as_str(), %url, error = %chain(&error), "request failed");
-                    if error.is_connect() && attempt < MAX_ATTEMPTS && method.is_idempotent() {
-                        tokio::time::sleep(backoff(attempt)).await;
-                        continue;
-                    }
-                    return Err(transport_error(method, &url, &error, self.settings.timeout));
-                }
+            let token = match &self.oauth {
+                Some(oauth) => Some(self.token(oauth).await?),
+                None => None,
             };
-            let status = response.status();
-            tracing::debug!(
-                method = method.as_str(),
-                %url,
-                status = status.as_u16(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "request"
-            );
-            let retry_after = retry_after(&response);
-            let retryable = status == StatusCode::TOO_MANY_REQUESTS
-                || (method.is_idempotent()
-                    && matches!(
-                        status,
-                        StatusCode::BAD_GATEWAY
-                            | StatusCode::SERVICE_UNAVAILABLE
-                            | StatusCode::GATEWAY_TIMEOUT
-                    ));
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| transport_error(method, &url, &e, self.settings.timeout))?;
-            if retryable && attempt < MAX_ATTEMPTS {
-                let wait = retry_after
-                    .unwrap_or_else(|| backoff(attempt))
-                    .min(MAX_RETRY_WAIT);
-                tokio::time::sleep(wait).await;
+            let answer = send_with_retries(
+                method,
+                &url,
+                self.settings.timeout,
+                method.is_idempotent(),
+                || {
+                    let mut request = self
+                        .client
+                        .request(method.as_reqwest(), &url)
+                        .header(reqwest::header::ACCEPT, "application/json");
+                    request = match (&self.settings.auth, &token) {
+                        (_, Some(token)) => request.bearer_auth(token.value.expose()),
+                        (AdminAuth::Basic { username, password }, None) => {
+                            request.basic_auth(username, Some(password.expose()))
+                        }
+                        (AdminAuth::OAuth(_), None) => request,
+                    };
+                    for (name, value) in &self.settings.headers {
+                        request = request.header(*name, *value);
+                    }
+                    if let Some(body) = body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
+            .await?;
+            if answer.status == StatusCode::UNAUTHORIZED
+                && !renewed
+                && let (Some(oauth), Some(token)) = (&self.oauth, &token)
+            {
+                // Revoked or expired early: one more try with a new token.
+                tracing::debug!(%url, "the Admin API refused the access token; renewing it");
+                oauth.discard(token.generation).await;
+                renewed = true;
                 continue;
             }
-            if status.is_success() {
-                return decode(status.as_u16(), &bytes).map_err(|detail| {
+            if answer.status.is_success() {
+                return decode(answer.status.as_u16(), &answer.bytes).map_err(|detail| {
                     ProviderError::InvalidResponse {
                         method: method.as_str().into(),
                         url,
@@ -199,20 +254,40 @@ impl Executor {
                     }
                 });
             }
-            let body: Value = if bytes.is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-                    Value::String(String::from_utf8_lossy(&bytes).chars().take(500).collect())
-                })
-            };
-            return Err(self.status_error(method, url, status, body, attempt, field_name));
+            let body = answer.json_or_text();
+            return Err(self.status_error(
+                method,
+                path,
+                url,
+                answer.status,
+                body,
+                answer.attempts,
+                field_name,
+            ));
         }
     }
 
+    /// A token for the Admin API; a refusal names the OAuth client.
+    async fn token(
+        &self,
+        oauth: &ClientCredentials,
+    ) -> Result<super::token::AccessToken, ProviderError> {
+        oauth.token().await.map_err(|error| match error {
+            TokenError::Provider(error) => error,
+            TokenError::Refused(refused) => ProviderError::AdminTokenRefused {
+                url: oauth.token_url().to_string(),
+                client_id: oauth.client_id().to_string(),
+                status: refused.status.as_u16(),
+                message: refused.oauth_message(),
+            },
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn status_error(
         &self,
         method: Method,
+        path: &str,
         url: String,
         status: StatusCode,
         body: Value,
@@ -224,8 +299,33 @@ impl Executor {
         match status {
             StatusCode::UNAUTHORIZED => ProviderError::Unauthorized {
                 url,
-                username: self.settings.username.clone(),
+                principal: self.settings.auth.principal(),
             },
+            StatusCode::UNPROCESSABLE_ENTITY
+                if matches!(method, Method::Post | Method::Put)
+                    && self
+                        .settings
+                        .connection_tested
+                        .iter()
+                        .any(|prefix| path.starts_with(prefix)) =>
+            {
+                ProviderError::Rejected {
+                    method: method_text,
+                    url,
+                    status: status.as_u16(),
+                    message: name_the_option(
+                        &message.unwrap_or_else(|| "validation failed".to_string()),
+                    ),
+                    field_errors: field_errors
+                        .into_iter()
+                        .map(|error| FieldError {
+                            message: name_the_option(&error.message),
+                            ..error
+                        })
+                        .collect(),
+                    hint: Some(CONNECTION_TEST_HINT),
+                }
+            }
             StatusCode::FORBIDDEN => ProviderError::Forbidden {
                 method: method_text,
                 url,
@@ -246,6 +346,7 @@ impl Executor {
                         .to_string()
                 }),
                 field_errors,
+                hint: None,
             },
             s => ProviderError::Server {
                 method: method_text,
@@ -256,6 +357,23 @@ impl Executor {
             },
         }
     }
+}
+
+/// What a 422 on a connection-tested write adds.
+const CONNECTION_TEST_HINT: &str = "PingFederate tests the connection to the directory or database each time it saves a data store; if that server is not reachable yet, set `bypass_external_validation = true` in the pingfederate block (or pass --bypass-external-validation) to save without the test";
+
+/// A server message that tells the reader to send the bypass header names pingform's
+/// option instead.
+fn name_the_option(text: &str) -> String {
+    text.replace(
+        "send X-BypassExternalValidation: true",
+        "set bypass_external_validation = true",
+    )
+    .replace(
+        "X-BypassExternalValidation: true",
+        "bypass_external_validation = true",
+    )
+    .replace("X-BypassExternalValidation", "bypass_external_validation")
 }
 
 /// Reads PingFederate's `ApiResult` (`message`, `validationErrors[]`), or a plain text
@@ -304,6 +422,67 @@ fn decode_api_result(
             (Some(text.trim().to_string()), Vec::new())
         }
         _ => (None, Vec::new()),
+    }
+}
+
+/// Sends a request built by `build` until it gets an answer that is not worth
+/// retrying, or the attempts run out. 429 is always retried (the server refused before
+/// acting), after `Retry-After` when it says (capped); a connection failure and
+/// 502/503/504 only when `safe_to_repeat` (a POST that reached the server may have
+/// created its object). One debug line per attempt; the error is returned once.
+pub(crate) async fn send_with_retries(
+    method: Method,
+    url: &str,
+    timeout: Duration,
+    safe_to_repeat: bool,
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<Answer, ProviderError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let started = Instant::now();
+        let response = match build().send().await {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(method = method.as_str(), %url, attempt, error = %chain(&error), "request failed");
+                if error.is_connect() && attempt < MAX_ATTEMPTS && safe_to_repeat {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    continue;
+                }
+                return Err(transport_error(method, url, &error, timeout));
+            }
+        };
+        let status = response.status();
+        tracing::debug!(
+            method = method.as_str(),
+            %url,
+            status = status.as_u16(),
+            attempt,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "request"
+        );
+        let wait = retry_after(&response);
+        let retryable = status == StatusCode::TOO_MANY_REQUESTS
+            || (safe_to_repeat
+                && matches!(
+                    status,
+                    StatusCode::BAD_GATEWAY
+                        | StatusCode::SERVICE_UNAVAILABLE
+                        | StatusCode::GATEWAY_TIMEOUT
+                ));
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|error| transport_error(method, url, &error, timeout))?;
+        if retryable && attempt < MAX_ATTEMPTS {
+            tokio::time::sleep(wait.unwrap_or_else(|| backoff(attempt)).min(MAX_RETRY_WAIT)).await;
+            continue;
+        }
+        return Ok(Answer {
+            status,
+            bytes: bytes.to_vec(),
+            attempts: attempt,
+        });
     }
 }
 
@@ -370,16 +549,52 @@ pub(crate) fn transport_error(
     timeout: Duration,
 ) -> ProviderError {
     if error.is_timeout() {
-        ProviderError::Timeout {
+        return ProviderError::Timeout {
             method: method.as_str().into(),
             url: url.into(),
             after: timeout,
-        }
-    } else {
-        ProviderError::Connect {
+        };
+    }
+    let detail = chain(error);
+    match connection_failure(url, &detail) {
+        ConnectionFailure::CertificateNotTrusted => ProviderError::CertificateNotTrusted {
             url: url.into(),
-            detail: chain(error),
-        }
+            detail,
+        },
+        ConnectionFailure::TlsOnHttpUrl => ProviderError::TlsOnHttpUrl { url: url.into() },
+        ConnectionFailure::HttpOnHttpsUrl => ProviderError::HttpOnHttpsUrl { url: url.into() },
+        ConnectionFailure::Other => ProviderError::Connect {
+            url: url.into(),
+            detail,
+        },
+    }
+}
+
+/// What a failed connection most likely means, from the URL's scheme and the error
+/// text of the TLS and HTTP libraries (rustls, hyper).
+#[derive(Debug, PartialEq, Eq)]
+enum ConnectionFailure {
+    CertificateNotTrusted,
+    TlsOnHttpUrl,
+    HttpOnHttpsUrl,
+    Other,
+}
+
+fn connection_failure(url: &str, detail: &str) -> ConnectionFailure {
+    let https = url.starts_with("https://");
+    if https && detail.contains("invalid peer certificate") {
+        ConnectionFailure::CertificateNotTrusted
+    } else if https && (detail.contains("InvalidContentType") || detail.contains("corrupt message"))
+    {
+        ConnectionFailure::HttpOnHttpsUrl
+    } else if !https
+        && (detail.contains("invalid HTTP version")
+            || detail.contains("received HTTP/0.9")
+            || detail.contains("connection closed before message completed"))
+    {
+        ConnectionFailure::TlsOnHttpUrl
+    } else {
+        ConnectionFailure::Other
     }
 }
 

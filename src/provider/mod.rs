@@ -9,8 +9,11 @@
 
 mod error;
 pub(crate) mod executor;
+pub(crate) mod oauth;
+pub(crate) mod percent;
 pub mod pingfederate;
 pub mod pingone;
+pub(crate) mod token;
 
 pub use error::{FieldError, ProviderError};
 pub use executor::{Executor, ExecutorSettings, Method};

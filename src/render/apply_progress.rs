@@ -63,6 +63,10 @@ pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
             paint(styles.bold, &change.address.to_string()),
             paint(styles.delete, "failed")
         ),
+        ApplyEvent::Interrupted { in_flight } => format!(
+            "{} no change starts any more; waiting for {in_flight} in flight to finish (press Ctrl-C again to stop at once, leaving them unrecorded)",
+            paint(styles.delete, "Interrupted:")
+        ),
         ApplyEvent::Progress {
             done,
             total,

@@ -2,13 +2,16 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use super::server::server_json;
+use crate::model::ServerInfo;
 use crate::plan::{Drift, DriftStatus};
 
 /// The drift report's format version; the same compatibility rule as the JSON plan.
-pub const DRIFT_FORMAT_VERSION: &str = "1.0";
+/// 1.1 added `server` (version, cluster, pending replication).
+pub const DRIFT_FORMAT_VERSION: &str = "1.1";
 
 /// `drift --json`: one document. Secrets appear by field name only.
-pub fn drift_json(drift: &Drift, out: &mut dyn Write) -> io::Result<()> {
+pub fn drift_json(drift: &Drift, server: &ServerInfo, out: &mut dyn Write) -> io::Result<()> {
     let changed = drift
         .items
         .iter()
@@ -17,6 +20,7 @@ pub fn drift_json(drift: &Drift, out: &mut dyn Write) -> io::Result<()> {
     let document = json!({
         "format_version": DRIFT_FORMAT_VERSION,
         "pingform_version": env!("CARGO_PKG_VERSION"),
+        "server": server_json(server, None),
         "drift": drift.items,
         "summary": {
             "changed": changed,

@@ -12,6 +12,7 @@ mod plan_markdown;
 mod plan_text;
 mod reason;
 mod review_text;
+mod server;
 mod state_text;
 mod style;
 mod value;
@@ -22,13 +23,14 @@ pub use drift_text::{drift_summary_line, drift_text};
 pub use notices::{
     APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, configuration_valid,
     confirmation_prompt, convergence, no_drift, plan_saved, refresh_only_accepted,
-    refresh_only_cancelled, refresh_only_intent, refresh_only_nothing, sandbox_in_use,
-    saved_plan_header,
+    refresh_only_cancelled, refresh_only_intent, refresh_only_nothing, replicated, replicating,
+    replication_pending, sandbox_in_use, saved_plan_header,
 };
 pub use plan_json::{PLAN_FORMAT_VERSION, plan_json};
 pub use plan_markdown::plan_markdown;
 pub use plan_text::{plan_summary_line, plan_text};
 pub use reason::reason_text;
 pub use review_text::review_text;
+pub use server::{server_json, server_lines, server_text};
 pub use state_text::{history_text, state_list_text, state_show_text};
 pub use style::Styles;

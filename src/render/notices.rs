@@ -137,3 +137,26 @@ mod tests {
         assert_eq!(convergence(&[]), "Checked: a fresh plan finds no changes.");
     }
 }
+
+/// Apply, before `POST /cluster/replicate`.
+pub fn replicating() -> &'static str {
+    "Replicating the configuration to the cluster's engine nodes..."
+}
+
+/// Apply, after `POST /cluster/replicate` succeeded.
+pub fn replicated() -> &'static str {
+    "Replicated the configuration to the cluster's engine nodes."
+}
+
+/// Apply stopped (a failure or an interrupt) with `replicate = true`: nothing was
+/// replicated, and what finished is on the administrative node only.
+pub fn replication_pending(finished: usize) -> String {
+    format!(
+        "Replication is pending: {} on the administrative node only, not replicated because the apply did not finish. Run `pingform apply` again once the cause is fixed (it replicates when every change has succeeded), or replicate now with Replicate Configuration in the admin console (POST /cluster/replicate).",
+        match finished {
+            0 => "nothing new is".to_string(),
+            1 => "1 change is".to_string(),
+            n => format!("{n} changes are"),
+        }
+    )
+}

@@ -3,15 +3,16 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::reason::reason_text;
-use crate::model::PingOneView;
+use super::server::server_json;
+use crate::model::{PingOneView, ServerInfo};
 use crate::plan::{Drift, ExclusionReview, Plan};
 
 /// The JSON plan's format version. Within one major version, fields are only added,
 /// never renamed or removed; consumers must ignore fields they do not know.
 /// 1.1 added `reason_details` (a stable `code` next to each reason's text),
 /// `unmanaged_kept` (the parts of a live object an update leaves alone) and
-/// `changed_fields[].released`.
-pub const PLAN_FORMAT_VERSION: &str = "1.1";
+/// `changed_fields[].released`. 1.2 added `server` (version, cluster, replication).
+pub const PLAN_FORMAT_VERSION: &str = "1.2";
 
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
 /// and a status, never as a value. `drift` lists what changed outside pingform since
@@ -21,6 +22,7 @@ pub const PLAN_FORMAT_VERSION: &str = "1.1";
 /// never one JSON tree in memory.
 pub fn plan_json(
     plan: &Plan,
+    server: Option<&ServerInfo>,
     drift: Option<&Drift>,
     review: Option<&ExclusionReview>,
     pingone: Option<&PingOneView>,
@@ -30,6 +32,11 @@ pub fn plan_json(
     writeln!(out, "{{")?;
     field(out, "format_version", &json!(PLAN_FORMAT_VERSION))?;
     field(out, "pingform_version", &json!(env!("CARGO_PKG_VERSION")))?;
+    field(
+        out,
+        "server",
+        &json!(server.map(|server| server_json(server, Some(plan.server_writes())))),
+    )?;
     write!(out, "  \"changes\": [")?;
     for (index, change) in plan.changes.iter().enumerate() {
         let document = json!({

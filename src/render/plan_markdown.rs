@@ -3,14 +3,16 @@ use std::io::{self, Write};
 use super::drift_text::{drift_summary_line, drift_text};
 use super::plan_text::{self, plan_summary_line};
 use super::review_text::review_text;
+use super::server::server_lines;
 use super::style::Styles;
-use crate::model::PingOneView;
+use crate::model::{PingOneView, ServerInfo};
 use crate::plan::{Action, Change, Drift, ExclusionReview, Plan, Summary};
 
 /// A summary fit for a pull-request comment: the counts, one line per change with
 /// its details folded, and drift in its own section.
 pub fn plan_markdown(
     plan: &Plan,
+    server: Option<&ServerInfo>,
     drift: &Drift,
     review: &ExclusionReview,
     pingone: Option<&PingOneView>,
@@ -24,6 +26,14 @@ pub fn plan_markdown(
     } = plan.summary();
     writeln!(out, "### pingform plan")?;
     writeln!(out)?;
+    if let Some(server) = server {
+        let (header, notes) = server_lines(server, Some(plan.server_writes()));
+        writeln!(out, "{header}.")?;
+        for note in notes {
+            writeln!(out, "> {note}")?;
+        }
+        writeln!(out)?;
+    }
     if plan.is_empty() {
         writeln!(
             out,

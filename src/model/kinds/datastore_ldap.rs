@@ -1,11 +1,11 @@
 //! `datastore "ldap" "NAME"`: an LDAP data store (`LdapDataStore`, reference §4.4), the
 //! directory provisioning channels read users from.
 
-use crate::model::ResourceKind;
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required, secret,
+    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required, secret, since,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
+use crate::model::{Release, ResourceKind};
 
 use super::DATA_STORES;
 
@@ -48,7 +48,11 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     name_from_block: false,
     fields: &[
         field("name", Wire::Key("name"), T::String, D::Computed),
-        required("ldap_type", Wire::Key("ldapType"), T::Enum(LDAP_TYPES)),
+        Field {
+            // `PING_DS` joined the enum in the 12.1 spec (research 10.3.5).
+            values_since: &[("PING_DS", Release::new(12, 1))],
+            ..required("ldap_type", Wire::Key("ldapType"), T::Enum(LDAP_TYPES))
+        },
         field(
             "hostnames",
             Wire::Key("hostnames"),
@@ -80,11 +84,15 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             D::None,
         ),
         field("use_ssl", Wire::Key("useSsl"), T::Bool, D::Bool(false)),
-        field(
-            "use_start_tls",
-            Wire::Key("useStartTLS"),
-            T::Bool,
-            D::Bool(false),
+        // `useStartTLS` is in the 12.1 spec, not in 12.0's (research 10.3.5).
+        since(
+            Release::new(12, 1),
+            field(
+                "use_start_tls",
+                Wire::Key("useStartTLS"),
+                T::Bool,
+                D::Bool(false),
+            ),
         ),
         field(
             "use_dns_srv_records",

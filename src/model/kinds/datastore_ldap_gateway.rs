@@ -2,11 +2,11 @@
 //! gateway (`PingOneLdapGatewayDataStore`, reference §4.5, spec 12.1): PingFederate
 //! talks to it through the PingOne connection it names.
 
-use crate::model::ResourceKind;
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required,
+    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required, since,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
+use crate::model::{Release, ResourceKind};
 
 use super::{DATA_STORES, LDAP_TYPES, PINGONE_CONNECTIONS};
 
@@ -28,7 +28,11 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     fields: &[
         // Reference §4.5: "<connectionRefId>:<environmentId>:<gatewayId>" when left out.
         field("name", Wire::Key("name"), T::String, D::Computed),
-        required("ldap_type", Wire::Key("ldapType"), T::Enum(LDAP_TYPES)),
+        Field {
+            // `PING_DS` joined the enum in the 12.1 spec (research 10.3.5).
+            values_since: &[("PING_DS", Release::new(12, 1))],
+            ..required("ldap_type", Wire::Key("ldapType"), T::Enum(LDAP_TYPES))
+        },
         required(
             "pingone_connection",
             Wire::Key("pingOneConnectionRef"),
@@ -44,11 +48,15 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
         },
         required("gateway_id", Wire::Key("pingOneLdapGatewayId"), T::String),
         field("use_ssl", Wire::Key("useSsl"), T::Bool, D::Bool(false)),
-        field(
-            "use_start_tls",
-            Wire::Key("useStartTLS"),
-            T::Bool,
-            D::Bool(false),
+        // `useStartTLS` is in the 12.1 spec, not in 12.0's (research 10.3.5).
+        since(
+            Release::new(12, 1),
+            field(
+                "use_start_tls",
+                Wire::Key("useStartTLS"),
+                T::Bool,
+                D::Bool(false),
+            ),
         ),
         field(
             "binary_attributes",

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::{Executor, ExecutorSettings, Method, ProviderError};
 use crate::model::kinds::COLLECTIONS;
 use crate::model::{
-    Attributes, Collection, DefaultContext, DeleteStrategy, Observed, ObservedObject,
-    PingFederateSettings, ResourceKind, Secret,
+    Attributes, Cluster, Collection, DefaultContext, DeleteStrategy, Observed, ObservedObject,
+    PingFederateSettings, ResourceKind, Secret, ServerInfo, Version,
 };
 
 pub use codec::{configuration_path, decode, encode};
@@ -51,38 +51,126 @@ pub struct WriteRequest<'a> {
 #[derive(Clone)]
 pub struct PingFederate {
     executor: Executor,
+    /// `replicate = true` in the `pingfederate` block.
+    replicate: bool,
 }
+
+/// Where PingFederate tests connections on a write (spec: the `X-BypassExternalValidation`
+/// parameter of POST/PUT `/dataStores`, `/idp/spConnections`, `/pingOneConnections`).
+const CONNECTION_TESTED: &[&str] = &["/dataStores", "/idp/spConnections", "/pingOneConnections"];
 
 impl PingFederate {
     pub fn new(settings: &PingFederateSettings) -> Result<PingFederate, ProviderError> {
+        let mut headers = vec![("X-XSRF-Header", "PingFederate")];
+        if settings.bypass_external_validation {
+            // Spec: POST/PUT /dataStores "Connection test will be bypassed when set to
+            // true"; accepted on every request (the Terraform provider sends it always).
+            headers.push(("X-BypassExternalValidation", "true"));
+        }
         let executor = Executor::new(ExecutorSettings {
             base_url: settings.url.trim_end_matches('/').to_string(),
-            username: settings.username.clone(),
-            password: settings.password.clone(),
+            auth: settings.auth.clone(),
             ca_file: settings.ca_file.clone(),
             insecure_skip_tls_verify: settings.insecure_skip_tls_verify,
             timeout: settings.request_timeout,
-            headers: vec![("X-XSRF-Header", "PingFederate")],
+            headers,
+            connection_tested: if settings.bypass_external_validation {
+                &[]
+            } else {
+                CONNECTION_TESTED
+            },
         })?;
-        Ok(PingFederate { executor })
+        Ok(PingFederate {
+            executor,
+            replicate: settings.replicate,
+        })
     }
 
     pub fn base_url(&self) -> &str {
         self.executor.base_url()
     }
 
-    /// `GET /version`.
-    pub async fn version(&self) -> Result<String, ProviderError> {
-        let response = self
+    /// `GET /version` (spec: `Version { version }`). Anything but that answer means the
+    /// URL does not lead to an Admin API.
+    pub async fn version(&self) -> Result<Version, ProviderError> {
+        let no_api = |detail: String| ProviderError::NoAdminApi {
+            url: self.executor.base_url().to_string(),
+            detail,
+        };
+        let response = match self
             .executor
             .send(Method::Get, "/version", None, &no_fields)
-            .await?;
-        Ok(response
-            .body
-            .get("version")
-            .and_then(Value::as_str)
-            .unwrap_or("unknown")
-            .to_string())
+            .await
+        {
+            Ok(response) => response,
+            Err(ProviderError::NotFound { url, .. }) => {
+                return Err(no_api(format!("GET {url} answered 404")));
+            }
+            Err(ProviderError::InvalidResponse { url, .. }) => {
+                return Err(no_api(format!(
+                    "GET {url} answered with something other than JSON"
+                )));
+            }
+            Err(error) => return Err(error),
+        };
+        let text = response.body.get("version").and_then(Value::as_str);
+        match text.and_then(Version::parse) {
+            Some(version) => Ok(version),
+            None => Err(no_api(format!(
+                "GET {} returned no PingFederate version: {}",
+                self.executor.url("/version"),
+                response
+                    .body
+                    .to_string()
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            ))),
+        }
+    }
+
+    /// `GET /cluster/status`: the cluster, or `Standalone` when the server answers 403
+    /// "not deployed in clustered mode" (spec 12.0/12.1; research 10.1.3–10.1.4).
+    pub async fn cluster(&self) -> Result<Cluster, ProviderError> {
+        match self
+            .executor
+            .send(Method::Get, "/cluster/status", None, &no_fields)
+            .await
+        {
+            Ok(response) => Ok(Cluster::Clustered {
+                replication_required: response
+                    .body
+                    .get("replicationRequired")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                nodes: response
+                    .body
+                    .get("nodes")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len),
+            }),
+            Err(ProviderError::Forbidden { .. }) => Ok(Cluster::Standalone),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The version and the cluster, read together.
+    pub async fn server(&self) -> Result<ServerInfo, ProviderError> {
+        let (version, cluster) = tokio::join!(self.version(), self.cluster());
+        Ok(ServerInfo {
+            url: self.base_url().to_string(),
+            version: version?,
+            cluster: cluster?,
+            replicate: self.replicate,
+        })
+    }
+
+    /// `POST /cluster/replicate`: pushes the admin node's configuration to the engines.
+    pub async fn replicate(&self) -> Result<(), ProviderError> {
+        self.executor
+            .send(Method::Post, "/cluster/replicate", None, &no_fields)
+            .await
+            .map(|_| ())
     }
 
     /// Reads every object pingform can manage: one request per collection,

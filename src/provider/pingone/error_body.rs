@@ -63,6 +63,7 @@ pub(crate) fn api_error(
                         .to_string()
                 }),
                 field_errors,
+                hint: None,
             }
         }
         status => ProviderError::Server {
@@ -81,16 +82,8 @@ pub(crate) fn token_error(
     environment_id: &str,
     status: StatusCode,
     body: &Value,
+    oauth: Option<String>,
 ) -> ProviderError {
-    let oauth = match (
-        body.get("error").and_then(Value::as_str),
-        body.get("error_description").and_then(Value::as_str),
-    ) {
-        (Some(error), Some(description)) => Some(format!("{error}: {description}")),
-        (Some(error), None) => Some(error.to_string()),
-        (None, Some(description)) => Some(description.to_string()),
-        (None, None) => None,
-    };
     match status {
         StatusCode::NOT_FOUND => ProviderError::PingOneEnvironmentNotFound {
             environment_id: environment_id.to_string(),
@@ -178,6 +171,7 @@ fn detail(detail: &Value) -> FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::oauth::TokenRefused;
     use serde_json::json;
 
     fn request() -> FailedRequest<'static> {
@@ -225,13 +219,24 @@ mod tests {
             url: "https://auth.pingone.eu/ENV/as/token",
             ..request()
         };
-        let error = token_error(&request, "ENV", StatusCode::UNAUTHORIZED, &body);
+        let refused = TokenRefused {
+            status: StatusCode::UNAUTHORIZED,
+            body: body.clone(),
+            attempts: 1,
+        };
+        let error = token_error(
+            &request,
+            "ENV",
+            StatusCode::UNAUTHORIZED,
+            &body,
+            refused.oauth_message(),
+        );
         assert_eq!(
             error.to_string(),
             "PingOne refused the worker credentials for client `client-1` \
              (https://auth.pingone.eu/ENV/as/token): invalid_client: Unsupported authentication method"
         );
-        let error = token_error(&request, "ENV", StatusCode::NOT_FOUND, &Value::Null);
+        let error = token_error(&request, "ENV", StatusCode::NOT_FOUND, &Value::Null, None);
         assert!(matches!(
             error,
             ProviderError::PingOneEnvironmentNotFound { .. }
@@ -241,6 +246,7 @@ mod tests {
             "ENV",
             StatusCode::SERVICE_UNAVAILABLE,
             &Value::Null,
+            None,
         );
         assert!(matches!(error, ProviderError::Server { status: 503, .. }));
     }

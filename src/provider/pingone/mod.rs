@@ -19,18 +19,16 @@
 //! request.
 
 mod error_body;
-mod percent;
 mod resources;
 mod session;
 mod settings;
-mod token;
 mod username_filter;
 
 pub use resources::Environment;
 pub use settings::{PingOneSettings, REGIONS, region_urls};
 
+use crate::provider::percent::percent_encode;
 use futures_util::StreamExt;
-use percent::percent_encode;
 use resources::{PopulationWire, UserWire};
 
 use crate::model::{PingOnePopulation, PingOneUser, PingOneView};

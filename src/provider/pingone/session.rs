@@ -1,61 +1,40 @@
 //! PingOne's HTTP session: the worker token, bearer requests, retries and HAL paging.
 //!
-//! PingOne gets its own small executor rather than a mode of the PingFederate one: the
-//! auth differs (a token fetched, cached and renewed, instead of Basic on each
-//! request) and so does error decoding. Client building, `Retry-After`, backoff and
-//! transport errors are the shared helpers of [`crate::provider::executor`], so both
-//! APIs behave alike.
+//! The worker token comes from the shared client-credentials source
+//! ([`crate::provider::oauth`]); client building, `Retry-After`, backoff, the retry loop
+//! and transport errors are the shared helpers of [`crate::provider::executor`], so
+//! both APIs behave alike. What is PingOne's own: the token URL (per environment),
+//! error decoding, and HAL paging.
 //!
-//! Rules: a token is fetched with client_secret_basic (client id and secret
-//! form-encoded before Basic, as RFC 6749 §2.3.1 asks; PingOne's generated ids and
-//! secrets only hold characters that encode to themselves) and reused (see
-//! [`super::token`]); a 401 discards it and the request is sent once more with a new
-//! one; 429 is retried after `Retry-After` (capped) and 502/503/504 after a backoff,
-//! a bounded number of times; pages are followed through `_links.next.href` verbatim,
+//! Rules: a 401 discards the token and the request is sent once more with a new one;
+//! 429 is retried after `Retry-After` (capped) and 502/503/504 after a backoff, a
+//! bounded number of times; pages are followed through `_links.next.href` verbatim,
 //! only on the API's own origin (the bearer token must not travel elsewhere), never to
 //! a page already read, and at most [`MAX_PAGES`] times.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use super::error_body::{FailedRequest, api_error, token_error};
-use super::percent::percent_encode;
 use super::settings::PingOneSettings;
-use super::token::{AccessToken, TokenCache};
-use crate::model::Secret;
 use crate::provider::ProviderError;
-use crate::provider::executor::{
-    MAX_ATTEMPTS, MAX_RETRY_WAIT, Method, backoff, http_client, is_loopback, retry_after,
-    transport_error,
-};
+use crate::provider::executor::{Method, http_client, is_loopback, send_with_retries};
+use crate::provider::oauth::{ClientCredentials, TokenError};
+use crate::provider::percent::percent_encode;
 
 /// The most pages one collection read follows.
 pub(crate) const MAX_PAGES: usize = 1_000;
 
-/// The token lifetime assumed when the token endpoint does not say (PingOne's is 1 h).
-const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
-
 pub(crate) struct Session {
     client: reqwest::Client,
     api_url: String,
-    token_url: String,
     environment_id: String,
-    client_id: String,
-    client_secret: Secret,
     timeout: Duration,
-    tokens: Mutex<TokenCache>,
-}
-
-/// A final answer: status, body bytes, and how many attempts it took.
-struct Answer {
-    status: StatusCode,
-    bytes: Vec<u8>,
-    attempts: u32,
+    credentials: ClientCredentials,
 }
 
 impl Session {
@@ -83,18 +62,23 @@ impl Session {
             settings.request_timeout,
             is_loopback(&api_url) || is_loopback(&auth_url),
         )?;
-        Ok(Session {
-            client,
-            token_url: format!(
+        let credentials = ClientCredentials::new(
+            client.clone(),
+            format!(
                 "{auth_url}/{}/as/token",
                 percent_encode(&settings.environment_id)
             ),
+            settings.client_id.clone(),
+            settings.client_secret.clone(),
+            Vec::new(),
+            settings.request_timeout,
+        );
+        Ok(Session {
+            client,
             api_url,
             environment_id: settings.environment_id.clone(),
-            client_id: settings.client_id.clone(),
-            client_secret: settings.client_secret.clone(),
             timeout: settings.request_timeout,
-            tokens: Mutex::new(TokenCache::default()),
+            credentials,
         })
     }
 
@@ -107,7 +91,7 @@ impl Session {
     }
 
     pub(crate) fn client_id(&self) -> &str {
-        &self.client_id
+        self.credentials.client_id()
     }
 
     /// GETs `url` (absolute) with the bearer token and returns its JSON body.
@@ -115,39 +99,35 @@ impl Session {
         let mut renewed = false;
         loop {
             let token = self.token().await?;
-            let answer = self
-                .send_with_retries(Method::Get, url, || {
-                    self.client
-                        .get(url)
-                        .bearer_auth(token.value.expose())
-                        .header(reqwest::header::ACCEPT, "application/json")
-                })
-                .await?;
+            let answer = send_with_retries(Method::Get, url, self.timeout, true, || {
+                self.client
+                    .get(url)
+                    .bearer_auth(token.value.expose())
+                    .header(reqwest::header::ACCEPT, "application/json")
+            })
+            .await?;
             if answer.status == StatusCode::UNAUTHORIZED && !renewed {
                 tracing::debug!(%url, "PingOne refused the access token; renewing it");
-                self.tokens.lock().await.discard(token.generation);
+                self.credentials.discard(token.generation).await;
                 renewed = true;
                 continue;
             }
-            let body = decode_json(&answer.bytes);
             if answer.status.is_success() {
-                return body.map_err(|detail| ProviderError::InvalidResponse {
-                    method: "GET".into(),
-                    url: url.to_string(),
-                    detail,
-                });
+                return answer
+                    .json()
+                    .map_err(|detail| ProviderError::InvalidResponse {
+                        method: "GET".into(),
+                        url: url.to_string(),
+                        detail,
+                    });
             }
             let request = FailedRequest {
                 method: "GET",
                 url,
-                client_id: &self.client_id,
+                client_id: self.client_id(),
                 attempts: answer.attempts,
             };
-            return Err(api_error(
-                &request,
-                answer.status,
-                &body.unwrap_or_else(|_| lossy_text(&answer.bytes)),
-            ));
+            return Err(api_error(&request, answer.status, &answer.json_or_text()));
         }
     }
 
@@ -204,138 +184,28 @@ impl Session {
         Ok(items)
     }
 
-    /// A usable token: the cached one, or a new one from the token endpoint. The lock
-    /// is held while fetching, so concurrent reads wait for one token request.
-    async fn token(&self) -> Result<AccessToken, ProviderError> {
-        let mut tokens = self.tokens.lock().await;
-        if let Some(token) = tokens.usable_at(Instant::now()) {
-            return Ok(token.clone());
-        }
-        let obtained_at = Instant::now();
-        let (value, expires_in) = self.request_token().await?;
-        Ok(tokens.store(value, obtained_at, expires_in))
-    }
-
-    async fn request_token(&self) -> Result<(Secret, Duration), ProviderError> {
-        let url = &self.token_url;
-        let answer = self
-            .send_with_retries(Method::Post, url, || {
-                self.client
-                    .post(url)
-                    .basic_auth(
-                        percent_encode(&self.client_id),
-                        Some(percent_encode(self.client_secret.expose())),
-                    )
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .header(reqwest::header::ACCEPT, "application/json")
-                    .body("grant_type=client_credentials")
-            })
-            .await?;
-        let body = decode_json(&answer.bytes);
-        if !answer.status.is_success() {
-            let request = FailedRequest {
-                method: "POST",
-                url,
-                client_id: &self.client_id,
-                attempts: answer.attempts,
-            };
-            return Err(token_error(
-                &request,
-                &self.environment_id,
-                answer.status,
-                &body.unwrap_or_else(|_| lossy_text(&answer.bytes)),
-            ));
-        }
-        let invalid = |detail: &str| ProviderError::InvalidResponse {
-            method: "POST".into(),
-            url: url.clone(),
-            detail: detail.to_string(),
-        };
-        // The body holds the token: its parse error must not quote it.
-        let body = body.map_err(|_| invalid("the token response is not JSON"))?;
-        let value = body
-            .get("access_token")
-            .and_then(Value::as_str)
-            .filter(|token| !token.is_empty())
-            .ok_or_else(|| invalid("the token response has no access_token"))?;
-        let expires_in = body
-            .get("expires_in")
-            .and_then(Value::as_u64)
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
-        Ok((Secret::new(value), expires_in))
-    }
-
-    /// Sends a request built by `build` until it gets an answer that is not worth
-    /// retrying, or the attempts run out. Token requests are retried like reads: they
-    /// change nothing on the server.
-    async fn send_with_retries(
-        &self,
-        method: Method,
-        url: &str,
-        build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<Answer, ProviderError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let started = Instant::now();
-            let response = match build().send().await {
-                Ok(response) => response,
-                Err(error) => {
-                    tracing::debug!(method = method.as_str(), %url, "PingOne request failed");
-                    if error.is_connect() && attempt < MAX_ATTEMPTS {
-                        tokio::time::sleep(backoff(attempt)).await;
-                        continue;
-                    }
-                    return Err(transport_error(method, url, &error, self.timeout));
-                }
-            };
-            let status = response.status();
-            tracing::debug!(
-                method = method.as_str(),
-                %url,
-                status = status.as_u16(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "PingOne request"
-            );
-            let wait = retry_after(&response);
-            let retryable = matches!(
-                status,
-                StatusCode::TOO_MANY_REQUESTS
-                    | StatusCode::BAD_GATEWAY
-                    | StatusCode::SERVICE_UNAVAILABLE
-                    | StatusCode::GATEWAY_TIMEOUT
-            );
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|error| transport_error(method, url, &error, self.timeout))?;
-            if retryable && attempt < MAX_ATTEMPTS {
-                tokio::time::sleep(wait.unwrap_or_else(|| backoff(attempt)).min(MAX_RETRY_WAIT))
-                    .await;
-                continue;
+    /// The worker token; a refusal from the token endpoint says what PingOne meant.
+    async fn token(&self) -> Result<crate::provider::token::AccessToken, ProviderError> {
+        match self.credentials.token().await {
+            Ok(token) => Ok(token),
+            Err(TokenError::Provider(error)) => Err(error),
+            Err(TokenError::Refused(refused)) => {
+                let request = FailedRequest {
+                    method: "POST",
+                    url: self.credentials.token_url(),
+                    client_id: self.client_id(),
+                    attempts: refused.attempts,
+                };
+                Err(token_error(
+                    &request,
+                    &self.environment_id,
+                    refused.status,
+                    &refused.body,
+                    refused.oauth_message(),
+                ))
             }
-            return Ok(Answer {
-                status,
-                bytes: bytes.to_vec(),
-                attempts: attempt,
-            });
         }
     }
-}
-
-fn decode_json(bytes: &[u8]) -> Result<Value, String> {
-    if bytes.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(bytes).map_err(|error| format!("not JSON: {error}"))
-}
-
-fn lossy_text(bytes: &[u8]) -> Value {
-    Value::String(String::from_utf8_lossy(bytes).chars().take(500).collect())
 }
 
 /// `scheme://authority` of an absolute URL, lower-cased.

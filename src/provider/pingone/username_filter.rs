@@ -5,7 +5,7 @@
 //! case-insensitively, so names that differ only in case are asked for once. String
 //! values escape `\` and `"` as SCIM (RFC 7644 §3.4.2.2, JSON string rules) asks.
 
-use super::percent::percent_encoded_length;
+use crate::provider::percent::percent_encoded_length;
 
 /// The longest URL pingform sends: well under the 8 KiB many proxies allow, and a
 /// size PingOne accepts for filtered lists.
@@ -66,8 +66,8 @@ pub(crate) fn username_filters(usernames: &[String], budget: usize) -> Vec<Strin
 
 #[cfg(test)]
 mod tests {
-    use super::super::percent::percent_encode;
     use super::*;
+    use crate::provider::percent::percent_encode;
 
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|name| name.to_string()).collect()
