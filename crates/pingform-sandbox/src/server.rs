@@ -98,7 +98,9 @@ impl Sandbox {
             environment_id: pingone_environment_id.clone(),
             region: pingone_region,
             organization_name: pingone_organization_name,
-            management_api_url: pingone_api_url.clone(),
+            management_api_endpoint: format!("{scheme}://{url_address}{PINGONE_API_PATH}")
+                .trim_end_matches("/v1")
+                .to_string(),
             authentication_api_url: pingone_auth_url.clone(),
         };
         let admin_api = Arc::new(AdminApiState {
