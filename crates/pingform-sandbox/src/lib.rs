@@ -45,6 +45,7 @@ mod collection;
 mod control;
 mod control_api;
 mod error;
+mod oauth;
 mod options;
 mod persistence;
 mod pingfederate;
@@ -52,7 +53,8 @@ mod pingone;
 mod random_identifiers;
 mod secrets;
 mod server;
+mod tokens;
 
 pub use error::SandboxError;
-pub use options::{DEFAULT_PINGONE_PAGE_SIZE, SandboxOptions};
+pub use options::{AdminAuth, DEFAULT_PINGONE_PAGE_SIZE, SandboxOptions};
 pub use server::Sandbox;

@@ -113,6 +113,11 @@ impl Store {
         Ok(stored)
     }
 
+    /// Puts back settings a failed write replaced.
+    pub fn restore_outbound_provisioning(&mut self, settings: OutboundProvisioning) {
+        self.outbound_provisioning = settings;
+    }
+
     /// Applies one journal entry, replayed at start: the write it records already passed
     /// every check, so it is applied as it is (a put replaces the item with the same id
     /// in place, or adds it at the end; a delete removes it).
@@ -168,7 +173,8 @@ pub enum JournalEntry {
     },
 }
 
-fn put<K: AdminCollection + Named>(store: &mut Store, item: K::Item) {
+/// Puts `item` in its collection: in place of the item with the same id, or last.
+pub fn put<K: AdminCollection + Named>(store: &mut Store, item: K::Item) {
     let items = K::items_mut(store);
     let id = K::id(&item).map(str::to_string);
     match items.iter_mut().find(|existing| K::id(existing) == id.as_deref()) {
@@ -177,25 +183,36 @@ fn put<K: AdminCollection + Named>(store: &mut Store, item: K::Item) {
     }
 }
 
-fn remove<K: AdminCollection + Named>(store: &mut Store, id: &str) {
+/// Removes the item with this id, if any.
+pub fn remove<K: AdminCollection + Named>(store: &mut Store, id: &str) {
     K::items_mut(store).retain(|item| K::id(item) != Some(id));
 }
 
-/// The journal name of a collection kind.
-pub trait Named {
+/// How a collection kind appears in the journal: its name and its items' JSON.
+pub trait Named: AdminCollection {
     const COLLECTION: CollectionName;
+    fn journal_item(item: &Self::Item) -> Result<Value, serde_json::Error>;
 }
 
 impl Named for DataStores {
     const COLLECTION: CollectionName = CollectionName::DataStores;
+    fn journal_item(item: &DataStore) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(item)
+    }
 }
 
 impl Named for PingOneConnections {
     const COLLECTION: CollectionName = CollectionName::PingOneConnections;
+    fn journal_item(item: &PingOneConnection) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(item)
+    }
 }
 
 impl Named for SpConnections {
     const COLLECTION: CollectionName = CollectionName::SpConnections;
+    fn journal_item(item: &SpConnection) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(item)
+    }
 }
 
 /// What a write to a collection needs besides its body and the store.
