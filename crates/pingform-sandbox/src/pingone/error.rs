@@ -210,6 +210,7 @@ impl IntoResponse for PingOneError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn errors_carry_a_fresh_id_code_and_details() {
