@@ -47,16 +47,27 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         writeln!(out, "  Username:               {}", sandbox.username())?;
         writeln!(out, "  Password:               {}", sandbox.password())?;
         if let Some(token_url) = sandbox.admin_token_url() {
-            writeln!(out, "  Admin API auth:         OAuth 2.0 (client credentials)")?;
+            writeln!(
+                out,
+                "  Admin API auth:         OAuth 2.0 (client credentials)"
+            )?;
             writeln!(out, "  Token URL:              {token_url}")?;
-            writeln!(out, "  Client id:              {}", sandbox.oauth_client_id())?;
+            writeln!(
+                out,
+                "  Client id:              {}",
+                sandbox.oauth_client_id()
+            )?;
             writeln!(
                 out,
                 "  Client secret:          {}",
                 sandbox.oauth_client_secret()
             )?;
         }
-        writeln!(out, "  PingFederate version:   {}", args.pingfederate_version)?;
+        writeln!(
+            out,
+            "  PingFederate version:   {}",
+            args.pingfederate_version
+        )?;
         if args.cluster {
             writeln!(out, "  Cluster:                administrative node")?;
         }

@@ -91,8 +91,8 @@ where
     let Some((_, first)) = lines.next() else {
         return Err(unreadable("the file is empty".to_string()));
     };
-    let snapshot: Snapshot<S> = serde_json::from_str(first)
-        .map_err(|error| unreadable(format!("line 1: {error}")))?;
+    let snapshot: Snapshot<S> =
+        serde_json::from_str(first).map_err(|error| unreadable(format!("line 1: {error}")))?;
     if snapshot.format_version != FORMAT_VERSION {
         return Err(unreadable(format!(
             "format version {} is not supported (expected {LEGACY_FORMAT_VERSION} or \
@@ -155,7 +155,9 @@ impl Journal {
             handle.sync_all()?;
             std::fs::rename(&temporary, path)?;
             // The rename itself is durable once the folder is.
-            if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty())
+            if let Some(folder) = path
+                .parent()
+                .filter(|folder| !folder.as_os_str().is_empty())
             {
                 File::open(folder)?.sync_all()?;
             }
@@ -259,9 +261,7 @@ mod tests {
             .unwrap();
         assert_eq!(loaded.store, Numbers(vec![7]));
         file.write_all(b"\n8\n").unwrap();
-        let error = load::<Numbers, i64>(&path, "12.1.0.4", add)
-            .err()
-            .unwrap();
+        let error = load::<Numbers, i64>(&path, "12.1.0.4", add).err().unwrap();
         assert!(error.to_string().contains("line 3"), "{error}");
     }
 
@@ -280,7 +280,8 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(loaded.store, Numbers(vec![4, 5]));
-        let future = serde_json::json!({"formatVersion": 9, "masterKey": key.encoded(), "store": []});
+        let future =
+            serde_json::json!({"formatVersion": 9, "masterKey": key.encoded(), "store": []});
         std::fs::write(&path, future.to_string()).unwrap();
         assert!(load::<Numbers, i64>(&path, "12.1.0.4", add).is_err());
     }

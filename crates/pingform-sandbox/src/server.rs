@@ -34,8 +34,8 @@ use crate::pingone::directory::PingOneDirectory;
 use crate::pingone::routes::{
     self as pingone_routes, PINGONE_API_PATH, PINGONE_AUTH_PATH, PingOneState,
 };
-use crate::tokens::TokenBook;
 use crate::secrets::MasterKey;
+use crate::tokens::TokenBook;
 
 /// A running sandbox. Dropping it stops the server; `shutdown` stops it gracefully.
 pub struct Sandbox {
@@ -133,7 +133,9 @@ impl Sandbox {
             control: control.clone(),
             read_latency: options.read_latency,
             write_latency: options.write_latency,
-            cluster: options.cluster.then(|| Mutex::new(Cluster::new(clock::now()))),
+            cluster: options
+                .cluster
+                .then(|| Mutex::new(Cluster::new(clock::now()))),
         });
         let pingone_state = Arc::new(PingOneState {
             api_url: pingone_api_url.clone(),
@@ -334,11 +336,11 @@ fn initial_configuration(
     options: &SandboxOptions,
 ) -> Result<(MasterKey, Store, Option<Journal>), SandboxError> {
     let loaded = match &options.data_file {
-        Some(path) => persistence::load::<Store, JournalEntry>(
-            path,
-            &options.version,
-            |store, entry| store.apply(entry).map_err(|error| error.to_string()),
-        )?,
+        Some(path) => {
+            persistence::load::<Store, JournalEntry>(path, &options.version, |store, entry| {
+                store.apply(entry).map_err(|error| error.to_string())
+            })?
+        }
         None => None,
     };
     let (master_key, store) = match loaded {

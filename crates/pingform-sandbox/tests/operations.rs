@@ -2,6 +2,7 @@
 //! the cluster endpoints, OAuth 2.0 for the Admin API, a configurable version, and a
 //! data file whose cost is the change's.
 
+#[allow(dead_code)]
 mod common;
 
 use std::time::{Duration, Instant};
@@ -33,12 +34,18 @@ async fn reads_and_writes_take_their_injected_latency() {
     assert_status(&api.get("/dataStores").await, StatusCode::OK);
     let read = started.elapsed();
     let started = Instant::now();
-    assert_status(&api.post("/dataStores", &jdbc("slow")).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &jdbc("slow")).await,
+        StatusCode::CREATED,
+    );
     let write = started.elapsed();
     assert!(read >= Duration::from_millis(150), "{read:?}");
     assert!(write >= Duration::from_millis(400), "{write:?}");
     let started = Instant::now();
-    assert_status(&api.delete("/dataStores/slow").await, StatusCode::NO_CONTENT);
+    assert_status(
+        &api.delete("/dataStores/slow").await,
+        StatusCode::NO_CONTENT,
+    );
     assert!(started.elapsed() >= Duration::from_millis(400));
 }
 
@@ -51,9 +58,16 @@ async fn a_server_that_is_not_clustered_answers_403_without_a_body() {
     let replicate = api.post("/cluster/replicate", &json!({})).await;
     assert_status(&replicate, StatusCode::FORBIDDEN);
     let control = api.control(Method::GET, "/admin/cluster", None).await;
-    assert_eq!(control.body, json!({"clustered": false, "replicationRequired": false}));
+    assert_eq!(
+        control.body,
+        json!({"clustered": false, "replicationRequired": false})
+    );
     let forced = api
-        .control(Method::PUT, "/admin/cluster", Some(&json!({"replicationRequired": true})))
+        .control(
+            Method::PUT,
+            "/admin/cluster",
+            Some(&json!({"replicationRequired": true})),
+        )
         .await;
     assert_status(&forced, StatusCode::BAD_REQUEST);
 }
@@ -77,9 +91,15 @@ async fn in_a_cluster_writes_require_replication_and_replicating_clears_it() {
     // A refused write changes nothing, so it needs no replication.
     let refused = api.post("/dataStores", &json!({"type": "JDBC"})).await;
     assert_status(&refused, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(api.get("/cluster/status").await.body["replicationRequired"], false);
+    assert_eq!(
+        api.get("/cluster/status").await.body["replicationRequired"],
+        false
+    );
 
-    assert_status(&api.post("/dataStores", &jdbc("db")).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &jdbc("db")).await,
+        StatusCode::CREATED,
+    );
     let status = api.get("/cluster/status").await;
     assert_eq!(status.body["replicationRequired"], true);
     let replicated = api.post("/cluster/replicate", &json!({})).await;
@@ -92,7 +112,10 @@ async fn in_a_cluster_writes_require_replication_and_replicating_clears_it() {
 
     let write = api.put("/dataStores/db", &jdbc("db")).await;
     assert_status(&write, StatusCode::OK);
-    assert_eq!(api.get("/cluster/status").await.body["replicationRequired"], true);
+    assert_eq!(
+        api.get("/cluster/status").await.body["replicationRequired"],
+        true
+    );
     api.post("/cluster/replicate", &json!({})).await;
     let write = api
         .put(
@@ -101,18 +124,37 @@ async fn in_a_cluster_writes_require_replication_and_replicating_clears_it() {
         )
         .await;
     assert_status(&write, StatusCode::OK);
-    assert_eq!(api.get("/cluster/status").await.body["replicationRequired"], true);
+    assert_eq!(
+        api.get("/cluster/status").await.body["replicationRequired"],
+        true
+    );
     api.post("/cluster/replicate", &json!({})).await;
-    assert_status(&api.delete("/dataStores/ProvisionerDS").await, StatusCode::NO_CONTENT);
-    assert_eq!(api.get("/cluster/status").await.body["replicationRequired"], true);
+    assert_status(
+        &api.delete("/dataStores/ProvisionerDS").await,
+        StatusCode::NO_CONTENT,
+    );
+    assert_eq!(
+        api.get("/cluster/status").await.body["replicationRequired"],
+        true
+    );
 
     // The control API reads and forces the flag.
     let forced = api
-        .control(Method::PUT, "/admin/cluster", Some(&json!({"replicationRequired": true})))
+        .control(
+            Method::PUT,
+            "/admin/cluster",
+            Some(&json!({"replicationRequired": true})),
+        )
         .await;
     assert_status(&forced, StatusCode::OK);
-    assert_eq!(forced.body, json!({"clustered": true, "replicationRequired": true}));
-    assert_eq!(api.get("/cluster/status").await.body["replicationRequired"], true);
+    assert_eq!(
+        forced.body,
+        json!({"clustered": true, "replicationRequired": true})
+    );
+    assert_eq!(
+        api.get("/cluster/status").await.body["replicationRequired"],
+        true
+    );
 }
 
 async fn admin_token(api: &Api, secret: &str) -> Reply {
@@ -134,7 +176,11 @@ async fn in_oauth_mode_the_admin_api_takes_expiring_bearer_tokens_and_refuses_ba
     })
     .await;
     assert_eq!(api.sandbox.admin_auth(), AdminAuth::OAuth);
-    let token_url = api.sandbox.admin_token_url().expect("a token URL").to_string();
+    let token_url = api
+        .sandbox
+        .admin_token_url()
+        .expect("a token URL")
+        .to_string();
     assert_eq!(token_url, format!("{}/as/token.oauth2", api.root()));
 
     // Basic credentials are refused with a Bearer challenge.
@@ -170,10 +216,15 @@ async fn in_oauth_mode_the_admin_api_takes_expiring_bearer_tokens_and_refuses_ba
 
     api.bearer = Some(issued.body["access_token"].as_str().unwrap().to_string());
     assert_status(&api.get("/version").await, StatusCode::OK);
-    assert_status(&api.post("/dataStores", &jdbc("db")).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &jdbc("db")).await,
+        StatusCode::CREATED,
+    );
 
     // Expired tokens are a 401: all at once, or by a lifetime of zero.
-    let expired = api.control(Method::POST, "/admin/expire-tokens", None).await;
+    let expired = api
+        .control(Method::POST, "/admin/expire-tokens", None)
+        .await;
     assert_eq!(expired.body["expired"], 2);
     let refused = api.get("/version").await;
     assert_status(&refused, StatusCode::UNAUTHORIZED);
@@ -183,9 +234,18 @@ async fn in_oauth_mode_the_admin_api_takes_expiring_bearer_tokens_and_refuses_ba
             .unwrap()
             .contains("invalid_token")
     );
-    assert!(refused.body["message"].as_str().unwrap().contains("expired"));
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
     let lifetime = api
-        .control(Method::PUT, "/admin/token-lifetime", Some(&json!({"seconds": 0})))
+        .control(
+            Method::PUT,
+            "/admin/token-lifetime",
+            Some(&json!({"seconds": 0})),
+        )
         .await;
     assert_status(&lifetime, StatusCode::OK);
     let short = admin_token(&api, &secret).await;
@@ -235,17 +295,29 @@ async fn the_data_file_journals_each_write_and_is_compacted_at_shutdown() {
     };
     let api = Api::start_with(options.clone()).await;
     assert_eq!(line_count(&path), 1);
-    assert_status(&api.post("/dataStores", &jdbc("one")).await, StatusCode::CREATED);
-    assert_status(&api.post("/dataStores", &jdbc("two")).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &jdbc("one")).await,
+        StatusCode::CREATED,
+    );
+    assert_status(
+        &api.post("/dataStores", &jdbc("two")).await,
+        StatusCode::CREATED,
+    );
     let mut renamed = jdbc("one");
     renamed["name"] = json!("renamed");
     assert_status(&api.put("/dataStores/one", &renamed).await, StatusCode::OK);
     assert_status(&api.delete("/dataStores/two").await, StatusCode::NO_CONTENT);
     let connection = api
-        .post("/pingOneConnections", &json!({"name": "tenant", "credential": "blob"}))
+        .post(
+            "/pingOneConnections",
+            &json!({"name": "tenant", "credential": "blob"}),
+        )
         .await;
     let sp = api
-        .post("/idp/spConnections", &json!({"id": "sp", "entityId": "sp", "name": "sp"}))
+        .post(
+            "/idp/spConnections",
+            &json!({"id": "sp", "entityId": "sp", "name": "sp"}),
+        )
         .await;
     assert_status(&sp, StatusCode::CREATED);
     assert_status(
@@ -261,7 +333,10 @@ async fn the_data_file_journals_each_write_and_is_compacted_at_shutdown() {
     // Snapshot line + one line per successful write, each on disk before its answer.
     assert_eq!(line_count(&path), 8);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(!text.contains("blob"), "the credential is stored only encrypted");
+    assert!(
+        !text.contains("blob"),
+        "the credential is stored only encrypted"
+    );
     let before = api.get("/dataStores").await.body;
     api.sandbox.shutdown().await;
     assert_eq!(line_count(&path), 1, "compacted at shutdown");
@@ -271,15 +346,23 @@ async fn the_data_file_journals_each_write_and_is_compacted_at_shutdown() {
     assert_eq!(api.get("/dataStores/one").await.body["name"], "renamed");
     assert_status(&api.get("/dataStores/two").await, StatusCode::NOT_FOUND);
     let connection_id = connection.body["id"].as_str().unwrap();
-    let kept = api.get(&format!("/pingOneConnections/{connection_id}")).await;
-    assert_eq!(kept.body["encryptedCredential"], connection.body["encryptedCredential"]);
+    let kept = api
+        .get(&format!("/pingOneConnections/{connection_id}"))
+        .await;
+    assert_eq!(
+        kept.body["encryptedCredential"],
+        connection.body["encryptedCredential"]
+    );
     assert_status(&api.get("/idp/spConnections/sp").await, StatusCode::OK);
     let settings = api.get("/serverSettings/outboundProvisioning").await.body;
     assert_eq!(settings["synchronizationFrequency"], 30);
 
     // A sandbox that stops without shutting down (a crash) leaves its journal, which
     // the next start replays.
-    assert_status(&api.post("/dataStores", &jdbc("three")).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &jdbc("three")).await,
+        StatusCode::CREATED,
+    );
     std::mem::forget(api);
     let journal = std::fs::read_to_string(&path).unwrap();
     assert_eq!(journal.lines().count(), 2);
@@ -297,7 +380,10 @@ async fn a_data_file_of_the_earlier_format_is_loaded_and_converted() {
         ..SandboxOptions::default()
     };
     let api = Api::start_with(options.clone()).await;
-    assert_status(&api.post("/dataStores", &jdbc("kept")).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &jdbc("kept")).await,
+        StatusCode::CREATED,
+    );
     let before = api.get("/dataStores/kept").await.body;
     api.sandbox.shutdown().await;
     // The earlier format: one pretty-printed document of format version 1.
@@ -309,7 +395,11 @@ async fn a_data_file_of_the_earlier_format_is_loaded_and_converted() {
     let api = Api::start_with(options).await;
     assert_eq!(api.get("/dataStores/kept").await.body, before);
     let first_line: Value = serde_json::from_str(
-        std::fs::read_to_string(&path).unwrap().lines().next().unwrap(),
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(first_line["formatVersion"], 2);

@@ -4,6 +4,7 @@
 //! against live PingFederate 12.2 to 13.1 behave as those tests saw; every response
 //! conforms to the 12.1.0.4 spec.
 
+#[allow(dead_code)]
 mod common;
 
 use common::client::{Api, Reply};
@@ -103,7 +104,9 @@ async fn the_real_sp_connections_are_accepted_kept_and_put_back_unchanged() {
         assert!(read["creationDate"].is_string(), "{file}");
     }
     // The SAML connection's signing key link is relocated under the sandbox.
-    let saml = api.get("/idp/spConnections/gpFvXmhDHSRUSHWLZLZ_XBIU_YK").await;
+    let saml = api
+        .get("/idp/spConnections/gpFvXmhDHSRUSHWLZLZ_XBIU_YK")
+        .await;
     assert_eq!(
         saml.body["credentials"]["signingSettings"]["signingKeyPairRef"]["location"],
         format!("{}/keyPairs/signing/devsigningcert", api.base)
@@ -186,27 +189,38 @@ async fn rules_without_a_source_no_longer_refuse() {
     let api = Api::start().await;
     // Host names with spaces, a type change on PUT, PingOne connections sharing a name
     // with another case, and deleting one that an SP connection names.
-    let spaced = json!({"type": "LDAP", "id": "spaced", "ldapType": "GENERIC", "hostnames": ["a host:389"]});
+    let spaced =
+        json!({"type": "LDAP", "id": "spaced", "ldapType": "GENERIC", "hostnames": ["a host:389"]});
     assert_status(&api.post("/dataStores", &spaced).await, StatusCode::CREATED);
-    let as_jdbc = json!({"type": "JDBC", "driverClass": "org.h2.Driver", "connectionUrl": "jdbc:h2:mem:x"});
+    let as_jdbc =
+        json!({"type": "JDBC", "driverClass": "org.h2.Driver", "connectionUrl": "jdbc:h2:mem:x"});
     let changed = api.put("/dataStores/spaced", &as_jdbc).await;
     assert_status(&changed, StatusCode::OK);
     assert_eq!(changed.body["type"], "JDBC");
     for name in ["Tenant", "tenant"] {
         let created = api
-            .post("/pingOneConnections", &json!({"name": name, "credential": "blob"}))
+            .post(
+                "/pingOneConnections",
+                &json!({"name": name, "credential": "blob"}),
+            )
             .await;
         assert_status(&created, StatusCode::CREATED);
     }
     let connections = api.get("/pingOneConnections").await;
-    let first = connections.body["items"][0]["id"].as_str().unwrap().to_string();
+    let first = connections.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let sp = json!({
         "entityId": "p1", "name": "p1",
         "outboundProvision": {"type": "PingOne", "targetSettings": [
             {"name": "PINGONE_ENVIRONMENT", "value": format!("{first}|env")}
         ], "channels": []}
     });
-    assert_status(&api.post("/idp/spConnections", &sp).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/idp/spConnections", &sp).await,
+        StatusCode::CREATED,
+    );
     assert_status(
         &api.delete(&format!("/pingOneConnections/{first}")).await,
         StatusCode::NO_CONTENT,
@@ -214,12 +228,21 @@ async fn rules_without_a_source_no_longer_refuse() {
     // Kept, with their sources: a second connection with the same entity ID, deleting
     // an active connection or a data store in use.
     let again = api
-        .post("/idp/spConnections", &json!({"entityId": "p1", "name": "again"}))
+        .post(
+            "/idp/spConnections",
+            &json!({"entityId": "p1", "name": "again"}),
+        )
         .await;
     assert_status(&again, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(again.body["validationErrors"][0]["errorId"], "duplicate_entity_id");
+    assert_eq!(
+        again.body["validationErrors"][0]["errorId"],
+        "duplicate_entity_id"
+    );
     let active = api
-        .post("/idp/spConnections", &json!({"entityId": "p2", "name": "p2", "active": true}))
+        .post(
+            "/idp/spConnections",
+            &json!({"entityId": "p2", "name": "p2", "active": true}),
+        )
         .await;
     let active_id = active.body["id"].as_str().unwrap();
     assert_eq!(active_id.len(), 27, "{active_id}");
@@ -279,13 +302,22 @@ fn minimal_channel() -> Value {
 #[tokio::test]
 async fn provisioning_is_added_to_a_real_connection_and_returned_as_pingfederate_does() {
     let api = Api::start().await;
-    assert_status(&api.post("/dataStores", &pingdirectory()).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &pingdirectory()).await,
+        StatusCode::CREATED,
+    );
     let connection = api
-        .post("/pingOneConnections", &json!({"name": "tenant", "credential": "blob"}))
+        .post(
+            "/pingOneConnections",
+            &json!({"name": "tenant", "credential": "blob"}),
+        )
         .await;
     let connection_id = connection.body["id"].as_str().unwrap().to_string();
     let saml = real_object("idp.spConnections--gpFvXmhDHSRUSHWLZLZ_XBIU_YK.json");
-    assert_status(&api.post("/idp/spConnections", &saml).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/idp/spConnections", &saml).await,
+        StatusCode::CREATED,
+    );
     let path = "/idp/spConnections/gpFvXmhDHSRUSHWLZLZ_XBIU_YK";
     let mut with_provisioning = api.get(path).await.body;
     with_provisioning["outboundProvision"] = json!({
@@ -299,7 +331,12 @@ async fn provisioning_is_added_to_a_real_connection_and_returned_as_pingfederate
     let added = api.put(path, &with_provisioning).await;
     assert_status(&added, StatusCode::OK);
     assert_conforms("/idp/spConnections/{id}", "put", "200", &added.body);
-    assert_holds(&saml["spBrowserSso"], &added.body["spBrowserSso"], &api.base, "$.spBrowserSso");
+    assert_holds(
+        &saml["spBrowserSso"],
+        &added.body["spBrowserSso"],
+        &api.base,
+        "$.spBrowserSso",
+    );
     let provision = &added.body["outboundProvision"];
     let settings = provision["targetSettings"].as_array().unwrap();
     assert_eq!(settings.len(), 9);
@@ -317,10 +354,16 @@ async fn provisioning_is_added_to_a_real_connection_and_returned_as_pingfederate
     assert_eq!(channel["maxThreads"], 1);
     assert_eq!(channel["timeout"], 60);
     let source = &channel["channelSource"];
-    assert_eq!(source["groupSourceLocation"], json!({"nestedSearch": false}));
+    assert_eq!(
+        source["groupSourceLocation"],
+        json!({"nestedSearch": false})
+    );
     assert_eq!(source["userSourceLocation"]["nestedSearch"], false);
     assert_eq!(source["accountManagementSettings"]["defaultStatus"], true);
-    assert_eq!(source["accountManagementSettings"]["flagComparisonStatus"], true);
+    assert_eq!(
+        source["accountManagementSettings"]["flagComparisonStatus"],
+        true
+    );
     assert_eq!(
         source["dataSource"]["location"],
         format!("{}/dataStores/pingdirectory", api.base)
@@ -349,7 +392,10 @@ async fn provisioning_is_added_to_a_real_connection_and_returned_as_pingfederate
 #[tokio::test]
 async fn a_minimal_provisioning_connection_gets_pingfederate_s_defaults() {
     let api = Api::start().await;
-    assert_status(&api.post("/dataStores", &pingdirectory()).await, StatusCode::CREATED);
+    assert_status(
+        &api.post("/dataStores", &pingdirectory()).await,
+        StatusCode::CREATED,
+    );
     let sent = json!({
         "id": "outboundspconn", "entityId": "partnermin:entity:id", "name": "minimalOutbound",
         "credentials": {},
@@ -366,7 +412,13 @@ async fn a_minimal_provisioning_connection_gets_pingfederate_s_defaults() {
     assert_eq!(body["loggingMode"], "STANDARD");
     assert_eq!(body["type"], "SP");
     assert_eq!(body["virtualEntityIds"], json!([]));
-    assert_eq!(body["outboundProvision"]["targetSettings"].as_array().unwrap().len(), 9);
+    assert_eq!(
+        body["outboundProvision"]["targetSettings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        9
+    );
     // A non-LDAP source is refused (the provider documents the source as an LDAP store).
     let mut jdbc_source = sent.clone();
     jdbc_source["id"] = json!("jdbcSource");
@@ -450,7 +502,10 @@ async fn the_rest_and_pingone_data_stores_are_filled_from_their_descriptors() {
     assert_status(&created, StatusCode::CREATED);
     assert_conforms("/dataStores", "post", "201", &created.body);
     let fields = created.body["configuration"]["fields"].as_array().unwrap();
-    assert_eq!(fields[0], json!({"name": "PingOne Environment", "value": "connection|environment"}));
+    assert_eq!(
+        fields[0],
+        json!({"name": "PingOne Environment", "value": "connection|environment"})
+    );
     assert_eq!(fields.len(), 8);
     assert!(created.body["id"].as_str().unwrap().starts_with("CUSTOM-"));
 }
@@ -459,7 +514,10 @@ async fn the_rest_and_pingone_data_stores_are_filled_from_their_descriptors() {
 async fn pingone_connections_return_the_read_only_values_pingfederate_does() {
     let api = Api::start().await;
     let created = api
-        .post("/pingOneConnections", &json!({"name": "My PingOne Tenant", "credential": "blob"}))
+        .post(
+            "/pingOneConnections",
+            &json!({"name": "My PingOne Tenant", "credential": "blob"}),
+        )
         .await;
     assert_status(&created, StatusCode::CREATED);
     assert_conforms("/pingOneConnections", "post", "201", &created.body);
@@ -478,7 +536,12 @@ async fn pingone_connections_return_the_read_only_values_pingfederate_does() {
         body["pingOneAuthenticationApiEndpoint"],
         api.sandbox.pingone_auth_url()
     );
-    for field in ["creationDate", "credentialId", "pingOneConnectionId", "organizationName"] {
+    for field in [
+        "creationDate",
+        "credentialId",
+        "pingOneConnectionId",
+        "organizationName",
+    ] {
         assert!(body[field].is_string(), "{field}");
     }
 }

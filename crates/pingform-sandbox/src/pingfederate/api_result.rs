@@ -252,7 +252,10 @@ impl IntoResponse for ApiError {
                 } else {
                     "Bearer realm=\"PingFederate\""
                 };
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                );
             }
             Self::Injected {
                 retry_after_seconds: Some(seconds),

@@ -256,10 +256,7 @@ pub fn token_router(state: Shared) -> Router {
 /// control API's own authentication).
 pub fn control_router<S: Clone + Send + Sync + 'static>(state: Shared) -> Router<S> {
     Router::new()
-        .route(
-            "/cluster",
-            get(control_cluster).put(control_set_cluster),
-        )
+        .route("/cluster", get(control_cluster).put(control_set_cluster))
         .route("/token-lifetime", put(control_token_lifetime))
         .route("/expire-tokens", post(control_expire_tokens))
         .with_state(state)
@@ -553,9 +550,10 @@ async fn control_token_lifetime(
     State(state): State<Shared>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lifetime: Lifetime = serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
-        developer_message: format!("Expected {{\"seconds\": N}}: {error}."),
-    })?;
+    let lifetime: Lifetime =
+        serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
+            developer_message: format!("Expected {{\"seconds\": N}}: {error}."),
+        })?;
     lock(&state.tokens).set_lifetime(lifetime.seconds);
     Ok(ok(json!({ "seconds": lifetime.seconds })))
 }

@@ -177,7 +177,10 @@ pub enum JournalEntry {
 pub fn put<K: AdminCollection + Named>(store: &mut Store, item: K::Item) {
     let items = K::items_mut(store);
     let id = K::id(&item).map(str::to_string);
-    match items.iter_mut().find(|existing| K::id(existing) == id.as_deref()) {
+    match items
+        .iter_mut()
+        .find(|existing| K::id(existing) == id.as_deref())
+    {
         Some(slot) => *slot = item,
         None => items.push(item),
     }

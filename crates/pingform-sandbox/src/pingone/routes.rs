@@ -44,11 +44,11 @@ use serde_json::{Value, json};
 
 use super::directory::{Environment, PingOneDirectory, SeedUser};
 use super::error::PingOneError;
-use crate::oauth::{self, OAuthError};
 use super::filter::{Filter, Supported};
-use crate::tokens::{TokenBook, TokenProblem};
 use crate::clock::now;
 use crate::control::{self, Control, LoggedRequest, SharedControl};
+use crate::oauth::{self, OAuthError};
+use crate::tokens::{TokenBook, TokenProblem};
 // The control API answers a body it cannot read with an `ApiResult`, on every path.
 use crate::pingfederate::api_result::ApiError;
 

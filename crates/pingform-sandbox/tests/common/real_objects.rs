@@ -72,8 +72,10 @@ pub fn spec() -> &'static Spec {
             .expect("the spec loads")
             .with_resource_link_location()
             .expect("the spec has ResourceLink");
-        spec.mark_write_only("JdbcDataStore", "password").expect("JdbcDataStore");
-        spec.mark_write_only("LdapDataStore", "password").expect("LdapDataStore");
+        spec.mark_write_only("JdbcDataStore", "password")
+            .expect("JdbcDataStore");
+        spec.mark_write_only("LdapDataStore", "password")
+            .expect("LdapDataStore");
         spec.mark_write_only("PingOneConnection", "credential")
             .expect("PingOneConnection");
         spec
