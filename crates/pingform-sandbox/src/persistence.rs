@@ -2,9 +2,13 @@
 //! journal of the writes since, one JSON line each.
 //!
 //! Format (version 2): the first line is `{"formatVersion":2,"masterKey":...,"store":
-//! {...}}`; every further line is one journal entry, appended and flushed to disk
+//! {...}}`; every further line is one journal entry, written and flushed to disk
 //! (`fdatasync`) before the write it records is answered, so a write costs one short
-//! append whatever the size of the store. At start the snapshot is read and the entries
+//! write whatever the size of the store. The file is grown ahead of the journal in
+//! zero-filled chunks (each made durable once), and entries are written over those
+//! zeros: flushing a write that does not change the file's size need not commit the
+//! file system's metadata, which makes each write's flush about three times cheaper
+//! than an append's. Reading stops at the first zero byte. At start the snapshot is read and the entries
 //! replayed; the file is then compacted (rewritten as a snapshot alone, through a
 //! temporary file in the same folder and a rename), and again at shutdown. A last line
 //! cut short by a crash (no newline at its end, not valid JSON) is a write that was
@@ -19,6 +23,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -28,6 +33,8 @@ use super::error::SandboxError;
 use super::secrets::MasterKey;
 
 const LEGACY_FORMAT_VERSION: u32 = 1;
+/// How much the file grows ahead of the journal at a time.
+const GROWTH: u64 = 1 << 20;
 const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
@@ -56,7 +63,7 @@ where
     S: DeserializeOwned,
     E: DeserializeOwned,
 {
-    let text = match std::fs::read_to_string(path) {
+    let mut text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => {
@@ -70,6 +77,10 @@ where
         path: path.to_path_buf(),
         reason,
     };
+    // The zeros the journal has not reached yet.
+    if let Some(end) = text.find('\0') {
+        text.truncate(end);
+    }
     // A version 1 file is one (pretty-printed) JSON document; so is a version 2 file
     // whose journal is empty.
     if let Ok(snapshot) = serde_json::from_str::<Snapshot<S>>(&text) {
@@ -121,11 +132,15 @@ where
     Ok(Some(Loaded { master_key, store }))
 }
 
-/// An open data file, appended to after every successful write.
+/// An open data file, written to after every successful write.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
     file: File,
+    /// Where the next entry goes.
+    end: u64,
+    /// The file's size: zeros from `end` to here.
+    allocated: u64,
 }
 
 impl Journal {
@@ -168,12 +183,16 @@ impl Journal {
             unwritable(error.to_string())
         })?;
         let file = OpenOptions::new()
-            .append(true)
+            .read(true)
+            .write(true)
             .open(path)
             .map_err(|error| unwritable(error.to_string()))?;
+        let end = text.len() as u64;
         Ok(Journal {
             path: path.to_path_buf(),
             file,
+            end,
+            allocated: end,
         })
     }
 
@@ -181,7 +200,7 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one entry as a line and waits until it is on disk.
+    /// Writes one entry as a line after the others and waits until it is on disk.
     pub fn append<E: Serialize>(&mut self, entry: &E) -> Result<(), SandboxError> {
         let unwritable = |reason: String| SandboxError::DataFileUnwritable {
             path: self.path.clone(),
@@ -190,10 +209,22 @@ impl Journal {
         let mut line =
             serde_json::to_string(entry).map_err(|error| unwritable(error.to_string()))?;
         line.push('\n');
+        let length = line.len() as u64;
+        if self.end + length > self.allocated {
+            let growth = GROWTH.max(length);
+            let zeros = vec![0_u8; usize::try_from(growth).unwrap_or(usize::MAX)];
+            self.file
+                .write_all_at(&zeros, self.allocated)
+                .and_then(|()| self.file.sync_all())
+                .map_err(|error| unwritable(error.to_string()))?;
+            self.allocated += growth;
+        }
         self.file
-            .write_all(line.as_bytes())
+            .write_all_at(line.as_bytes(), self.end)
             .and_then(|()| self.file.sync_data())
-            .map_err(|error| unwritable(error.to_string()))
+            .map_err(|error| unwritable(error.to_string()))?;
+        self.end += length;
+        Ok(())
     }
 }
 
@@ -253,16 +284,39 @@ mod tests {
         let path = folder.path().join("data.json");
         let mut journal = Journal::compact(&path, &key(), &Numbers(vec![])).unwrap();
         journal.append(&7).unwrap();
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(b"12").unwrap();
-        file.write_all(b"3x").unwrap();
+        // The file is grown ahead of the journal with zeros.
+        let grown = std::fs::metadata(&path).unwrap().len();
+        assert!(grown >= GROWTH, "{grown}");
+        // A crash in the middle of the next entry leaves part of it before the zeros.
+        let file = OpenOptions::new().write(true).open(&path).unwrap();
+        file.write_all_at(b"123x", journal.end).unwrap();
         let loaded = load::<Numbers, i64>(&path, "12.1.0.4", add)
             .unwrap()
             .unwrap();
         assert_eq!(loaded.store, Numbers(vec![7]));
-        file.write_all(b"\n8\n").unwrap();
+        file.write_all_at(b"123x\n8\n", journal.end).unwrap();
         let error = load::<Numbers, i64>(&path, "12.1.0.4", add).err().unwrap();
         assert!(error.to_string().contains("line 3"), "{error}");
+    }
+
+    #[test]
+    fn the_journal_grows_past_its_first_chunk() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("data.json");
+        let mut journal = Journal::compact(&path, &key(), &Vec::<String>::new()).unwrap();
+        let entry = "x".repeat(100_000);
+        for _ in 0..25 {
+            journal.append(&entry).unwrap();
+        }
+        assert!(std::fs::metadata(&path).unwrap().len() >= 2 * GROWTH);
+        let loaded = load::<Vec<String>, String>(&path, "12.1.0.4", |store, entry| {
+            store.push(entry);
+            Ok(())
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(loaded.store.len(), 25);
+        assert!(loaded.store.iter().all(|kept| kept == &entry));
     }
 
     #[test]

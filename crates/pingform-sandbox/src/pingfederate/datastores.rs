@@ -645,7 +645,7 @@ fn normalize_custom(
     }
     // A plugin the sandbox has no descriptor for is accepted and its configuration kept
     // as sent: no source says how PingFederate answers an unknown plugin class.
-    let descriptor = plugin_id.and_then(|id| descriptors::find(id));
+    let descriptor = plugin_id.and_then(descriptors::find);
     let configuration = match (&store.configuration, &descriptor) {
         (None, _) => {
             errors.push(ValidationError::required("configuration", "Configuration"));

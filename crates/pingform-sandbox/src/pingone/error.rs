@@ -6,6 +6,14 @@
 //! Owns every non-success response of the PingOne side. Must not know the rules that
 //! produce them.
 //!
+//! Sources: the body shapes, the codes `INVALID_DATA`, `INVALID_FILTER`,
+//! `ACCESS_FAILED`, `NOT_FOUND`, `REQUEST_LIMITED`, `UNEXPECTED_ERROR` and the OAuth 2
+//! errors are those of `reference/pingone-api.md` (§2, §3.3, §9: the PingOne OpenAPI
+//! specs `pingone-go-sdk-v2` and `pingone-go-client`, and the platform's documentation).
+//! Every rule that refuses a request (a bad filter, `limit` or `cursor`, a missing or
+//! expired token, another environment's data) is the reference's; how it pairs codes
+//! with details is not settled by any source.
+//!
 //! Choices where the reference is unsure: 401 is `ACCESS_FAILED` with detail
 //! `INVALID_TOKEN` (missing, unknown or expired bearer token) and a
 //! `WWW-Authenticate: Bearer` header; another environment than the token's is 403
