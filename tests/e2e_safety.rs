@@ -73,21 +73,25 @@ fn a_configuration_without_a_pingfederate_block_needs_sandbox() {
 #[test]
 fn a_rejected_write_names_the_object_and_the_field() {
     let sandbox = SandboxProcess::start();
+    // The spec's LdapDataStore.bindAnonymously: "If true, no other authentication
+    // fields should be provided."
     let body = r#"
-datastore "custom" "crm" {
-  name                 = "CRM"
-  plugin_descriptor_id = "com.example.NoSuchPlugin"
+datastore "ldap" "corp" {
+  ldap_type        = "PING_DIRECTORY"
+  hostnames        = ["ldap.example.com:389"]
+  bind_anonymously = true
+  user_dn          = "cn=reader"
 }
 "#;
     let workspace = workspace(&sandbox, body);
     let run = workspace.run(&["apply", "--auto-approve"]).failure();
     let text = run.stderr;
     assert!(
-        text.contains("create of datastore.custom.crm failed"),
+        text.contains("create of datastore.ldap.corp failed"),
         "{text}"
     );
     assert!(
-        text.contains("plugin_descriptor_id (pluginDescriptorRef)"),
+        text.contains("bind_anonymously (bindAnonymously)"),
         "{text}"
     );
     assert!(text.contains("HTTP 422"), "{text}");

@@ -143,6 +143,12 @@ pub struct TargetArgs {
     /// `bypass_external_validation = true` in the pingfederate block).
     #[arg(long)]
     pub bypass_external_validation: bool,
+    /// With --sandbox: delay every Admin API GET by this long, e.g. 50ms.
+    #[arg(long, value_name = "DURATION", requires = "sandbox", value_parser = humantime::parse_duration)]
+    pub read_latency: Option<std::time::Duration>,
+    /// With --sandbox: delay every Admin API POST, PUT and DELETE by this long, e.g. 300ms.
+    #[arg(long, value_name = "DURATION", requires = "sandbox", value_parser = humantime::parse_duration)]
+    pub write_latency: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -218,4 +224,27 @@ pub struct SandboxArgs {
     /// Administrator password.
     #[arg(long, default_value = "2FederateM0re")]
     pub password: String,
+    /// How the Admin API authenticates: HTTP Basic, or OAuth 2.0 bearer tokens from the
+    /// client-credentials endpoint /as/token.oauth2 on the same port.
+    #[arg(long, value_enum, default_value = "basic")]
+    pub admin_auth: AdminAuthArg,
+    /// The PingFederate version GET /version reports.
+    #[arg(long, value_name = "VERSION", default_value = "12.1.0.4")]
+    pub pingfederate_version: String,
+    /// Run as the administrative node of a cluster (/cluster/status, /cluster/replicate).
+    #[arg(long)]
+    pub cluster: bool,
+    /// Delay every Admin API GET by this long, e.g. 50ms.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub read_latency: Option<std::time::Duration>,
+    /// Delay every Admin API POST, PUT and DELETE by this long, e.g. 300ms.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub write_latency: Option<std::time::Duration>,
+}
+
+/// `pingform sandbox --admin-auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AdminAuthArg {
+    Basic,
+    Oauth,
 }

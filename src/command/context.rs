@@ -161,6 +161,8 @@ async fn start_sandbox(args: &TargetArgs) -> Result<(Sandbox, tempfile::TempDir,
         .tempdir()?;
     let sandbox = Sandbox::start(SandboxOptions {
         data_file: args.sandbox_data.clone(),
+        read_latency: args.read_latency.unwrap_or_default(),
+        write_latency: args.write_latency.unwrap_or_default(),
         ..SandboxOptions::default()
     })
     .await

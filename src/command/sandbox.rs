@@ -1,7 +1,7 @@
-use super::cli::SandboxArgs;
+use super::cli::{AdminAuthArg, SandboxArgs};
 use super::output::write_stdout;
 use crate::error::{Error, Result};
-use pingform_sandbox::{Sandbox, SandboxOptions};
+use pingform_sandbox::{AdminAuth, Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
 pub async fn run(args: SandboxArgs) -> Result<u8> {
@@ -12,6 +12,14 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         password: args.password.clone(),
         data_file: args.data.clone(),
         pingone_seed_file: args.pingone_seed.clone(),
+        admin_auth: match args.admin_auth {
+            AdminAuthArg::Basic => AdminAuth::Basic,
+            AdminAuthArg::Oauth => AdminAuth::OAuth,
+        },
+        version: args.pingfederate_version.clone(),
+        cluster: args.cluster,
+        read_latency: args.read_latency.unwrap_or_default(),
+        write_latency: args.write_latency.unwrap_or_default(),
         ..SandboxOptions::default()
     })
     .await
@@ -38,6 +46,31 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         }
         writeln!(out, "  Username:               {}", sandbox.username())?;
         writeln!(out, "  Password:               {}", sandbox.password())?;
+        if let Some(token_url) = sandbox.admin_token_url() {
+            writeln!(
+                out,
+                "  Admin API auth:         OAuth 2.0 (client credentials)"
+            )?;
+            writeln!(out, "  Token URL:              {token_url}")?;
+            writeln!(
+                out,
+                "  Client id:              {}",
+                sandbox.oauth_client_id()
+            )?;
+            writeln!(
+                out,
+                "  Client secret:          {}",
+                sandbox.oauth_client_secret()
+            )?;
+        }
+        writeln!(
+            out,
+            "  PingFederate version:   {}",
+            args.pingfederate_version
+        )?;
+        if args.cluster {
+            writeln!(out, "  Cluster:                administrative node")?;
+        }
         match &args.data {
             Some(path) => writeln!(out, "  Data:                   {}", path.display())?,
             None => writeln!(

@@ -1,6 +1,7 @@
 //! The control API's endpoints (`/_sandbox/...`): the request log and the fault queue
 //! of `control`, with the PingOne side's control endpoints mounted under
-//! `/_sandbox/pingone`, all behind the administrator's Basic credentials (and no CSRF
+//! `/_sandbox/pingone` and the Admin API's (cluster state, OAuth token lifetime) under
+//! `/_sandbox/admin`, all behind the administrator's Basic credentials (and no CSRF
 //! header).
 //!
 //! Owns the control routes and translating a fault's full path into the logged form
@@ -22,7 +23,7 @@ use serde_json::{Value, json};
 use crate::administrator::Administrator;
 use crate::control::{self, Control, Fault, SharedControl};
 use crate::pingfederate::api_result::ApiError;
-use crate::pingfederate::routes::BASE_PATH;
+use crate::pingfederate::routes::{self as pingfederate_routes, AdminApiState, BASE_PATH};
 use crate::pingone::routes::{
     self as pingone_routes, PINGONE_API_LOG_PREFIX, PINGONE_API_PATH, PINGONE_AUTH_LOG_PREFIX,
     PINGONE_AUTH_PATH, PingOneState,
@@ -43,7 +44,7 @@ impl ControlApiState {
 }
 
 /// The control API, to be nested under `/_sandbox`.
-pub fn router(state: Shared, pingone: Arc<PingOneState>) -> Router {
+pub fn router(state: Shared, pingone: Arc<PingOneState>, admin: Arc<AdminApiState>) -> Router {
     Router::new()
         .route("/requests", get(list_requests).delete(clear_requests))
         .route(
@@ -51,6 +52,7 @@ pub fn router(state: Shared, pingone: Arc<PingOneState>) -> Router {
             get(list_faults).post(queue_fault).delete(clear_faults),
         )
         .nest("/pingone", pingone_routes::control_router(pingone))
+        .nest("/admin", pingfederate_routes::control_router(admin))
         .layer(middleware::from_fn_with_state(state.clone(), control_gate))
         .with_state(state)
 }

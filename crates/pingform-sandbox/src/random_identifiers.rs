@@ -56,6 +56,14 @@ pub fn upper_hex<const BYTES: usize>() -> Result<String, RandomFailure> {
         .collect())
 }
 
+/// 20 random bytes as unpadded base64url: 27 characters of `[A-Za-z0-9_-]`, the form of
+/// the SP connection ids PingFederate assigned in the real exports
+/// (`idp.spConnections--gpFvXmhDHSRUSHWLZLZ_XBIU_YK.json`,
+/// `idp.spConnections--IENFjGICXt3YsBKNxHSzkN28LWg.json`).
+pub fn connection_id() -> Result<String, RandomFailure> {
+    Ok(URL_SAFE_NO_PAD.encode(random_bytes::<20>()?))
+}
+
 /// An opaque bearer token (32 random bytes, base64url).
 pub fn token() -> Result<String, RandomFailure> {
     Ok(URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
@@ -80,6 +88,16 @@ mod tests {
         let hex = upper_hex::<20>().unwrap();
         assert_eq!(hex.len(), 40);
         assert!(hex.chars().all(|c| matches!(c, '0'..='9' | 'A'..='F')));
+    }
+
+    #[test]
+    fn connection_ids_look_like_the_exported_ones() {
+        let id = connection_id().unwrap();
+        assert_eq!(id.len(), 27);
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        );
     }
 
     #[test]

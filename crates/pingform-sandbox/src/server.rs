@@ -2,8 +2,8 @@
 //! both APIs and the control API on one router, serving it over HTTPS (axum-server with
 //! rustls) or plain HTTP, and the `Sandbox` handle the CLI and tests hold.
 //!
-//! Owns start-up (load or seed the configuration, persist it once; seed the PingOne
-//! side) and shutdown. Must not hold API rules: those are in `pingfederate` and
+//! Owns start-up (load or seed the configuration, replay and compact the data file;
+//! seed the PingOne side) and shutdown (compacting the data file again). Must not hold API rules: those are in `pingfederate` and
 //! `pingone`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -21,18 +21,21 @@ use crate::clock;
 use crate::control::{self, SharedControl};
 use crate::control_api::{self, ControlApiState};
 use crate::error::SandboxError;
-use crate::options::SandboxOptions;
-use crate::persistence;
+use crate::options::{AdminAuth, SandboxOptions};
+use crate::persistence::{self, Journal};
+use crate::pingfederate::cluster::Cluster;
 use crate::pingfederate::pingone_connections::PingOneTarget;
-use crate::pingfederate::routes::{self as pingfederate_routes, AdminApiState, BASE_PATH};
-use crate::pingfederate::store::Store;
+use crate::pingfederate::routes::{
+    self as pingfederate_routes, ADMIN_TOKEN_PATH, AdminApiState, AdminAuthentication, BASE_PATH,
+};
+use crate::pingfederate::store::{JournalEntry, Store};
 use crate::pingfederate::write_context::WriteContext;
 use crate::pingone::directory::PingOneDirectory;
 use crate::pingone::routes::{
     self as pingone_routes, PINGONE_API_PATH, PINGONE_AUTH_PATH, PingOneState,
 };
-use crate::pingone::tokens::TokenBook;
 use crate::secrets::MasterKey;
+use crate::tokens::TokenBook;
 
 /// A running sandbox. Dropping it stops the server; `shutdown` stops it gracefully.
 pub struct Sandbox {
@@ -46,7 +49,11 @@ pub struct Sandbox {
     pingone_client_secret: String,
     pingone_api_url: String,
     pingone_auth_url: String,
+    admin_token_url: Option<String>,
+    oauth_client_id: String,
+    oauth_client_secret: String,
     control: SharedControl,
+    admin_api: Arc<AdminApiState>,
     handle: Handle<SocketAddr>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -54,7 +61,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// Loads or seeds the configuration, binds `options.listen` and starts serving.
     pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
-        let (master_key, store) = initial_configuration(&options)?;
+        let (master_key, store, journal) = initial_configuration(&options)?;
         let pingone = PingOneDirectory::load(options.pingone_seed_file.as_deref())?;
         let primary = pingone.primary();
         let pingone_environment_id = primary.id.clone();
@@ -98,18 +105,37 @@ impl Sandbox {
             environment_id: pingone_environment_id.clone(),
             region: pingone_region,
             organization_name: pingone_organization_name,
-            management_api_url: pingone_api_url.clone(),
+            management_api_endpoint: format!("{scheme}://{url_address}{PINGONE_API_PATH}")
+                .trim_end_matches("/v1")
+                .to_string(),
             authentication_api_url: pingone_auth_url.clone(),
         };
+        let authentication = match options.admin_auth {
+            AdminAuth::Basic => AdminAuthentication::Basic,
+            AdminAuth::OAuth => AdminAuthentication::OAuth {
+                client_id: options.oauth_client_id.clone(),
+                client_secret: options.oauth_client_secret.clone(),
+            },
+        };
+        let admin_token_url = (options.admin_auth == AdminAuth::OAuth)
+            .then(|| format!("{scheme}://{url_address}{ADMIN_TOKEN_PATH}"));
         let admin_api = Arc::new(AdminApiState {
             base_url: base_url.clone(),
+            address: url_address.to_string(),
             administrator: administrator.clone(),
+            authentication,
+            tokens: Mutex::new(TokenBook::default()),
             version: options.version.clone(),
             master_key,
             store: Mutex::new(store),
-            data_file: options.data_file.clone(),
+            journal: Mutex::new(journal),
             pingone: pingone_target,
             control: control.clone(),
+            read_latency: options.read_latency,
+            write_latency: options.write_latency,
+            cluster: options
+                .cluster
+                .then(|| Mutex::new(Cluster::new(clock::now()))),
         });
         let pingone_state = Arc::new(PingOneState {
             api_url: pingone_api_url.clone(),
@@ -123,8 +149,8 @@ impl Sandbox {
             administrator,
             control: control.clone(),
         });
-        let application = Router::new()
-            .nest(BASE_PATH, pingfederate_routes::router(admin_api))
+        let mut application = Router::new()
+            .nest(BASE_PATH, pingfederate_routes::router(admin_api.clone()))
             .nest(
                 PINGONE_API_PATH,
                 pingone_routes::api_router(pingone_state.clone()),
@@ -133,8 +159,14 @@ impl Sandbox {
                 PINGONE_AUTH_PATH,
                 pingone_routes::auth_router(pingone_state.clone()),
             )
-            .nest("/_sandbox", control_api::router(control_api, pingone_state))
-            .into_make_service();
+            .nest(
+                "/_sandbox",
+                control_api::router(control_api, pingone_state, admin_api.clone()),
+            );
+        if admin_token_url.is_some() {
+            application = application.merge(pingfederate_routes::token_router(admin_api.clone()));
+        }
+        let application = application.into_make_service();
         let handle = Handle::new();
 
         let (task, ca_certificate_pem) = if options.tls {
@@ -171,7 +203,11 @@ impl Sandbox {
             pingone_client_secret,
             pingone_api_url,
             pingone_auth_url,
+            admin_token_url,
+            oauth_client_id: options.oauth_client_id,
+            oauth_client_secret: options.oauth_client_secret,
             control,
+            admin_api,
             handle,
             task: Some(task),
         })
@@ -250,13 +286,38 @@ impl Sandbox {
         &self.pingone_client_secret
     }
 
-    /// Stops accepting connections, lets requests in flight finish (up to a second) and
-    /// waits for the server task.
+    /// How the Admin API authenticates requests.
+    pub fn admin_auth(&self) -> AdminAuth {
+        match self.admin_token_url {
+            Some(_) => AdminAuth::OAuth,
+            None => AdminAuth::Basic,
+        }
+    }
+
+    /// In OAuth mode, the Admin API's token endpoint, e.g.
+    /// `https://127.0.0.1:PORT/as/token.oauth2`.
+    pub fn admin_token_url(&self) -> Option<&str> {
+        self.admin_token_url.as_deref()
+    }
+
+    /// The client id the OAuth mode's token endpoint accepts.
+    pub fn oauth_client_id(&self) -> &str {
+        &self.oauth_client_id
+    }
+
+    /// The client secret the OAuth mode's token endpoint accepts.
+    pub fn oauth_client_secret(&self) -> &str {
+        &self.oauth_client_secret
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to a second),
+    /// waits for the server task and compacts the data file.
     pub async fn shutdown(mut self) {
         self.handle.graceful_shutdown(Some(Duration::from_secs(1)));
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        self.admin_api.compact();
     }
 }
 
@@ -264,30 +325,45 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         if self.task.is_some() {
             self.handle.shutdown();
+            self.admin_api.compact();
         }
     }
 }
 
-fn initial_configuration(options: &SandboxOptions) -> Result<(MasterKey, Store), SandboxError> {
-    if let Some(path) = &options.data_file
-        && let Some(loaded) = persistence::load::<Store>(path, &options.version)?
-    {
-        return Ok((loaded.master_key, loaded.store));
-    }
-    let master_key = MasterKey::generate(&options.version)
-        .map_err(|source| SandboxError::MasterKey { source })?;
-    let context = WriteContext {
-        master_key: &master_key,
-        bypass_external_validation: true,
-        now: clock::now(),
+/// The master key and store to start from (the data file's, its journal replayed, or a
+/// fresh seed) and the data file compacted and opened for the journal.
+fn initial_configuration(
+    options: &SandboxOptions,
+) -> Result<(MasterKey, Store, Option<Journal>), SandboxError> {
+    let loaded = match &options.data_file {
+        Some(path) => {
+            persistence::load::<Store, JournalEntry>(path, &options.version, |store, entry| {
+                store.apply(entry).map_err(|error| error.to_string())
+            })?
+        }
+        None => None,
     };
-    let store = Store::seed(&context).map_err(|error| SandboxError::Seed {
-        reason: error.body().message,
-    })?;
-    if let Some(path) = &options.data_file {
-        persistence::save(path, &master_key, &store)?;
-    }
-    Ok((master_key, store))
+    let (master_key, store) = match loaded {
+        Some(loaded) => (loaded.master_key, loaded.store),
+        None => {
+            let master_key = MasterKey::generate(&options.version)
+                .map_err(|source| SandboxError::MasterKey { source })?;
+            let context = WriteContext {
+                master_key: &master_key,
+                bypass_external_validation: true,
+                now: clock::now(),
+            };
+            let store = Store::seed(&context).map_err(|error| SandboxError::Seed {
+                reason: error.body().message,
+            })?;
+            (master_key, store)
+        }
+    };
+    let journal = match &options.data_file {
+        Some(path) => Some(Journal::compact(path, &master_key, &store)?),
+        None => None,
+    };
+    Ok((master_key, store, journal))
 }
 
 fn self_signed_certificate(url_host: IpAddr) -> Result<(String, String), SandboxError> {

@@ -4,10 +4,18 @@
 //! Owns every non-success response the emulator sends (status, headers, body). Must not
 //! know the rules that produce them: those live in the store and the resource modules.
 //!
+//! Sources: the spec's `ApiResult` and `ValidationError` schemas; the 422 envelope
+//! message and `resultId` `validation_error` were seen on a live server (reference §3,
+//! source S9); 401 for bad credentials is standard HTTP (reference §3, [I]); 403 without
+//! the CSRF header is the reference's suggested policy (§8, the status is unknown).
+//!
 //! Choice for 400 (malformed JSON, unknown enum value, unknown or mistyped property):
-//! the reference says PingFederate's spec gives no body schema for 400, so the emulator
-//! answers with an `ApiResult` whose `resultId` is `invalid_request_body` and whose
-//! `developerMessage` carries the parser's explanation. Clients must not depend on it.
+//! the spec gives 400 no body schema ("The request was improperly formatted or contained
+//! invalid fields", `content: {}`), so any body fits it; the emulator answers with an
+//! `ApiResult` whose `resultId` is `invalid_request_body` and whose `developerMessage`
+//! carries the parser's explanation. What a real server puts there is an open question;
+//! clients must not depend on it. Other `resultId`s and all messages are the sandbox's
+//! own wording.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -76,6 +84,10 @@ pub enum ApiError {
     BadRequest { developer_message: String },
     /// 401: missing or wrong Basic credentials.
     Unauthorized,
+    /// 401 in OAuth mode: no bearer token, or one that is unknown or expired.
+    BearerUnauthorized { expired: bool, sent: bool },
+    /// 403 with no body: the operation needs a clustered server (spec `/cluster/*`).
+    NotClustered,
     /// 403: the CSRF header is missing.
     MissingXsrfHeader,
     /// 404: no such resource.
@@ -105,7 +117,8 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::BearerUnauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::NotClustered => StatusCode::FORBIDDEN,
             Self::MissingXsrfHeader => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -126,6 +139,24 @@ impl ApiError {
                 "authentication_required",
                 "Authentication is required: send HTTP Basic credentials of an administrator."
                     .to_string(),
+                None,
+                Vec::new(),
+            ),
+            Self::BearerUnauthorized { expired, sent } => (
+                "authentication_required",
+                match (sent, expired) {
+                    (false, _) => "Authentication is required: send an OAuth 2.0 bearer token \
+                                   (Authorization: Bearer) from /as/token.oauth2."
+                        .to_string(),
+                    (true, true) => "The bearer token has expired; get a new one.".to_string(),
+                    (true, false) => "The bearer token is not valid.".to_string(),
+                },
+                None,
+                Vec::new(),
+            ),
+            Self::NotClustered => (
+                "not_clustered",
+                "This PingFederate instance is not deployed in clustered mode.".to_string(),
                 None,
                 Vec::new(),
             ),
@@ -203,6 +234,9 @@ impl From<RandomFailure> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if let Self::NotClustered = self {
+            return status.into_response();
+        }
         let mut response = (status, axum::Json(self.body())).into_response();
         let headers = response.headers_mut();
         match &self {
@@ -210,6 +244,17 @@ impl IntoResponse for ApiError {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Basic realm=\"PingFederate\""),
+                );
+            }
+            Self::BearerUnauthorized { sent, .. } => {
+                let challenge = if *sent {
+                    "Bearer realm=\"PingFederate\", error=\"invalid_token\""
+                } else {
+                    "Bearer realm=\"PingFederate\""
+                };
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
                 );
             }
             Self::Injected {

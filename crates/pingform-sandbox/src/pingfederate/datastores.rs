@@ -6,11 +6,19 @@
 //! the simulated connection test. Must not know about other resources: uniqueness,
 //! existence and references are the store's job.
 //!
-//! Simulated connection test: unless the request carries
-//! `X-BypassExternalValidation: true`, a JDBC URL, LDAP host name or CUSTOM URL value
+//! Sources of each rule are cited next to it: the spec is
+//! `reference/pingfederate-admin-api/pf-swagger-12.0.0.9-unedited.yaml` (the server's
+//! own, "12.0 spec" below) and `pf-swagger-12.1.0.4.yaml` ("12.1 spec"); the real
+//! exports are `reference/real-objects/` and the Terraform provider's
+//! `server-profiles/13.1/data.json.subst` ("13.1 export"). Where no source says how
+//! PingFederate behaves, the sandbox accepts (the README lists those questions).
+//!
+//! Test hook, not a PingFederate rule: unless the request carries
+//! `X-BypassExternalValidation: true` (spec: POST/PUT `/dataStores`, "Connection test
+//! will be bypassed when set to true"), a JDBC URL, LDAP host name or CUSTOM URL value
 //! containing the text `unreachable` fails the write with 422 (errorId
-//! `connection_test_failed`), the way PingFederate answers when its connection test
-//! cannot reach the database or directory.
+//! `connection_test_failed`). It stands for PingFederate's connection test failing to
+//! reach the database or directory, which the sandbox cannot really attempt.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -21,7 +29,7 @@ use super::plugin_configuration::PluginConfiguration;
 use super::resource_link::ResourceLink;
 use super::write_context::WriteContext;
 
-/// The marker that makes the simulated connection test fail.
+/// The marker that makes the simulated connection test fail (a test hook, see above).
 pub const UNREACHABLE_MARKER: &str = "unreachable";
 
 /// A data store, tagged by `type`.
@@ -139,7 +147,9 @@ pub struct CustomDataStore {
     pub mask_attribute_values: Option<bool>,
     pub name: Option<String>,
     pub plugin_descriptor_ref: Option<ResourceLink>,
-    pub parent_ref: Option<ResourceLink>,
+    // No `parentRef`: the 12.0 spec's `CustomDataStore` has no such property (the
+    // Terraform provider documents it as "not supported for PingFederate versions 12.0
+    // and later"), so it is an unknown property, a 400 like any other.
     pub configuration: Option<PluginConfiguration>,
     pub last_modified: Option<String>,
 }
@@ -164,7 +174,8 @@ pub struct PingOneLdapGatewayDataStore {
 
 const TYPES: [&str; 4] = ["JDBC", "LDAP", "CUSTOM", "PING_ONE_LDAP_GATEWAY"];
 
-/// `true` when `id` matches `[a-zA-Z0-9._-]+`.
+/// `true` when `id` matches `[a-zA-Z0-9._-]+` (12.0 spec `DataStore.id` and
+/// `Connection.id`: "It can be any combination of [a-zA-Z0-9._-]").
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -173,8 +184,10 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 impl DataStore {
-    /// Reads a request body. A missing `type` is a 422 on `type`; an unknown `type`,
-    /// unknown property or wrong JSON type is a 400.
+    /// Reads a request body. A missing `type` is a 422 on `type` (12.0 spec
+    /// `DataStore.required`); an unknown `type`, unknown property or wrong JSON type is
+    /// a 400 (spec: "The request was improperly formatted or contained invalid
+    /// fields").
     pub fn from_request(body: Value) -> Result<DataStore, ApiError> {
         match body.get("type") {
             Some(Value::String(kind)) if TYPES.contains(&kind.as_str()) => {}
@@ -241,7 +254,12 @@ impl DataStore {
         }
     }
 
-    /// The prefix of system-assigned ids (`JDBC-`, `LDAP-`, `CUSTOM-`).
+    /// The prefix of system-assigned ids: `JDBC-` and `LDAP-` followed by 40 upper-case
+    /// hexadecimal digits, as in Ping's documentation example
+    /// (`JDBC-123456789ABCDEF123456789ABCDEF123456A0AC`, reference §2) and the real
+    /// export `dataStores--LDAP-D803C87FAB2ADFB4B0A947B64BA6F0C6093A5CA3.json`. No source
+    /// shows the id PingFederate gives a CUSTOM or PingOne LDAP gateway store; the
+    /// sandbox uses `CUSTOM-` and `LDAP-` (an open question in the README).
     pub fn generated_id_prefix(&self) -> &'static str {
         match self {
             Self::Jdbc(_) => "JDBC",
@@ -351,10 +369,6 @@ impl DataStore {
                     .plugin_descriptor_ref
                     .as_ref()
                     .map(|link| link.located(base_url, "/dataStores/descriptors"));
-                store.parent_ref = store
-                    .parent_ref
-                    .as_ref()
-                    .map(|link| link.located(base_url, "/dataStores"));
             }
             Self::PingOneLdapGateway(store) => {
                 store.ping_one_connection_ref = store
@@ -385,18 +399,22 @@ fn normalize_jdbc(
     context: &WriteContext<'_>,
     errors: &mut Vec<ValidationError>,
 ) -> JdbcDataStore {
+    // 12.0 spec `JdbcDataStore.required`: `driverClass`.
     if non_empty(&store.driver_class).is_none() {
         errors.push(ValidationError::required("driverClass", "Driver class"));
     }
     let mut tags = store.connection_url_tags.clone();
     if let Some(tags) = &mut tags {
         for (index, tag) in tags.iter_mut().enumerate() {
+            // 12.0 spec `JdbcTagConfig.required`: `connectionUrl`.
             if non_empty(&tag.connection_url).is_none() {
                 errors.push(ValidationError::required(
                     &format!("connectionUrlTags[{index}].connectionUrl"),
                     "Connection URL",
                 ));
             }
+            // Every tag of the real exports carries `defaultSource`; the 12.0 spec's
+            // `JdbcTagConfig.defaultSource` says "The default value is false".
             tag.default_source = Some(tag.default_source.unwrap_or(false));
         }
     }
@@ -405,6 +423,11 @@ fn normalize_jdbc(
             .find(|tag| tag.default_source == Some(true))
             .and_then(|tag| tag.connection_url.clone())
     });
+    // 12.0 spec: `connectionUrl` "is required if no mapping for JDBC database location
+    // and tags is specified", `connectionUrlTags` "is required if 'connectionUrl' is not
+    // provided". PingFederate returns both (real `ProvisionerDS` export): a URL alone
+    // gets one default tag (Terraform acceptance test
+    // `jdbc_data_store_resource_gen_test.go`), tags alone give the default tag's URL.
     let connection_url = match (non_empty(&store.connection_url), &tags) {
         (Some(url), None) => {
             tags = Some(vec![JdbcTagConfig {
@@ -414,38 +437,16 @@ fn normalize_jdbc(
             }]);
             Some(url.to_string())
         }
-        (Some(url), Some(_)) => {
-            if default_tag_url
-                .as_deref()
-                .is_some_and(|tag_url| tag_url != url)
-            {
-                errors.push(ValidationError::new(
-                    "inconsistent_connection_url",
-                    "connectionUrl",
-                    "The connection URL differs from the URL of the default entry in \
-                     connectionUrlTags; send one of them, or make them equal.",
-                ));
-            }
-            Some(url.to_string())
-        }
-        (None, Some(tag_list)) => {
-            if default_tag_url.is_none() && !tag_list.is_empty() {
-                errors.push(ValidationError::new(
-                    "default_source_required",
-                    "connectionUrlTags",
-                    "One entry of connectionUrlTags must have defaultSource true.",
-                ));
-            }
-            if tag_list.is_empty() {
-                errors.push(ValidationError::required("connectionUrl", "Connection URL"));
-            }
-            default_tag_url
-        }
-        (None, None) => {
+        (Some(url), Some(_)) => Some(url.to_string()),
+        (None, Some(tag_list)) if !tag_list.is_empty() => default_tag_url,
+        (None, _) => {
             errors.push(ValidationError::required("connectionUrl", "Connection URL"));
             None
         }
     };
+    // 12.0 spec `JdbcDataStore.name`: "Omitting this attribute will set the value to a
+    // combination of the connection url and the username"; the form `URL (user)`, and
+    // `(null)` without a user, is from the Terraform acceptance test.
     let name = non_empty(&store.name).map(str::to_string).or_else(|| {
         connection_url
             .as_ref()
@@ -457,18 +458,11 @@ fn normalize_jdbc(
         "encryptedPassword",
         errors,
     );
-    let min_pool_size = store.min_pool_size.unwrap_or(10);
-    let max_pool_size = store.max_pool_size.unwrap_or(100);
-    if min_pool_size < 0 || max_pool_size < 1 || min_pool_size > max_pool_size {
-        errors.push(ValidationError::new(
-            "invalid_pool_size",
-            "minPoolSize",
-            format!(
-                "The pool sizes are not valid: minPoolSize ({min_pool_size}) must be at least 0 \
-                 and at most maxPoolSize ({max_pool_size})."
-            ),
-        ));
-    }
+    // No range check on the pool sizes: no source says which values PingFederate
+    // refuses. The defaults (12.0 spec: "Omitting this attribute will set the value to
+    // the connection pool default") are the values of the real `ProvisionerDS` export
+    // (`real-objects/dataStores--ProvisionerDS.json`): 10, 100, 5000 ms, 5 minutes;
+    // `maskAttributeValues` and `allowMultiValueAttributes` false as in that export.
     JdbcDataStore {
         id: store.id.clone(),
         mask_attribute_values: Some(store.mask_attribute_values.unwrap_or(false)),
@@ -481,8 +475,8 @@ fn normalize_jdbc(
         encrypted_password,
         validate_connection_sql: store.validate_connection_sql.clone(),
         allow_multi_value_attributes: Some(store.allow_multi_value_attributes.unwrap_or(false)),
-        min_pool_size: Some(min_pool_size),
-        max_pool_size: Some(max_pool_size),
+        min_pool_size: Some(store.min_pool_size.unwrap_or(10)),
+        max_pool_size: Some(store.max_pool_size.unwrap_or(100)),
         blocking_timeout: Some(store.blocking_timeout.unwrap_or(5000)),
         idle_timeout: Some(store.idle_timeout.unwrap_or(5)),
         last_modified: None,
@@ -494,18 +488,21 @@ fn normalize_ldap(
     context: &WriteContext<'_>,
     errors: &mut Vec<ValidationError>,
 ) -> LdapDataStore {
+    // 12.0 spec `LdapDataStore.required`: `ldapType`.
     if store.ldap_type.is_none() {
         errors.push(ValidationError::required("ldapType", "LDAP type"));
     }
     let mut tags = store.hostnames_tags.clone();
     if let Some(tags) = &mut tags {
         for (index, tag) in tags.iter_mut().enumerate() {
+            // 12.0 spec `LdapTagConfig.required`: `hostnames`.
             if tag.hostnames.as_ref().is_none_or(Vec::is_empty) {
                 errors.push(ValidationError::required(
                     &format!("hostnamesTags[{index}].hostnames"),
                     "Host names",
                 ));
             }
+            // As for JDBC tags: real exports always carry it, default false.
             tag.default_source = Some(tag.default_source.unwrap_or(false));
         }
     }
@@ -518,6 +515,9 @@ fn normalize_ldap(
         .hostnames
         .clone()
         .filter(|hostnames| !hostnames.is_empty());
+    // 12.0 spec: `hostnames` "is required if no mapping for host names and tags is
+    // specified", `hostnamesTags` "is required if 'hostnames' is not provided"; both are
+    // returned (real LDAP export), derived from each other as for JDBC.
     let hostnames = match (sent_hostnames, &tags) {
         (Some(hostnames), None) => {
             tags = Some(vec![LdapTagConfig {
@@ -528,33 +528,15 @@ fn normalize_ldap(
             Some(hostnames)
         }
         (Some(hostnames), Some(_)) => Some(hostnames),
-        (None, Some(tag_list)) => {
-            if default_tag_hostnames.is_none() && !tag_list.is_empty() {
-                errors.push(ValidationError::new(
-                    "default_source_required",
-                    "hostnamesTags",
-                    "One entry of hostnamesTags must have defaultSource true.",
-                ));
-            }
-            if tag_list.is_empty() {
-                errors.push(ValidationError::required("hostnames", "Host names"));
-            }
-            default_tag_hostnames
-        }
-        (None, None) => {
+        (None, Some(tag_list)) if !tag_list.is_empty() => default_tag_hostnames,
+        (None, _) => {
             errors.push(ValidationError::required("hostnames", "Host names"));
             None
         }
     };
-    for (index, hostname) in hostnames.iter().flatten().enumerate() {
-        if hostname.trim().is_empty() || hostname.contains(char::is_whitespace) {
-            errors.push(ValidationError::new(
-                "invalid_hostname",
-                &format!("hostnames[{index}]"),
-                format!("'{hostname}' is not a host name (expected host or host:port)."),
-            ));
-        }
-    }
+    // Host names are not checked for form: no source says what PingFederate refuses.
+    // 12.0 spec `LdapDataStore.bindAnonymously`: "If true, no other authentication
+    // fields should be provided. The default value is false."
     let bind_anonymously = store.bind_anonymously.unwrap_or(false);
     if bind_anonymously
         && (store.user_dn.is_some()
@@ -567,6 +549,9 @@ fn normalize_ldap(
             "A data store that binds anonymously takes no userDN or password.",
         ));
     }
+    // 12.0 spec `LdapDataStore.name`: "Omitting this attribute will set the value to a
+    // combination of the hostname(s) and the principal"; the form `host host (userDN)`
+    // is from the Terraform acceptance test.
     let name = non_empty(&store.name).map(str::to_string).or_else(|| {
         hostnames.as_ref().map(|hostnames| {
             format!(
@@ -582,6 +567,14 @@ fn normalize_ldap(
         "encryptedPassword",
         errors,
     );
+    // Defaults: the 12.0 spec states `bindAnonymously`, `useSsl`, `useDnsSrvRecords`,
+    // `followLDAPReferrals`, `retryFailedOperations` false, `verifyHost` true and
+    // `maxWait` -1 when omitted; the other values are those the real exports return
+    // when nothing else was set (13.1 export store `LDAP-PingDirectory`: 10/100
+    // connections, 0 ms timeouts, evictions and DNS TTL, the `_ldap._tcp` /
+    // `_ldaps._tcp` prefixes, `binaryAttributes` `[]`, `testOnBorrow`/`testOnReturn`
+    // false). `createIfNecessary` is false unless sent, which no source settles (the
+    // exports show true, the Terraform provider sends false).
     LdapDataStore {
         id: store.id.clone(),
         mask_attribute_values: Some(store.mask_attribute_values.unwrap_or(false)),
@@ -635,42 +628,24 @@ fn normalize_custom(
     context: &WriteContext<'_>,
     errors: &mut Vec<ValidationError>,
 ) -> CustomDataStore {
+    // 12.0 spec `CustomDataStore.required`: `name`, `pluginDescriptorRef`,
+    // `configuration`.
     if non_empty(&store.name).is_none() {
         errors.push(ValidationError::required("name", "Name"));
     }
-    let descriptor = match store
+    let plugin_id = store
         .plugin_descriptor_ref
         .as_ref()
-        .and_then(ResourceLink::target)
-    {
-        None => {
-            errors.push(ValidationError::required(
-                "pluginDescriptorRef",
-                "Plugin descriptor reference",
-            ));
-            None
-        }
-        Some(id) => {
-            let found = descriptors::find(id);
-            if found.is_none() {
-                errors.push(ValidationError::new(
-                    "unknown_plugin_descriptor",
-                    "pluginDescriptorRef",
-                    format!(
-                        "Plugin descriptor '{id}' does not exist. See GET /dataStores/descriptors."
-                    ),
-                ));
-            }
-            found
-        }
-    };
-    if store.parent_ref.is_some() {
-        errors.push(ValidationError::new(
-            "unsupported_field",
-            "parentRef",
-            "parentRef is no longer supported for data stores.",
+        .and_then(ResourceLink::target);
+    if plugin_id.is_none() {
+        errors.push(ValidationError::required(
+            "pluginDescriptorRef",
+            "Plugin descriptor reference",
         ));
     }
+    // A plugin the sandbox has no descriptor for is accepted and its configuration kept
+    // as sent: no source says how PingFederate answers an unknown plugin class.
+    let descriptor = plugin_id.and_then(descriptors::find);
     let configuration = match (&store.configuration, &descriptor) {
         (None, _) => {
             errors.push(ValidationError::required("configuration", "Configuration"));
@@ -689,7 +664,6 @@ fn normalize_custom(
             .plugin_descriptor_ref
             .as_ref()
             .map(ResourceLink::without_location),
-        parent_ref: None,
         configuration,
         last_modified: None,
     }
@@ -700,6 +674,9 @@ fn normalize_gateway(
     _context: &WriteContext<'_>,
     errors: &mut Vec<ValidationError>,
 ) -> PingOneLdapGatewayDataStore {
+    // 12.0 spec `PingOneLdapGatewayDataStore.required`: `ldapType`,
+    // `pingOneConnectionRef`, `pingOneEnvironmentId`, `pingOneLdapGatewayId`; the default
+    // name `connection:environment:gateway` is from the Terraform acceptance test.
     if store.ldap_type.is_none() {
         errors.push(ValidationError::required("ldapType", "LDAP type"));
     }

@@ -9,6 +9,7 @@
 //! PingOne connections point at (`pingone_connections::PingOneTarget`, given at start).
 
 pub mod api_result;
+pub mod cluster;
 pub mod datastores;
 pub mod descriptors;
 pub mod outbound_provisioning;

@@ -1,9 +1,9 @@
 //! The outbound provisioning settings singleton (`/serverSettings/outboundProvisioning`,
 //! schema `OutboundProvisionDatabase`): its wire struct and the shape rules of a PUT.
 //!
-//! Owns: required `dataStoreRef`, `synchronizationFrequency` default (60) and range.
-//! The rules that need other objects (the store exists, and is JDBC) are checked by the
-//! store, which knows the data stores.
+//! Owns: required `dataStoreRef`, `synchronizationFrequency` default (60). The rule
+//! that needs other objects (the store is JDBC) is checked by the store, which knows the
+//! data stores.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -37,40 +37,28 @@ impl OutboundProvisioning {
         })
     }
 
-    /// The stored form, with the rules that need nothing else checked. Returns the
-    /// referenced data store id with it.
-    pub fn normalized(&self) -> Result<(Self, String), Vec<ValidationError>> {
-        let mut errors = Vec::new();
-        let data_store_id = self
-            .data_store_ref
-            .as_ref()
-            .and_then(ResourceLink::target)
-            .map(str::to_string);
-        if data_store_id.is_none() {
-            errors.push(ValidationError::required(
+    /// The stored form, with the rules that need nothing else checked: `dataStoreRef`
+    /// is required (12.0 spec `OutboundProvisionDatabase.required`), its id may be empty
+    /// (the real export `serverSettings.outboundProvisioning--settings.json` has
+    /// `"id": ""`), and `synchronizationFrequency` defaults to 60 (spec: "The default
+    /// value is 60"). No range is checked: no source says which values PingFederate
+    /// refuses.
+    pub fn normalized(&self) -> Result<Self, Vec<ValidationError>> {
+        match &self.data_store_ref {
+            None => Err(vec![ValidationError::required(
                 "dataStoreRef",
-                "The data store reference (dataStoreRef.id)",
-            ));
-        }
-        let frequency = self
-            .synchronization_frequency
-            .unwrap_or(DEFAULT_SYNCHRONIZATION_FREQUENCY);
-        if frequency <= 0 {
-            errors.push(ValidationError::new(
-                "invalid_synchronization_frequency",
-                "synchronizationFrequency",
-                format!("The synchronization frequency must be a positive number of seconds, not {frequency}."),
-            ));
-        }
-        match data_store_id {
-            Some(id) if errors.is_empty() => Ok((
-                Self {
-                    data_store_ref: Some(ResourceLink::to(&id)),
-                    synchronization_frequency: Some(frequency),
-                },
-                id,
-            )),
-            _ => Err(errors),
+                "The data store reference (dataStoreRef)",
+            )]),
+            Some(link) => Ok(Self {
+                data_store_ref: Some(ResourceLink {
+                    id: Some(link.id.clone().unwrap_or_default()),
+                    location: None,
+                }),
+                synchronization_frequency: Some(
+                    self.synchronization_frequency
+                        .unwrap_or(DEFAULT_SYNCHRONIZATION_FREQUENCY),
+                ),
+            }),
         }
     }
 
@@ -83,7 +71,7 @@ impl OutboundProvisioning {
             data_store_ref: self
                 .data_store_ref
                 .as_ref()
-                .map(|link| link.located(base_url, "/dataStores")),
+                .map(|link| link.located_or_collection(base_url, "/dataStores")),
             synchronization_frequency: self.synchronization_frequency,
         };
         serde_json::to_value(located).unwrap_or(Value::Null)
@@ -99,20 +87,35 @@ mod tests {
     fn frequency_defaults_to_sixty() {
         let request =
             OutboundProvisioning::from_request(json!({"dataStoreRef": {"id": "db"}})).unwrap();
-        let (stored, id) = request.normalized().unwrap();
-        assert_eq!(id, "db");
+        let stored = request.normalized().unwrap();
+        assert_eq!(stored.data_store_id(), Some("db"));
         assert_eq!(stored.synchronization_frequency, Some(60));
     }
 
     #[test]
-    fn missing_reference_and_bad_frequency_are_both_reported() {
+    fn the_real_export_with_an_empty_id_is_accepted_and_located_at_the_collection() {
+        let request = OutboundProvisioning::from_request(json!({
+            "dataStoreRef": {"location": "https://pf:9999/pf-admin-api/v1/dataStores", "id": ""},
+            "synchronizationFrequency": 60
+        }))
+        .unwrap();
+        let stored = request.normalized().unwrap();
+        assert_eq!(stored.data_store_id(), None);
+        let response = stored.to_response("https://sandbox/pf-admin-api/v1");
+        assert_eq!(
+            response,
+            json!({
+                "dataStoreRef": {"id": "", "location": "https://sandbox/pf-admin-api/v1/dataStores"},
+                "synchronizationFrequency": 60
+            })
+        );
+    }
+
+    #[test]
+    fn a_missing_reference_is_reported() {
         let request =
             OutboundProvisioning::from_request(json!({"synchronizationFrequency": 0})).unwrap();
         let errors = request.normalized().unwrap_err();
-        let paths: Vec<_> = errors
-            .iter()
-            .map(|e| e.field_path.clone().unwrap())
-            .collect();
-        assert_eq!(paths, ["dataStoreRef", "synchronizationFrequency"]);
+        assert_eq!(errors[0].field_path.as_deref(), Some("dataStoreRef"));
     }
 }

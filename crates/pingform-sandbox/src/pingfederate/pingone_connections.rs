@@ -2,17 +2,27 @@
 //! credential PingFederate uses to reach a PingOne organization, its wire struct and the
 //! rules of a write.
 //!
-//! Owns: required `name` and credential, `active` default (true, as the spec says), the
-//! write-only `credential` (returned only as `encryptedCredential`, kept when that is
-//! sent back unchanged, replaced when a plain value is sent), and the read-only fields
-//! PingFederate derives from the credential. Must not know other objects: uniqueness
-//! and references are the store's job.
+//! Owns: required `name` (12.0 spec `PingOneConnection.required`, the only required
+//! property), `active` default true (spec: "Defaults to true"; `description` absent
+//! unless sent, as the Terraform acceptance test `pingone_connection_resource_gen_test.go`
+//! checks), the write-only `credential` (spec: returned only as `encryptedCredential`,
+//! kept when that is sent back unchanged, replaced when a plain value is sent), and the
+//! read-only fields PingFederate derives from the credential (spec: `credentialId`,
+//! `pingOneConnectionId`, `environmentId`, `creationDate`, `organizationName`, `region`,
+//! `pingOneManagementApiEndpoint`, `pingOneAuthenticationApiEndpoint`, all "read only").
+//! A connection without a credential is accepted: the spec does not require one and no
+//! source says PingFederate refuses it. Must not know other objects.
 //!
 //! The real credential is a base64 blob minted by PingOne that carries the environment,
-//! region and endpoints; the sandbox accepts any non-empty string and fills the
-//! read-only fields from the sandbox's own PingOne side (`PingOneTarget`): its first
-//! environment, region and URLs. `credentialId` and `pingOneConnectionId` are random
-//! UUIDs assigned at creation and kept afterwards.
+//! region and endpoints; the sandbox accepts any string and fills the read-only fields
+//! from the sandbox's own PingOne side (`PingOneTarget`): its first environment, its
+//! organization, the region's name and the endpoints. The Terraform acceptance test
+//! reads back `region` "North America" and the endpoints `https://api.pingone.com` and
+//! `https://auth.pingone.com` (the hosts, without the API's `/v1`); the sandbox's are
+//! `{server}/pingone` and `{server}/pingone-auth`. Region names other than North
+//! America's are not shown by any source: the sandbox returns the region code for
+//! them. `credentialId` and `pingOneConnectionId` are random UUIDs assigned at creation
+//! and kept afterwards (their form is an open question).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -26,10 +36,20 @@ use crate::random_identifiers;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PingOneTarget {
     pub environment_id: String,
+    /// The region code (`NA`, `EU`, ...).
     pub region: String,
     pub organization_name: String,
-    pub management_api_url: String,
+    /// The Management API's host, without `/v1`.
+    pub management_api_endpoint: String,
     pub authentication_api_url: String,
+}
+
+/// The region as `PingOneConnection.region` shows it (see the module documentation).
+pub fn region_name(code: &str) -> String {
+    match code {
+        "NA" => "North America".to_string(),
+        other => other.to_string(),
+    }
 }
 
 #[serde_with::skip_serializing_none]
@@ -64,10 +84,6 @@ impl PingOneConnection {
         self.id.as_deref()
     }
 
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
     /// The stored form of a request. `existing` is the stored connection a PUT replaces
     /// (its server-assigned ids and creation date survive); `id` is the final id.
     pub fn normalized(
@@ -93,19 +109,12 @@ impl PingOneConnection {
         if name.is_none() {
             errors.push(ValidationError::required("name", "The connection name"));
         }
-        let errors_before_secret = errors.len();
         let encrypted_credential = context.resolve_secret(
             self.credential.as_deref(),
             self.encrypted_credential.as_deref(),
             "encryptedCredential",
             &mut errors,
         );
-        if encrypted_credential.is_none() && errors.len() == errors_before_secret {
-            errors.push(ValidationError::required(
-                "credential",
-                "The credential (copied from PingOne, or encryptedCredential to keep the stored one)",
-            ));
-        }
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
@@ -136,8 +145,8 @@ impl PingOneConnection {
                     .unwrap_or_else(|| context.now.clone()),
             ),
             organization_name: Some(target.organization_name.clone()),
-            region: Some(target.region.clone()),
-            ping_one_management_api_endpoint: Some(target.management_api_url.clone()),
+            region: Some(region_name(&target.region)),
+            ping_one_management_api_endpoint: Some(target.management_api_endpoint.clone()),
             ping_one_authentication_api_endpoint: Some(target.authentication_api_url.clone()),
         })
     }
@@ -158,7 +167,7 @@ mod tests {
             environment_id: "env".into(),
             region: "NA".into(),
             organization_name: "Org".into(),
-            management_api_url: "https://x/pingone/v1".into(),
+            management_api_endpoint: "https://x/pingone".into(),
             authentication_api_url: "https://x/pingone-auth".into(),
         }
     }
@@ -179,6 +188,7 @@ mod tests {
         assert_eq!(key.decrypt(&encrypted).as_deref(), Some("blob"));
         assert_eq!(stored.active, Some(true));
         assert_eq!(stored.environment_id.as_deref(), Some("env"));
+        assert_eq!(stored.region.as_deref(), Some("North America"));
         let again = PingOneConnection::from_request(stored.to_response())
             .unwrap()
             .normalized("p1", Some(&stored), &target(), &context)
@@ -187,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn a_connection_without_credential_or_name_is_refused() {
+    fn a_name_is_required_and_a_credential_is_not() {
         let key = MasterKey::generate("12.1.0.4").unwrap();
         let context = WriteContext {
             master_key: &key,
@@ -203,6 +213,9 @@ mod tests {
             .iter()
             .map(|e| e.field_path.clone().unwrap())
             .collect();
-        assert_eq!(paths, ["name", "credential"]);
+        assert_eq!(paths, ["name"]);
+        let request = PingOneConnection::from_request(json!({"name": "p1"})).unwrap();
+        let stored = request.normalized("x", None, &target(), &context).unwrap();
+        assert_eq!(stored.encrypted_credential, None);
     }
 }

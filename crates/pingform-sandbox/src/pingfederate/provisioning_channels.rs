@@ -3,20 +3,26 @@
 //! `SaasFieldConfiguration` and the LDAP settings objects): wire structs, defaults and
 //! the rules of one channel.
 //!
-//! Owns: `maxThreads` (1) and `timeout` (60) defaults and ranges, `active` default
-//! (false), the source rules (an existing **LDAP** data store, `baseDn`,
-//! `userSourceLocation`, the LDAP settings PingFederate requires), the defaults PF
-//! returns (`guidBinary` false, `nestedSearch` false, `flagComparisonStatus` and
-//! `defaultStatus` true, `groupMembershipDetection` `{}` when absent, every
-//! `saasFieldInfo` flag), and the attribute mapping (a `username` mapping, unique field
-//! names, each mapped from attributes, a default value or an expression). Must not
-//! know the store: the kind of a referenced data store is asked of the caller.
+//! Sources: the 12.0 spec (`pf-swagger-12.0.0.9-unedited.yaml`) for required fields and
+//! the documented defaults (`maxThreads` 1, `timeout` 60), the Terraform acceptance test
+//! `idp_sp_connection_outbound_provision_test.go` (run against PingFederate 12.2 to
+//! 13.1) for what PingFederate accepts and returns: attribute mappings with an empty
+//! `saasFieldInfo`, `createOnly`/`masked`/`trim` false and `parser` NONE when not sent,
+//! `attributeNames` `[]`, `nestedSearch` false on both source locations and a
+//! `groupSourceLocation` returned when none was sent, `flagComparisonStatus` and
+//! `defaultStatus` true. `characterCase` NONE when not sent is reference §6.4.
 //!
-//! Policy for a data source that is not LDAP (JDBC, CUSTOM, PingOne LDAP gateway):
-//! 422 on `channelSource.dataSource`, plus one 422 per LDAP-only field sent
-//! (`guidAttributeName`, `guidBinary`, `changeDetectionSettings`,
-//! `groupMembershipDetection`, `accountManagementSettings`), since PingFederate's LDAP
-//! source settings have no meaning for another kind of store.
+//! Owns the rules with a source: the required fields of `Channel`, `ChannelSource`,
+//! `ChangeDetectionSettings`, `AccountManagementSettings` and `SaasAttributeMapping`
+//! (12.0 spec `required` lists; `guidBinary` and `groupMembershipDetection`, required
+//! there too, get `false` and `{}` instead, as the 12.1 spec relaxed them), unique
+//! `attributeNames` (spec: `uniqueItems`), and an LDAP data source (the Terraform
+//! provider's documentation of `channel_source.data_source`: "Reference to an LDAP
+//! datastore"). Not checked, since no source says PingFederate refuses them: ranges of
+//! `maxThreads` and `timeout`, repeated channel or field names, a mapping without a
+//! source attribute, the absence of a `username` mapping, `usnAttributeName` with
+//! `ACTIVE_DIRECTORY_USN`, and a data source id that names no data store. Must not know
+//! the store: the kind of a referenced data store is asked of the caller.
 
 use serde::{Deserialize, Serialize};
 
@@ -179,17 +185,13 @@ impl Channel {
             .and_then(ResourceLink::target)
     }
 
-    pub fn name(&self) -> Option<&str> {
-        text(&self.name)
-    }
-
     /// The stored form of this channel; problems are pushed with `path`
     /// (`outboundProvision.channels[i]`) as prefix. `source_kind` tells what the
     /// referenced data store is.
     pub fn normalized(
         &self,
         path: &str,
-        source_kind: impl Fn(&str) -> SourceKind,
+        source_kind: &dyn Fn(&str) -> SourceKind,
         errors: &mut Vec<ValidationError>,
     ) -> Channel {
         require(
@@ -198,22 +200,6 @@ impl Channel {
             "The channel name",
             errors,
         );
-        let max_threads = self.max_threads.unwrap_or(DEFAULT_MAX_THREADS);
-        if max_threads < 1 {
-            errors.push(ValidationError::new(
-                "invalid_max_threads",
-                &format!("{path}.maxThreads"),
-                format!("maxThreads must be at least 1, not {max_threads}."),
-            ));
-        }
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
-        if timeout < 1 {
-            errors.push(ValidationError::new(
-                "invalid_timeout",
-                &format!("{path}.timeout"),
-                format!("timeout must be a positive number of seconds, not {timeout}."),
-            ));
-        }
         let source_path = format!("{path}.channelSource");
         let channel_source = match &self.channel_source {
             None => {
@@ -226,18 +212,23 @@ impl Channel {
             Some(source) => Some(source.normalized(&source_path, source_kind, errors)),
         };
         let mapping_path = format!("{path}.attributeMapping");
-        let attribute_mapping = normalized_mapping(
-            self.attribute_mapping.as_deref().unwrap_or_default(),
-            &mapping_path,
-            errors,
-        );
+        let attribute_mapping = match &self.attribute_mapping {
+            None => {
+                errors.push(ValidationError::required(
+                    &mapping_path,
+                    "The attribute mapping",
+                ));
+                Vec::new()
+            }
+            Some(mappings) => normalized_mapping(mappings, &mapping_path, errors),
+        };
         Channel {
             active: Some(self.active.unwrap_or(false)),
             channel_source,
             attribute_mapping: Some(attribute_mapping),
-            name: text(&self.name).map(str::to_string),
-            max_threads: Some(max_threads),
-            timeout: Some(timeout),
+            name: self.name.clone(),
+            max_threads: Some(self.max_threads.unwrap_or(DEFAULT_MAX_THREADS)),
+            timeout: Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS)),
         }
     }
 }
@@ -246,72 +237,38 @@ impl ChannelSource {
     fn normalized(
         &self,
         path: &str,
-        source_kind: impl Fn(&str) -> SourceKind,
+        source_kind: &dyn Fn(&str) -> SourceKind,
         errors: &mut Vec<ValidationError>,
     ) -> ChannelSource {
         let data_source_path = format!("{path}.dataSource");
-        let data_source_id = self.data_source.as_ref().and_then(ResourceLink::target);
-        let is_ldap = match data_source_id.map(|id| (id, source_kind(id))) {
-            None => {
-                errors.push(ValidationError::required(
-                    &data_source_path,
-                    "The source data store (dataSource.id)",
-                ));
-                true
-            }
-            Some((id, SourceKind::Missing)) => {
-                errors.push(ValidationError::new(
-                    "unknown_data_store",
-                    &data_source_path,
-                    format!("Data store '{id}' does not exist."),
-                ));
-                true
-            }
-            Some((_, SourceKind::Ldap)) => true,
-            Some((id, SourceKind::Other(type_name))) => {
-                errors.push(ValidationError::new(
-                    "data_store_not_ldap",
-                    &data_source_path,
-                    format!(
-                        "Data store '{id}' is {type_name}; a provisioning channel reads from an \
-                         LDAP data store."
-                    ),
-                ));
-                false
-            }
-        };
-        if !is_ldap {
-            let sent = [
-                ("guidAttributeName", self.guid_attribute_name.is_some()),
-                ("guidBinary", self.guid_binary.is_some()),
-                (
-                    "changeDetectionSettings",
-                    self.change_detection_settings.is_some(),
-                ),
-                (
-                    "groupMembershipDetection",
-                    self.group_membership_detection.is_some(),
-                ),
-                (
-                    "accountManagementSettings",
-                    self.account_management_settings.is_some(),
-                ),
-            ];
-            for (field, _) in sent.iter().filter(|(_, present)| *present) {
-                errors.push(ValidationError::new(
-                    "ldap_only_field",
-                    &format!("{path}.{field}"),
-                    format!(
-                        "{field} applies to LDAP data sources only; the channel's data source \
-                         is not an LDAP data store."
-                    ),
-                ));
+        match self.data_source.as_ref().and_then(ResourceLink::target) {
+            None => errors.push(ValidationError::required(
+                &data_source_path,
+                "The source data store (dataSource.id)",
+            )),
+            Some(id) => {
+                if let SourceKind::Other(type_name) = source_kind(id) {
+                    errors.push(ValidationError::new(
+                        "data_store_not_ldap",
+                        &data_source_path,
+                        format!(
+                            "Data store '{id}' is {type_name}; a provisioning channel reads \
+                             from an LDAP data store."
+                        ),
+                    ));
+                }
             }
         }
         require(
             &self.base_dn,
             &format!("{path}.baseDn"),
             "The base DN",
+            errors,
+        );
+        require(
+            &self.guid_attribute_name,
+            &format!("{path}.guidAttributeName"),
+            "The GUID attribute name",
             errors,
         );
         let user_source_location = match &self.user_source_location {
@@ -324,45 +281,35 @@ impl ChannelSource {
             }
             Some(location) => Some(location.normalized()),
         };
-        let mut normalized = ChannelSource {
+        ChannelSource {
             data_source: self
                 .data_source
                 .as_ref()
                 .map(ResourceLink::without_location),
-            guid_attribute_name: text(&self.guid_attribute_name).map(str::to_string),
-            guid_binary: None,
-            change_detection_settings: None,
-            group_membership_detection: None,
-            account_management_settings: None,
-            base_dn: text(&self.base_dn).map(str::to_string),
-            user_source_location,
-            group_source_location: self
-                .group_source_location
-                .as_ref()
-                .map(ChannelSourceLocation::normalized),
-        };
-        if is_ldap {
-            require(
-                &self.guid_attribute_name,
-                &format!("{path}.guidAttributeName"),
-                "The GUID attribute name",
-                errors,
-            );
-            normalized.guid_binary = Some(self.guid_binary.unwrap_or(false));
-            normalized.change_detection_settings = Some(normalized_change_detection(
+            guid_attribute_name: self.guid_attribute_name.clone(),
+            guid_binary: Some(self.guid_binary.unwrap_or(false)),
+            change_detection_settings: Some(normalized_change_detection(
                 self.change_detection_settings.as_ref(),
                 &format!("{path}.changeDetectionSettings"),
                 errors,
-            ));
-            normalized.group_membership_detection =
-                Some(self.group_membership_detection.clone().unwrap_or_default());
-            normalized.account_management_settings = Some(normalized_account_management(
+            )),
+            group_membership_detection: Some(
+                self.group_membership_detection.clone().unwrap_or_default(),
+            ),
+            account_management_settings: Some(normalized_account_management(
                 self.account_management_settings.as_ref(),
                 &format!("{path}.accountManagementSettings"),
                 errors,
-            ));
+            )),
+            base_dn: self.base_dn.clone(),
+            user_source_location,
+            group_source_location: Some(
+                self.group_source_location
+                    .clone()
+                    .unwrap_or_default()
+                    .normalized(),
+            ),
         }
-        normalized
     }
 }
 
@@ -396,18 +343,11 @@ fn normalized_change_detection(
         "The timestamp attribute name",
         errors,
     );
-    match settings.changed_users_algorithm {
-        None => errors.push(ValidationError::required(
+    if settings.changed_users_algorithm.is_none() {
+        errors.push(ValidationError::required(
             &format!("{path}.changedUsersAlgorithm"),
             "The changed users algorithm",
-        )),
-        Some(ChangedUsersAlgorithm::ActiveDirectoryUsn) => require(
-            &settings.usn_attribute_name,
-            &format!("{path}.usnAttributeName"),
-            "The USN attribute name (for ACTIVE_DIRECTORY_USN)",
-            errors,
-        ),
-        Some(_) => {}
+        ));
     }
     settings.clone()
 }
@@ -446,9 +386,8 @@ fn normalized_account_management(
 impl ChannelSourceLocation {
     fn normalized(&self) -> ChannelSourceLocation {
         ChannelSourceLocation {
-            group_dn: text(&self.group_dn).map(str::to_string),
-            filter: text(&self.filter).map(str::to_string),
             nested_search: Some(self.nested_search.unwrap_or(false)),
+            ..self.clone()
         }
     }
 }
@@ -458,87 +397,52 @@ fn normalized_mapping(
     path: &str,
     errors: &mut Vec<ValidationError>,
 ) -> Vec<SaasAttributeMapping> {
-    let mut normalized = Vec::with_capacity(mappings.len());
-    for (index, mapping) in mappings.iter().enumerate() {
-        let entry_path = format!("{path}[{index}]");
-        let field_name = text(&mapping.field_name);
-        match field_name {
-            None => errors.push(ValidationError::required(
+    mappings
+        .iter()
+        .enumerate()
+        .map(|(index, mapping)| {
+            let entry_path = format!("{path}[{index}]");
+            require(
+                &mapping.field_name,
                 &format!("{entry_path}.fieldName"),
                 "The target field name",
-            )),
-            Some(name)
-                if mappings[..index]
-                    .iter()
-                    .any(|other| text(&other.field_name) == Some(name)) =>
-            {
-                errors.push(ValidationError::new(
-                    "duplicate_field_name",
-                    &format!("{entry_path}.fieldName"),
-                    format!("The field '{name}' is mapped more than once."),
+                errors,
+            );
+            let info_path = format!("{entry_path}.saasFieldInfo");
+            if mapping.saas_field_info.is_none() {
+                errors.push(ValidationError::required(
+                    &info_path,
+                    "The field mapping (saasFieldInfo)",
                 ));
             }
-            Some(_) => {}
-        }
-        let info_path = format!("{entry_path}.saasFieldInfo");
-        let info = mapping.saas_field_info.clone().unwrap_or_default();
-        if mapping.saas_field_info.is_none() {
-            errors.push(ValidationError::required(
-                &info_path,
-                "The field mapping (saasFieldInfo)",
-            ));
-        }
-        let attribute_names = info.attribute_names.clone().unwrap_or_default();
-        for (position, attribute) in attribute_names.iter().enumerate() {
-            if attribute_names[..position].contains(attribute) {
+            let info = mapping.saas_field_info.clone().unwrap_or_default();
+            let attribute_names = info.attribute_names.clone().unwrap_or_default();
+            if let Some(repeated) = attribute_names
+                .iter()
+                .enumerate()
+                .find(|(position, name)| attribute_names[..*position].contains(name))
+                .map(|(_, name)| name)
+            {
                 errors.push(ValidationError::new(
                     "duplicate_attribute_name",
                     &format!("{info_path}.attributeNames"),
-                    format!("The source attribute '{attribute}' is listed more than once."),
+                    format!("The source attribute '{repeated}' is listed more than once."),
                 ));
             }
-        }
-        if mapping.saas_field_info.is_some()
-            && attribute_names.is_empty()
-            && text(&info.default_value).is_none()
-            && text(&info.expression).is_none()
-        {
-            errors.push(ValidationError::new(
-                "unmapped_field",
-                &info_path,
-                format!(
-                    "The field '{}' needs source attributes (attributeNames), a defaultValue \
-                     or an expression.",
-                    field_name.unwrap_or_default()
-                ),
-            ));
-        }
-        normalized.push(SaasAttributeMapping {
-            field_name: field_name.map(str::to_string),
-            saas_field_info: Some(SaasFieldConfiguration {
-                attribute_names: Some(attribute_names),
-                default_value: info.default_value.clone(),
-                expression: info.expression.clone(),
-                create_only: Some(info.create_only.unwrap_or(false)),
-                trim: Some(info.trim.unwrap_or(false)),
-                character_case: Some(info.character_case.unwrap_or(CharacterCase::None)),
-                parser: Some(info.parser.unwrap_or(FieldParser::None)),
-                masked: Some(info.masked.unwrap_or(false)),
-            }),
-        });
-    }
-    if !mappings
-        .iter()
-        .any(|mapping| text(&mapping.field_name) == Some("username"))
-    {
-        errors.push(ValidationError::new(
-            "username_mapping_required",
-            path,
-            "The attribute mapping must map the PingOne field 'username': PingOne matches \
-             existing users on it.",
-        ));
-    }
-    normalized
+            SaasAttributeMapping {
+                field_name: mapping.field_name.clone(),
+                saas_field_info: Some(SaasFieldConfiguration {
+                    attribute_names: Some(attribute_names),
+                    create_only: Some(info.create_only.unwrap_or(false)),
+                    trim: Some(info.trim.unwrap_or(false)),
+                    character_case: Some(info.character_case.unwrap_or(CharacterCase::None)),
+                    parser: Some(info.parser.unwrap_or(FieldParser::None)),
+                    masked: Some(info.masked.unwrap_or(false)),
+                    ..info
+                }),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -568,7 +472,7 @@ mod tests {
     #[test]
     fn defaults_are_filled() {
         let mut errors = Vec::new();
-        let stored = channel(minimal()).normalized("c", |_| SourceKind::Ldap, &mut errors);
+        let stored = channel(minimal()).normalized("c", &|_| SourceKind::Ldap, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(stored.max_threads, Some(1));
         assert_eq!(stored.timeout, Some(60));
@@ -578,6 +482,14 @@ mod tests {
         assert_eq!(
             source.user_source_location.unwrap().nested_search,
             Some(false)
+        );
+        assert_eq!(
+            source.group_source_location,
+            Some(ChannelSourceLocation {
+                group_dn: None,
+                filter: None,
+                nested_search: Some(false)
+            })
         );
         let account = source.account_management_settings.unwrap();
         assert_eq!(account.flag_comparison_status, Some(true));
@@ -591,32 +503,50 @@ mod tests {
     }
 
     #[test]
-    fn a_non_ldap_source_rejects_ldap_only_fields() {
+    fn a_non_ldap_source_is_refused_and_a_missing_one_accepted() {
         let mut errors = Vec::new();
-        channel(minimal()).normalized("c", |_| SourceKind::Other("JDBC"), &mut errors);
+        channel(minimal()).normalized("c", &|_| SourceKind::Other("JDBC"), &mut errors);
         let paths: Vec<_> = errors
             .iter()
             .map(|e| e.field_path.clone().unwrap())
             .collect();
-        assert_eq!(
-            paths,
-            [
-                "c.channelSource.dataSource",
-                "c.channelSource.guidAttributeName",
-                "c.channelSource.changeDetectionSettings",
-                "c.channelSource.accountManagementSettings"
-            ]
-        );
+        assert_eq!(paths, ["c.channelSource.dataSource"]);
+        let mut errors = Vec::new();
+        channel(minimal()).normalized("c", &|_| SourceKind::Missing, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
     }
 
     #[test]
-    fn a_missing_username_mapping_is_reported() {
+    fn mappings_without_a_source_and_without_username_are_kept() {
+        let mut body = minimal();
+        body["attributeMapping"] = json!([
+            {"fieldName": "email", "saasFieldInfo": {}},
+            {"fieldName": "populationID", "saasFieldInfo": {"defaultValue": "p"}},
+            {"fieldName": "fullName", "saasFieldInfo": {"expression": "x", "attributeNames": ["givenName", "sn"], "parser": "EXTRACT_CN_FROM_DN", "masked": true, "createOnly": true, "trim": true, "characterCase": "LOWER"}},
+            {"fieldName": "email", "saasFieldInfo": {"attributeNames": ["mail"]}}
+        ]);
+        let mut errors = Vec::new();
+        let stored = channel(body).normalized("c", &|_| SourceKind::Ldap, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mapping = stored.attribute_mapping.unwrap();
+        assert_eq!(mapping.len(), 4);
+        let empty = mapping[0].saas_field_info.clone().unwrap();
+        assert_eq!(empty.attribute_names, Some(Vec::new()));
+        assert_eq!(empty.default_value, None);
+        let full = mapping[2].saas_field_info.clone().unwrap();
+        assert_eq!(full.character_case, Some(CharacterCase::Lower));
+        assert_eq!(full.masked, Some(true));
+        assert_eq!(full.expression.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn repeated_source_attributes_are_refused() {
         let mut body = minimal();
         body["attributeMapping"] =
-            json!([{"fieldName": "email", "saasFieldInfo": {"attributeNames": ["mail"]}}]);
+            json!([{"fieldName": "username", "saasFieldInfo": {"attributeNames": ["uid", "uid"]}}]);
         let mut errors = Vec::new();
-        channel(body).normalized("c", |_| SourceKind::Ldap, &mut errors);
+        channel(body).normalized("c", &|_| SourceKind::Ldap, &mut errors);
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].error_id, "username_mapping_required");
+        assert_eq!(errors[0].error_id, "duplicate_attribute_name");
     }
 }

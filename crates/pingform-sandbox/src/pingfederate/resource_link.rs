@@ -44,4 +44,17 @@ impl ResourceLink {
                 .map(|id| format!("{base_url}{collection_path}/{id}")),
         }
     }
+
+    /// Output form where an empty id is located at the collection itself, as the real
+    /// export `serverSettings.outboundProvisioning--settings.json` shows it (`"id": ""`,
+    /// `location` `.../pf-admin-api/v1/dataStores`).
+    pub fn located_or_collection(&self, base_url: &str, collection_path: &str) -> Self {
+        match self.target() {
+            Some(_) => self.located(base_url, collection_path),
+            None => Self {
+                id: self.id.clone(),
+                location: Some(format!("{base_url}{collection_path}")),
+            },
+        }
+    }
 }

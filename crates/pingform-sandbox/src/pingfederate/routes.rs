@@ -2,60 +2,109 @@
 //! calls, HTTP out. The three collections share one set of handlers, generic over the
 //! kind (`AdminCollection`).
 //!
-//! Owns: Basic auth and the `X-XSRF-Header` check, reading JSON bodies, the request log
-//! and fault injection around every Admin API request, and committing writes (in memory
-//! on the store itself; with a data file on a copy that replaces the store once the
-//! file holds it, so a failed save changes nothing). Must not hold resource rules:
-//! those are in the store and the resource modules.
+//! Owns: authentication (HTTP Basic, or in OAuth mode bearer tokens from the token
+//! endpoint `/as/token.oauth2` it serves, see `AdminAuthentication`) and the
+//! `X-XSRF-Header` check, reading JSON bodies, the request log, fault injection and the
+//! injected read/write latency around every Admin API request, the cluster endpoints,
+//! the Admin API's control endpoints (`/_sandbox/admin/...`), and committing writes:
+//! every store operation checks everything before it mutates anything, so a write runs
+//! on the store itself; with a data file its result is then appended to the journal
+//! (`persistence`) before it is answered, and undone if the append fails, so a failed
+//! write changes nothing. Must not hold resource rules: those are in the store and the
+//! resource modules.
+//!
+//! Control endpoints (Basic auth of the sandbox administrator, like the rest of
+//! `/_sandbox`, whatever the Admin API's mode):
+//! - `GET /_sandbox/admin/cluster` → `{"clustered": bool, "replicationRequired": bool}`;
+//!   `PUT` with `{"replicationRequired": bool}` forces it (400 when not clustered);
+//! - `PUT /_sandbox/admin/token-lifetime` `{"seconds": N}` → 200: OAuth-mode tokens
+//!   issued from then on live N seconds (0 gives tokens that are expired at once);
+//! - `POST /_sandbox/admin/expire-tokens` → 200 `{"expired": N}`: every OAuth-mode
+//!   token issued so far is expired (its next use is a 401).
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::api_result::{ApiError, ValidationError};
+use super::cluster::Cluster;
 use super::descriptors;
 use super::pingone_connections::PingOneTarget;
 use super::store::{
-    AdminCollection, CollectionWrite, DataStores, PingOneConnections, SpConnections, Store,
+    self, AdminCollection, CollectionWrite, DataStores, JournalEntry, Named, PingOneConnections,
+    SpConnections, Store,
 };
 use super::write_context::WriteContext;
 use crate::administrator::Administrator;
 use crate::clock;
 use crate::collection::{self, ResourceKind};
 use crate::control::{self, Control, LoggedRequest, SharedControl};
-use crate::persistence;
+use crate::oauth::{self, OAuthError};
+use crate::persistence::Journal;
 use crate::secrets::MasterKey;
+use crate::tokens::{TokenBook, TokenProblem};
 
 /// The PingFederate Admin API base path.
 pub const BASE_PATH: &str = "/pf-admin-api/v1";
+/// PingFederate's runtime token endpoint, served on the sandbox's port in OAuth mode.
+pub const ADMIN_TOKEN_PATH: &str = "/as/token.oauth2";
+/// The realm of the Admin API's `WWW-Authenticate` challenges.
+const REALM: &str = "PingFederate";
+
+/// How the Admin API authenticates requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminAuthentication {
+    /// HTTP Basic with the administrator account (PingFederate's default).
+    Basic,
+    /// `Authorization: Bearer` with a token this client got from `/as/token.oauth2`
+    /// (client credentials); Basic is refused.
+    OAuth {
+        client_id: String,
+        client_secret: String,
+    },
+}
 
 /// Everything the Admin API's handlers share.
 pub struct AdminApiState {
     pub base_url: String,
+    /// `host:port`, as the cluster status names the node.
+    pub address: String,
     pub administrator: Administrator,
+    pub authentication: AdminAuthentication,
+    /// Tokens of the OAuth mode.
+    pub tokens: Mutex<TokenBook>,
     pub version: String,
     pub master_key: MasterKey,
     pub store: Mutex<Store>,
-    pub data_file: Option<PathBuf>,
+    /// The data file, when there is one. Locked only while `store` is.
+    pub journal: Mutex<Option<Journal>>,
     /// What PingFederate's PingOne connections point at: this sandbox's PingOne side.
     pub pingone: PingOneTarget,
     pub control: SharedControl,
+    pub read_latency: Duration,
+    pub write_latency: Duration,
+    /// The replication state when the sandbox runs as a cluster's node.
+    pub cluster: Option<Mutex<Cluster>>,
 }
 
 type Shared = Arc<AdminApiState>;
 
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl AdminApiState {
     fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.store)
     }
 
     fn control(&self) -> MutexGuard<'_, Control> {
@@ -81,31 +130,68 @@ impl AdminApiState {
         }
     }
 
-    /// Runs `change` and keeps its effect only on success.
-    ///
-    /// Every store operation checks everything before it mutates anything, so in
-    /// memory the change runs on the store itself (a copy per write would make bulk
-    /// creation quadratic). With a data file, the change runs on a copy that replaces
-    /// the store only once the file holds it, so a failed write leaves both as they were.
-    fn commit<T>(
+    /// Records a write that just succeeded on `store`: appended to the journal (when
+    /// there is a data file) and noted for the cluster. When the journal cannot take
+    /// it, `undo` puts `store` back as it was and the write fails with a 500.
+    fn committed(
         &self,
-        change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let mut store = self.store();
-        if self.data_file.is_none() {
-            return change(&mut store);
+        store: &mut Store,
+        entry: Result<JournalEntry, serde_json::Error>,
+        undo: impl FnOnce(&mut Store),
+    ) -> Result<(), ApiError> {
+        let appended = match (lock(&self.journal).as_mut(), entry) {
+            (None, _) => Ok(()),
+            (Some(journal), Ok(entry)) => journal.append(&entry).map_err(|error| error.to_string()),
+            (Some(_), Err(error)) => Err(error.to_string()),
+        };
+        if let Err(message) = appended {
+            undo(store);
+            return Err(ApiError::Internal { message });
         }
-        let mut draft = store.clone();
-        let result = change(&mut draft)?;
-        if let Some(path) = &self.data_file {
-            persistence::save(path, &self.master_key, &draft).map_err(|error| {
-                ApiError::Internal {
-                    message: error.to_string(),
+        if let Some(cluster) = &self.cluster {
+            lock(cluster).record_write(clock::now());
+        }
+        Ok(())
+    }
+
+    /// Rewrites the data file as a snapshot of the store (no journal), at shutdown. A
+    /// failure leaves the file as it was, snapshot and journal, which loads the same.
+    pub fn compact(&self) {
+        let store = self.store();
+        let mut journal = lock(&self.journal);
+        if let Some(current) = journal.as_ref()
+            && let Ok(compacted) = Journal::compact(current.path(), &self.master_key, &*store)
+        {
+            *journal = Some(compacted);
+        }
+    }
+
+    /// Whether the request carries credentials the Admin API accepts.
+    fn authenticate(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        match &self.authentication {
+            AdminAuthentication::Basic if self.administrator.authorizes(headers) => Ok(()),
+            AdminAuthentication::Basic => Err(ApiError::Unauthorized),
+            AdminAuthentication::OAuth { .. } => {
+                let token = headers
+                    .get(header::AUTHORIZATION)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.strip_prefix("Bearer "))
+                    .map(str::trim);
+                let Some(token) = token else {
+                    return Err(ApiError::BearerUnauthorized {
+                        expired: false,
+                        sent: false,
+                    });
+                };
+                match lock(&self.tokens).subject_of(token) {
+                    Ok(_) => Ok(()),
+                    Err(problem) => Err(ApiError::BearerUnauthorized {
+                        expired: problem == TokenProblem::Expired,
+                        sent: true,
+                    }),
                 }
-            })?;
+            }
         }
-        *store = draft;
-        Ok(result)
     }
 }
 
@@ -149,6 +235,8 @@ pub fn router(state: Shared) -> Router {
                 .put(replace::<SpConnections>)
                 .delete(delete::<SpConnections>),
         )
+        .route("/cluster/status", get(cluster_status))
+        .route("/cluster/replicate", post(replicate))
         .fallback(unknown_admin_path)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -157,14 +245,32 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-/// Wraps every Admin API request: fault injection, auth, CSRF header, then the log.
+/// The OAuth mode's token endpoint, to be mounted at the server's root.
+pub fn token_router(state: Shared) -> Router {
+    Router::new()
+        .route(ADMIN_TOKEN_PATH, post(issue_token))
+        .with_state(state)
+}
+
+/// The Admin API's control endpoints, to be nested under `/_sandbox/admin` (behind the
+/// control API's own authentication).
+pub fn control_router<S: Clone + Send + Sync + 'static>(state: Shared) -> Router<S> {
+    Router::new()
+        .route("/cluster", get(control_cluster).put(control_set_cluster))
+        .route("/token-lifetime", put(control_token_lifetime))
+        .route("/expire-tokens", post(control_expire_tokens))
+        .with_state(state)
+}
+
+/// Wraps every Admin API request: fault injection, authentication, CSRF header, the
+/// injected latency, then the log.
 async fn admin_api_gate(
     State(state): State<Shared>,
     OriginalUri(original): OriginalUri,
     request: Request,
     next: Next,
 ) -> Response {
-    let method = request.method().to_string();
+    let method = request.method().clone();
     let relative = original
         .path()
         .strip_prefix(BASE_PATH)
@@ -174,7 +280,7 @@ async fn admin_api_gate(
         Some(query) => format!("{relative}?{query}"),
         None => relative.clone(),
     };
-    let fault = state.control().trigger(&method, &logged_path);
+    let fault = state.control().trigger(method.as_str(), &logged_path);
     let mut injected = None;
     if let Some(fault) = fault {
         if fault.delay_ms > 0 {
@@ -192,8 +298,8 @@ async fn admin_api_gate(
     }
     let response = if let Some(error) = injected {
         error.into_response()
-    } else if !state.administrator.authorizes(request.headers()) {
-        ApiError::Unauthorized.into_response()
+    } else if let Err(error) = state.authenticate(request.headers()) {
+        error.into_response()
     } else if request
         .headers()
         .get("x-xsrf-header")
@@ -201,10 +307,17 @@ async fn admin_api_gate(
     {
         ApiError::MissingXsrfHeader.into_response()
     } else {
+        let latency = match method {
+            Method::GET | Method::HEAD => state.read_latency,
+            _ => state.write_latency,
+        };
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
         next.run(request).await
     };
     state.control().record(LoggedRequest {
-        method,
+        method: method.to_string(),
         path: logged_path,
         status: response.status().as_u16(),
     });
@@ -241,14 +354,23 @@ async fn read<K: AdminCollection>(State(state): State<Shared>, Path(id): Path<St
     }
 }
 
-async fn create<K: AdminCollection>(
+async fn create<K: AdminCollection + Named>(
     State(state): State<Shared>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body = json_body(&body)?;
     let write = state.collection_write(&headers);
-    let created = state.commit(|store| collection::create::<K>(store, body, &write))?;
+    let mut store = state.store();
+    let created = collection::create::<K>(&mut store, body, &write)?;
+    let id = K::id(&created).unwrap_or_default().to_string();
+    let entry = K::journal_item(&created).map(|item| JournalEntry::Put {
+        collection: K::COLLECTION,
+        item,
+    });
+    state.committed(&mut store, entry, |store| {
+        store::remove::<K>(store, &id);
+    })?;
     Ok((
         StatusCode::CREATED,
         axum::Json(K::to_response(&created, &state.base_url)),
@@ -256,25 +378,45 @@ async fn create<K: AdminCollection>(
         .into_response())
 }
 
-async fn replace<K: AdminCollection>(
+async fn replace<K: AdminCollection + Named>(
     State(state): State<Shared>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    let mut store = state.store();
     // An unknown id is a 404 even when the body is unreadable.
-    collection::find::<K>(&state.store(), &id)?;
+    let before = collection::find::<K>(&store, &id)?.clone();
     let body = json_body(&body)?;
     let write = state.collection_write(&headers);
-    let replaced = state.commit(|store| collection::replace::<K>(store, &id, body, &write))?;
+    let replaced = collection::replace::<K>(&mut store, &id, body, &write)?;
+    let entry = K::journal_item(&replaced).map(|item| JournalEntry::Put {
+        collection: K::COLLECTION,
+        item,
+    });
+    state.committed(&mut store, entry, |store| store::put::<K>(store, before))?;
     Ok(ok(K::to_response(&replaced, &state.base_url)))
 }
 
-async fn delete<K: AdminCollection>(
+async fn delete<K: AdminCollection + Named>(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    state.commit(|store| collection::delete::<K>(store, &id))?;
+    let mut store = state.store();
+    let before = collection::find::<K>(&store, &id)?.clone();
+    let index = K::items(&store)
+        .iter()
+        .position(|item| K::id(item) == Some(id.as_str()))
+        .unwrap_or_default();
+    collection::delete::<K>(&mut store, &id)?;
+    let entry = Ok(JournalEntry::Delete {
+        collection: K::COLLECTION,
+        id,
+    });
+    state.committed(&mut store, entry, |store| {
+        let items = K::items_mut(store);
+        items.insert(index.min(items.len()), before);
+    })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -308,11 +450,126 @@ async fn replace_outbound_provisioning(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body = json_body(&body)?;
-    let replaced = state.commit(|store| store.replace_outbound_provisioning(body))?;
+    let mut store = state.store();
+    let before = store.outbound_provisioning().clone();
+    let replaced = store.replace_outbound_provisioning(body)?;
+    let entry = serde_json::to_value(&replaced)
+        .map(|settings| JournalEntry::OutboundProvisioning { settings });
+    state.committed(&mut store, entry, |store| {
+        store.restore_outbound_provisioning(before);
+    })?;
     Ok(ok(replaced.to_response(&state.base_url)))
 }
 
-/// The query of `GET /idp/spConnections`.
+async fn cluster_status(State(state): State<Shared>) -> Response {
+    match &state.cluster {
+        None => ApiError::NotClustered.into_response(),
+        Some(cluster) => ok(lock(cluster).status(&state.address, &state.version)),
+    }
+}
+
+async fn replicate(State(state): State<Shared>) -> Response {
+    match &state.cluster {
+        None => ApiError::NotClustered.into_response(),
+        Some(cluster) => ok(lock(cluster).replicate(clock::now())),
+    }
+}
+
+/// `POST /as/token.oauth2`: a client-credentials token for the Admin API's client.
+async fn issue_token(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let (client_id, client_secret) = oauth::client_credentials(REALM, &headers, &body)?;
+    let AdminAuthentication::OAuth {
+        client_id: expected_id,
+        client_secret: expected_secret,
+    } = &state.authentication
+    else {
+        return Err(OAuthError::invalid_client(
+            REALM,
+            "The Admin API of this sandbox takes HTTP Basic, not OAuth 2.0 tokens.",
+        ));
+    };
+    if (&client_id, &client_secret) != (expected_id, expected_secret) {
+        return Err(OAuthError::invalid_client(
+            REALM,
+            "Invalid client credentials.",
+        ));
+    }
+    let issued = lock(&state.tokens).issue(&client_id);
+    oauth::token_response(REALM, issued)
+}
+
+fn cluster_control_body(state: &AdminApiState) -> Value {
+    json!({
+        "clustered": state.cluster.is_some(),
+        "replicationRequired": state
+            .cluster
+            .as_ref()
+            .is_some_and(|cluster| lock(cluster).replication_required()),
+    })
+}
+
+async fn control_cluster(State(state): State<Shared>) -> Response {
+    ok(cluster_control_body(&state))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReplicationRequired {
+    replication_required: bool,
+}
+
+async fn control_set_cluster(
+    State(state): State<Shared>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let wanted: ReplicationRequired =
+        serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
+            developer_message: format!("Expected {{\"replicationRequired\": bool}}: {error}."),
+        })?;
+    let Some(cluster) = &state.cluster else {
+        return Err(ApiError::BadRequest {
+            developer_message: "The sandbox was not started in cluster mode (--cluster)."
+                .to_string(),
+        });
+    };
+    lock(cluster).set_replication_required(wanted.replication_required);
+    Ok(ok(cluster_control_body(&state)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Lifetime {
+    seconds: u64,
+}
+
+async fn control_token_lifetime(
+    State(state): State<Shared>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lifetime: Lifetime =
+        serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
+            developer_message: format!("Expected {{\"seconds\": N}}: {error}."),
+        })?;
+    lock(&state.tokens).set_lifetime(lifetime.seconds);
+    Ok(ok(json!({ "seconds": lifetime.seconds })))
+}
+
+async fn control_expire_tokens(State(state): State<Shared>) -> Response {
+    let expired = lock(&state.tokens).expire_all();
+    ok(json!({ "expired": expired }))
+}
+
+/// The query of `GET /idp/spConnections` (spec operation `getSpConnections`): `entityId`
+/// "(case-sensitive)", `page`, `numberPerPage`, and `filter`, "compared to the SP
+/// connection name and partner entity ID fields. The comparison is a case-insensitive
+/// partial match." The operation answers 422 "Validation error(s) occurred", which the
+/// sandbox gives for a `page` or `numberPerPage` that is not a positive whole number
+/// (which values a real server refuses, and how it pages without `numberPerPage`, are
+/// open questions: the sandbox returns every match then).
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SpConnectionQuery {

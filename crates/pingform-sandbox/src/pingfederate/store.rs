@@ -16,7 +16,7 @@ use super::datastores::{DataStore, JdbcDataStore};
 use super::outbound_provisioning::OutboundProvisioning;
 use super::pingone_connections::{PingOneConnection, PingOneTarget};
 use super::provisioning_channels::SourceKind;
-use super::sp_connections::{References, SpConnection};
+use super::sp_connections::SpConnection;
 use super::write_context::WriteContext;
 use crate::collection::{self, ResourceKind};
 use crate::random_identifiers;
@@ -88,30 +88,133 @@ impl Store {
         body: Value,
     ) -> Result<OutboundProvisioning, ApiError> {
         let request = OutboundProvisioning::from_request(body)?;
-        let (stored, data_store_id) = request.normalized().map_err(ApiError::Validation)?;
-        match self.data_store(&data_store_id) {
-            Err(_) => {
-                return Err(ApiError::validation(ValidationError::new(
-                    "unknown_data_store",
-                    "dataStoreRef",
-                    format!("Data store '{data_store_id}' does not exist."),
-                )));
-            }
-            Ok(DataStore::Jdbc(_)) => {}
-            Ok(other) => {
-                return Err(ApiError::validation(ValidationError::new(
-                    "data_store_not_jdbc",
-                    "dataStoreRef",
-                    format!(
-                        "Data store '{data_store_id}' is {}; outbound provisioning needs a JDBC \
-                         data store.",
-                        other.type_name()
-                    ),
-                )));
-            }
+        let stored = request.normalized().map_err(ApiError::Validation)?;
+        // Ping's documentation ("Configuring outbound provisioning settings",
+        // docs.pingidentity.com) says the provisioning data store must be a relational
+        // database, i.e. a JDBC data store. An empty id is accepted (the real export
+        // `serverSettings.outboundProvisioning--settings.json` has `dataStoreRef.id`
+        // `""`), and so is an id that names no data store: no source says PingFederate
+        // refuses it.
+        if let Some(data_store_id) = stored.data_store_id()
+            && let Ok(other) = self.data_store(data_store_id)
+            && !matches!(other, DataStore::Jdbc(_))
+        {
+            return Err(ApiError::validation(ValidationError::new(
+                "data_store_not_jdbc",
+                "dataStoreRef",
+                format!(
+                    "Data store '{data_store_id}' is {}; outbound provisioning needs a JDBC \
+                     data store.",
+                    other.type_name()
+                ),
+            )));
         }
         self.outbound_provisioning = stored.clone();
         Ok(stored)
+    }
+
+    /// Puts back settings a failed write replaced.
+    pub fn restore_outbound_provisioning(&mut self, settings: OutboundProvisioning) {
+        self.outbound_provisioning = settings;
+    }
+
+    /// Applies one journal entry, replayed at start: the write it records already passed
+    /// every check, so it is applied as it is (a put replaces the item with the same id
+    /// in place, or adds it at the end; a delete removes it).
+    pub fn apply(&mut self, entry: JournalEntry) -> Result<(), serde_json::Error> {
+        match entry {
+            JournalEntry::Put { collection, item } => match collection {
+                CollectionName::DataStores => {
+                    put::<DataStores>(self, serde_json::from_value(item)?);
+                }
+                CollectionName::PingOneConnections => {
+                    put::<PingOneConnections>(self, serde_json::from_value(item)?);
+                }
+                CollectionName::SpConnections => {
+                    put::<SpConnections>(self, serde_json::from_value(item)?);
+                }
+            },
+            JournalEntry::Delete { collection, id } => match collection {
+                CollectionName::DataStores => remove::<DataStores>(self, &id),
+                CollectionName::PingOneConnections => remove::<PingOneConnections>(self, &id),
+                CollectionName::SpConnections => remove::<SpConnections>(self, &id),
+            },
+            JournalEntry::OutboundProvisioning { settings } => {
+                self.outbound_provisioning = serde_json::from_value(settings)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The collections a journal entry can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CollectionName {
+    DataStores,
+    PingOneConnections,
+    SpConnections,
+}
+
+/// One write as the data file's journal records it: the stored result, not the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum JournalEntry {
+    Put {
+        collection: CollectionName,
+        item: Value,
+    },
+    Delete {
+        collection: CollectionName,
+        id: String,
+    },
+    OutboundProvisioning {
+        settings: Value,
+    },
+}
+
+/// Puts `item` in its collection: in place of the item with the same id, or last.
+pub fn put<K: AdminCollection + Named>(store: &mut Store, item: K::Item) {
+    let items = K::items_mut(store);
+    let id = K::id(&item).map(str::to_string);
+    match items
+        .iter_mut()
+        .find(|existing| K::id(existing) == id.as_deref())
+    {
+        Some(slot) => *slot = item,
+        None => items.push(item),
+    }
+}
+
+/// Removes the item with this id, if any.
+pub fn remove<K: AdminCollection + Named>(store: &mut Store, id: &str) {
+    K::items_mut(store).retain(|item| K::id(item) != Some(id));
+}
+
+/// How a collection kind appears in the journal: its name and its items' JSON.
+pub trait Named: AdminCollection {
+    const COLLECTION: CollectionName;
+    fn journal_item(item: &Self::Item) -> Result<Value, serde_json::Error>;
+}
+
+impl Named for DataStores {
+    const COLLECTION: CollectionName = CollectionName::DataStores;
+    fn journal_item(item: &DataStore) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(item)
+    }
+}
+
+impl Named for PingOneConnections {
+    const COLLECTION: CollectionName = CollectionName::PingOneConnections;
+    fn journal_item(item: &PingOneConnection) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(item)
+    }
+}
+
+impl Named for SpConnections {
+    const COLLECTION: CollectionName = CollectionName::SpConnections;
+    fn journal_item(item: &SpConnection) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(item)
     }
 }
 
@@ -175,25 +278,8 @@ impl ResourceKind for DataStores {
         ))
     }
 
-    fn check_replacement(
-        id: &str,
-        existing: &DataStore,
-        request: &DataStore,
-    ) -> Result<(), ApiError> {
-        let existing_type = existing.type_name();
-        if request.type_name() != existing_type {
-            return Err(ApiError::validation(ValidationError::new(
-                "type_change_not_allowed",
-                "type",
-                format!(
-                    "Data store '{id}' is {existing_type}; its type cannot change to {}. \
-                     Delete it and create a new one.",
-                    request.type_name()
-                ),
-            )));
-        }
-        Ok(())
-    }
+    // A PUT may change the type: no source says PingFederate refuses it (the Terraform
+    // provider replaces the store instead, which says nothing of the server).
 
     fn validated(
         store: &Store,
@@ -209,7 +295,10 @@ impl ResourceKind for DataStores {
         Ok(stored)
     }
 
-    /// Refused (422) while anything references the store.
+    /// Refused (422) while anything references the store: the spec's DELETE
+    /// `/dataStores/{id}` says "Only unused data stores can be deleted" (422 "Resource is
+    /// in use and cannot be deleted"); the outbound provisioning settings and the
+    /// provisioning channels are the users the sandbox knows.
     fn check_delete(store: &Store, id: &str, _item: &DataStore) -> Result<(), ApiError> {
         if store.outbound_provisioning.data_store_id() == Some(id) {
             return Err(ApiError::validation(ValidationError::without_field(
@@ -244,6 +333,9 @@ impl ResourceKind for DataStores {
     }
 }
 
+/// 12.0 spec `JdbcDataStore.name` / `LdapDataStore.name`: "The data store name with a
+/// unique value across all data sources". Compared exactly: whether PingFederate ignores
+/// case is an open question.
 fn check_unique_data_store_name(store: &Store, stored: &DataStore) -> Result<(), ApiError> {
     let Some(name) = stored.name() else {
         return Ok(());
@@ -298,64 +390,28 @@ impl ResourceKind for PingOneConnections {
         request.id().filter(|id| !id.is_empty())
     }
 
+    /// No source shows the form of a system-assigned PingOne connection id; 22 letters
+    /// and digits (an open question in the README).
     fn new_id(_request: &PingOneConnection) -> Result<String, ApiError> {
         Ok(random_identifiers::alphanumeric(22)?)
     }
 
+    /// Names are not checked for uniqueness and a connection that an SP connection's
+    /// `PINGONE_ENVIRONMENT` names can still be deleted: no source says PingFederate
+    /// refuses either (the spec's DELETE answers 422 "Validation error(s) occurred"
+    /// without saying when).
     fn validated(
-        store: &Store,
+        _store: &Store,
         request: &PingOneConnection,
         id: &str,
         existing: Option<&PingOneConnection>,
         write: &CollectionWrite<'_>,
     ) -> Result<PingOneConnection, ApiError> {
-        let stored = request.normalized(id, existing, write.pingone, &write.context)?;
-        check_unique_pingone_connection_name(store, &stored)?;
-        Ok(stored)
-    }
-
-    /// Refused while an SP connection's `PINGONE_ENVIRONMENT` target setting names it.
-    fn check_delete(store: &Store, id: &str, _item: &PingOneConnection) -> Result<(), ApiError> {
-        if let Some(connection) = store
-            .sp_connections
-            .iter()
-            .find(|connection| connection.pingone_connection_id().as_deref() == Some(id))
-        {
-            return Err(ApiError::validation(ValidationError::without_field(
-                "pingone_connection_in_use",
-                format!(
-                    "PingOne connection '{id}' cannot be deleted: SP connection '{}' provisions \
-                     through it (target setting PINGONE_ENVIRONMENT).",
-                    connection.id().unwrap_or_default()
-                ),
-            )));
-        }
-        Ok(())
+        request.normalized(id, existing, write.pingone, &write.context)
     }
 
     fn to_response(item: &PingOneConnection, _base_url: &str) -> Value {
         item.to_response()
-    }
-}
-
-fn check_unique_pingone_connection_name(
-    store: &Store,
-    stored: &PingOneConnection,
-) -> Result<(), ApiError> {
-    match store.pingone_connections.iter().find(|other| {
-        other.id() != stored.id()
-            && other.name().map(str::to_lowercase) == stored.name().map(str::to_lowercase)
-    }) {
-        Some(other) => Err(ApiError::validation(ValidationError::new(
-            "duplicate_name",
-            "name",
-            format!(
-                "The name '{}' is already used by PingOne connection '{}'.",
-                stored.name().unwrap_or_default(),
-                other.id().unwrap_or_default()
-            ),
-        ))),
-        None => Ok(()),
     }
 }
 
@@ -392,42 +448,18 @@ impl ResourceKind for SpConnections {
     }
 
     fn new_id(_request: &SpConnection) -> Result<String, ApiError> {
-        Ok(random_identifiers::alphanumeric(22)?)
+        Ok(random_identifiers::connection_id()?)
     }
 
-    /// PingFederate cannot add outbound provisioning to a connection or take it away:
-    /// such a PUT is a 422 (the client replaces the connection instead).
-    fn check_replacement(
-        id: &str,
-        existing: &SpConnection,
-        request: &SpConnection,
-    ) -> Result<(), ApiError> {
-        match (
-            existing.outbound_provision.is_some(),
-            request.outbound_provision.is_some(),
-        ) {
-            (false, true) => Err(ApiError::validation(ValidationError::new(
-                "outbound_provision_cannot_be_added",
-                "outboundProvision",
-                format!(
-                    "SP connection '{id}' was created without outbound provisioning; it \
-                     cannot be added by an update. Delete the connection and create it \
-                     again with outboundProvision."
-                ),
-            ))),
-            (true, false) => Err(ApiError::validation(ValidationError::new(
-                "outbound_provision_cannot_be_removed",
-                "outboundProvision",
-                format!(
-                    "SP connection '{id}' has outbound provisioning; it cannot be removed \
-                     by an update. Delete the connection and create it again."
-                ),
-            ))),
-            _ => Ok(()),
-        }
-    }
+    // No `check_replacement`: a PUT may add or remove `outboundProvision`. Ping's
+    // documentation ("Choosing an SP connection type", docs.pingidentity.com): "You can
+    // add STS, OAuth, and outbound provisioning support to any existing SSO connection,
+    // or vice versa, at any time."
 
-    /// The connection's own rules, the objects it references, and a unique entity ID.
+    /// The connection's own rules, the kinds of the data stores its channels read, and a
+    /// unique entity ID: the 12.0 spec calls `entityId` "The partner's entity ID
+    /// (connection ID)", and "Choosing an SP connection type" says "Each connection must
+    /// use a unique (partner) connection ID."
     fn validated(
         store: &Store,
         request: &SpConnection,
@@ -436,15 +468,8 @@ impl ResourceKind for SpConnections {
         write: &CollectionWrite<'_>,
     ) -> Result<SpConnection, ApiError> {
         let data_store_kind = |data_store_id: &str| store.source_kind(data_store_id);
-        let pingone_connection_exists = |connection_id: &str| {
-            collection::find::<PingOneConnections>(store, connection_id).is_ok()
-        };
-        let references = References {
-            data_store_kind: &data_store_kind,
-            pingone_connection_exists: &pingone_connection_exists,
-        };
         let creation_date = existing.and_then(|stored| stored.creation_date.as_deref());
-        let stored = request.normalized(id, creation_date, &write.context.now, &references)?;
+        let stored = request.normalized(id, creation_date, &write.context.now, &data_store_kind)?;
         if let Some(entity_id) = stored.entity_id()
             && let Some(other) = store
                 .sp_connections
@@ -463,7 +488,8 @@ impl ResourceKind for SpConnections {
         Ok(stored)
     }
 
-    /// Only an inactive connection can be deleted.
+    /// Only an inactive connection can be deleted: the spec's DELETE
+    /// `/idp/spConnections/{id}` says "Only inactive connections can be deleted".
     fn check_delete(_store: &Store, id: &str, item: &SpConnection) -> Result<(), ApiError> {
         if item.is_active() {
             return Err(ApiError::validation(ValidationError::new(

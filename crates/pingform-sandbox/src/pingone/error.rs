@@ -6,6 +6,14 @@
 //! Owns every non-success response of the PingOne side. Must not know the rules that
 //! produce them.
 //!
+//! Sources: the body shapes, the codes `INVALID_DATA`, `INVALID_FILTER`,
+//! `ACCESS_FAILED`, `NOT_FOUND`, `REQUEST_LIMITED`, `UNEXPECTED_ERROR` and the OAuth 2
+//! errors are those of `reference/pingone-api.md` (§2, §3.3, §9: the PingOne OpenAPI
+//! specs `pingone-go-sdk-v2` and `pingone-go-client`, and the platform's documentation).
+//! Every rule that refuses a request (a bad filter, `limit` or `cursor`, a missing or
+//! expired token, another environment's data) is the reference's; how it pairs codes
+//! with details is not settled by any source.
+//!
 //! Choices where the reference is unsure: 401 is `ACCESS_FAILED` with detail
 //! `INVALID_TOKEN` (missing, unknown or expired bearer token) and a
 //! `WWW-Authenticate: Bearer` header; another environment than the token's is 403
@@ -17,7 +25,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::random_identifiers;
 
@@ -207,60 +215,10 @@ impl IntoResponse for PingOneError {
     }
 }
 
-/// An OAuth 2 error of the token endpoint (RFC 6749 §5.2).
-#[derive(Debug, Clone)]
-pub struct OAuthError {
-    pub status: StatusCode,
-    pub error: &'static str,
-    pub description: String,
-}
-
-impl OAuthError {
-    pub fn invalid_client(description: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            error: "invalid_client",
-            description: description.into(),
-        }
-    }
-
-    pub fn invalid_request(description: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            error: "invalid_request",
-            description: description.into(),
-        }
-    }
-
-    pub fn unsupported_grant_type(description: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            error: "unsupported_grant_type",
-            description: description.into(),
-        }
-    }
-}
-
-impl IntoResponse for OAuthError {
-    fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            axum::Json(json!({"error": self.error, "error_description": self.description})),
-        )
-            .into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"PingOne\""),
-            );
-        }
-        response
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn errors_carry_a_fresh_id_code_and_details() {

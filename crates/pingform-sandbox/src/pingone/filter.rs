@@ -9,8 +9,12 @@
 //! (`Supported`); anything else is a 400 `INVALID_DATA` / `INVALID_FILTER` whose
 //! `innerError` lists `supportedAttributes` or `supportedOperators`.
 //!
-//! Comparison is case-insensitive for every operator (`eq`, `sw`, `ew`, `co`): PingOne
-//! documents it for usernames and names, and ids are lower-case UUIDs anyway.
+//! Comparison is case-insensitive for every operator (`eq`, `sw`, `ew`, `co`). Source:
+//! `reference/pingone-api.md` §3.3 (`eq` on usernames and names is case-insensitive, a
+//! maintainer's note in terraform-provider-pingone PR #1127; usernames are matched
+//! case-insensitively, §6); ids are lower-case UUIDs anyway. Whether `sw`, `ew` and
+//! `co` ignore case too is an open question; the operators and attributes each
+//! collection supports are the reference's table (§3.3).
 //!
 //! Owns parsing and evaluation. Must not know resources: values are looked up through
 //! a function the caller gives.

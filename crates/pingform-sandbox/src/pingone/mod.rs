@@ -1,7 +1,6 @@
 //! The emulated PingOne Platform API: the Management API (`/pingone/v1`) and the auth
 //! host (`/pingone-auth`) on the sandbox's port, with their routes, the seeded
-//! directory (environments, worker clients, populations, users), access tokens,
-//! filters and error bodies.
+//! directory (environments, worker clients, populations, users), filters and error bodies.
 //!
 //! Owns every PingOne rule. Must not know the PingFederate side (its control endpoints
 //! answer a body they cannot read with the control API's `ApiResult`, and that is all
@@ -11,4 +10,3 @@ pub mod directory;
 pub mod error;
 pub mod filter;
 pub mod routes;
-pub mod tokens;

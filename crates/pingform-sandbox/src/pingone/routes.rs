@@ -27,28 +27,28 @@
 //! then on live N seconds; 0 gives tokens that are expired at once);
 //! `GET /_sandbox/pingone` → the advertised environment id, client id, URLs, page size.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Extension, OriginalUri, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::directory::{Environment, PingOneDirectory, SeedUser};
-use super::error::{OAuthError, PingOneError};
+use super::error::PingOneError;
 use super::filter::{Filter, Supported};
-use super::tokens::{TokenBook, TokenProblem};
 use crate::clock::now;
 use crate::control::{self, Control, LoggedRequest, SharedControl};
+use crate::oauth::{self, OAuthError};
+use crate::tokens::{TokenBook, TokenProblem};
 // The control API answers a body it cannot read with an `ApiResult`, on every path.
 use crate::pingfederate::api_result::ApiError;
 
@@ -56,6 +56,8 @@ use crate::pingfederate::api_result::ApiError;
 pub const PINGONE_API_PATH: &str = "/pingone/v1";
 /// Where the auth host is served.
 pub const PINGONE_AUTH_PATH: &str = "/pingone-auth";
+/// The realm of the auth host's `WWW-Authenticate` challenges.
+const PINGONE_REALM: &str = "PingOne";
 /// Log and fault path prefixes of the two PingOne hosts.
 pub const PINGONE_API_LOG_PREFIX: &str = "pingone:";
 pub const PINGONE_AUTH_LOG_PREFIX: &str = "pingone-auth:";
@@ -247,7 +249,7 @@ async fn api_gate(
         .map(|token| token.trim().to_string());
     let checked = match bearer {
         None => Err("No bearer access token was sent (Authorization: Bearer ...)."),
-        Some(token) => match state.tokens().environment_of(&token) {
+        Some(token) => match state.tokens().subject_of(&token) {
             Ok(environment_id) => Ok(environment_id.to_string()),
             Err(TokenProblem::Expired) => Err("The access token has expired."),
             Err(TokenProblem::Unknown) => Err("The access token is not valid."),
@@ -290,42 +292,6 @@ async fn auth_gate(
     depart(&state, incoming, response)
 }
 
-/// Percent-decoding of `application/x-www-form-urlencoded` text (`+` is a space); a
-/// `%` not followed by two hex digits is kept as is.
-fn form_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let hex = |byte: u8| char::from(byte).to_digit(16);
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'+' => decoded.push(b' '),
-            b'%' if index + 2 < bytes.len() => {
-                match (hex(bytes[index + 1]), hex(bytes[index + 2])) {
-                    (Some(high), Some(low)) => {
-                        decoded.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
-                        index += 2;
-                    }
-                    _ => decoded.push(b'%'),
-                }
-            }
-            byte => decoded.push(byte),
-        }
-        index += 1;
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
-}
-
-fn form_pairs(body: &str) -> HashMap<String, String> {
-    body.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((key, value)) => (form_decode(key), form_decode(value)),
-            None => (form_decode(pair), String::new()),
-        })
-        .collect()
-}
-
 /// Percent-encoding for a query value (unreserved characters kept).
 fn percent_encode(text: &str) -> String {
     text.bytes()
@@ -344,100 +310,19 @@ async fn issue_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    if let Some(content_type) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        && !content_type
-            .to_ascii_lowercase()
-            .starts_with("application/x-www-form-urlencoded")
-    {
-        return Err(OAuthError::invalid_request(format!(
-            "The token request must be application/x-www-form-urlencoded, not {content_type}."
-        )));
-    }
-    let form = form_pairs(&String::from_utf8_lossy(&body));
-    match form.get("grant_type").map(String::as_str) {
-        None => {
-            return Err(OAuthError::invalid_request(
-                "The grant_type parameter is required.",
-            ));
-        }
-        Some("client_credentials") => {}
-        Some(other) => {
-            return Err(OAuthError::unsupported_grant_type(format!(
-                "The grant type '{other}' is not supported; use client_credentials."
-            )));
-        }
-    }
-    let basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Basic "))
-        .map(|encoded| {
-            STANDARD
-                .decode(encoded.trim())
-                .ok()
-                .and_then(|decoded| String::from_utf8(decoded).ok())
-                .and_then(|text| {
-                    text.split_once(':')
-                        .map(|(id, secret)| (form_decode(id), form_decode(secret)))
-                })
-        });
-    let posted = form.get("client_secret").map(|secret| {
-        (
-            form.get("client_id").cloned().unwrap_or_default(),
-            secret.clone(),
-        )
-    });
-    let (client_id, client_secret) = match (basic, posted) {
-        (Some(_), Some(_)) => {
-            return Err(OAuthError::invalid_request(
-                "The client authenticated with more than one method (Basic and client_secret).",
-            ));
-        }
-        (Some(None), None) => {
-            return Err(OAuthError::invalid_client(
-                "The Basic authorization header is malformed.",
-            ));
-        }
-        (Some(Some(credentials)), None) | (None, Some(credentials)) => credentials,
-        (None, None) => {
-            return Err(OAuthError::invalid_client(
-                "Client authentication is required (client_secret_basic or client_secret_post).",
-            ));
-        }
-    };
+    let (client_id, client_secret) = oauth::client_credentials(PINGONE_REALM, &headers, &body)?;
     if !state
         .directory()
         .authenticates(&environment_id, &client_id, &client_secret)
     {
         return Err(OAuthError::invalid_client(
+            PINGONE_REALM,
             "Invalid client credentials: unknown client, wrong secret, or a client of another \
              environment.",
         ));
     }
-    let (access_token, expires_in) =
-        state
-            .tokens()
-            .issue(&environment_id)
-            .map_err(|error| OAuthError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                error: "server_error",
-                description: error.to_string(),
-            })?;
-    let mut response = (
-        StatusCode::OK,
-        axum::Json(json!({
-            "access_token": access_token,
-            "token_type": "Bearer",
-            "expires_in": expires_in,
-        })),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    let issued = state.tokens().issue(&environment_id);
+    oauth::token_response(PINGONE_REALM, issued)
 }
 
 fn ok(value: Value) -> Response {
@@ -725,15 +610,6 @@ async fn control_token_lifetime(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_values_are_percent_decoded() {
-        let pairs = form_pairs("grant_type=client_credentials&client_secret=a%2Bb+c%3D&x");
-        assert_eq!(pairs["client_secret"], "a+b c=");
-        assert_eq!(pairs["grant_type"], "client_credentials");
-        assert_eq!(pairs["x"], "");
-        assert_eq!(form_decode("100%"), "100%");
-    }
 
     #[test]
     fn query_values_are_percent_encoded() {

@@ -1,5 +1,6 @@
-//! Access tokens of the emulated PingOne auth host: random opaque strings remembered
-//! with the environment and client they were issued to and their expiry.
+//! Access tokens the sandbox issues, for the PingOne auth host and for the Admin API's
+//! OAuth 2.0 mode: random opaque strings remembered with what they were issued for (a
+//! PingOne environment, an Admin API client) and their expiry.
 //!
 //! Owns issuing, checking and expiring tokens and the token lifetime (3600 seconds by
 //! default, as PingOne; changeable through the control API so tests can make tokens
@@ -14,7 +15,7 @@ pub const DEFAULT_TOKEN_LIFETIME_SECONDS: u64 = 3600;
 
 #[derive(Debug, Clone)]
 struct IssuedToken {
-    environment_id: String,
+    subject: String,
     expires_at: Instant,
 }
 
@@ -41,15 +42,15 @@ impl Default for TokenBook {
 }
 
 impl TokenBook {
-    /// A new token for `environment_id`, with its lifetime in seconds.
-    pub fn issue(&mut self, environment_id: &str) -> Result<(String, u64), RandomFailure> {
+    /// A new token for `subject` (what it was issued for), with its lifetime in seconds.
+    pub fn issue(&mut self, subject: &str) -> Result<(String, u64), RandomFailure> {
         let now = Instant::now();
         self.tokens.retain(|_, issued| issued.expires_at > now);
         let token = random_identifiers::token()?;
         self.tokens.insert(
             token.clone(),
             IssuedToken {
-                environment_id: environment_id.to_string(),
+                subject: subject.to_string(),
                 expires_at: now + self.lifetime,
             },
         );
@@ -57,11 +58,11 @@ impl TokenBook {
     }
 
     /// The environment a valid token was issued for.
-    pub fn environment_of(&self, token: &str) -> Result<&str, TokenProblem> {
+    pub fn subject_of(&self, token: &str) -> Result<&str, TokenProblem> {
         match self.tokens.get(token) {
             None => Err(TokenProblem::Unknown),
             Some(issued) if issued.expires_at <= Instant::now() => Err(TokenProblem::Expired),
-            Some(issued) => Ok(&issued.environment_id),
+            Some(issued) => Ok(&issued.subject),
         }
     }
 
@@ -93,12 +94,12 @@ mod tests {
         let mut book = TokenBook::default();
         let (token, lifetime) = book.issue("env").unwrap();
         assert_eq!(lifetime, 3600);
-        assert_eq!(book.environment_of(&token), Ok("env"));
-        assert_eq!(book.environment_of("nope"), Err(TokenProblem::Unknown));
+        assert_eq!(book.subject_of(&token), Ok("env"));
+        assert_eq!(book.subject_of("nope"), Err(TokenProblem::Unknown));
         book.expire_all();
-        assert_eq!(book.environment_of(&token), Err(TokenProblem::Expired));
+        assert_eq!(book.subject_of(&token), Err(TokenProblem::Expired));
         let (fresh, _) = book.issue("env").unwrap();
-        assert_eq!(book.environment_of(&fresh), Ok("env"));
+        assert_eq!(book.subject_of(&fresh), Ok("env"));
     }
 
     #[test]
@@ -107,6 +108,6 @@ mod tests {
         book.set_lifetime(0);
         let (token, lifetime) = book.issue("env").unwrap();
         assert_eq!(lifetime, 0);
-        assert_eq!(book.environment_of(&token), Err(TokenProblem::Expired));
+        assert_eq!(book.subject_of(&token), Err(TokenProblem::Expired));
     }
 }

@@ -1,0 +1,110 @@
+//! A small async client for a sandbox started in-process: trusts its certificate only,
+//! sends Basic auth (or a bearer token) and the CSRF header, and returns the status,
+//! headers and JSON body of each answer.
+
+use pingform_sandbox::{Sandbox, SandboxOptions};
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::Value;
+
+pub struct Api {
+    pub sandbox: Sandbox,
+    pub client: reqwest::Client,
+    /// `https://127.0.0.1:PORT/pf-admin-api/v1`
+    pub base: String,
+    /// Sent instead of Basic credentials when set (OAuth mode).
+    pub bearer: Option<String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Api {
+    pub async fn start() -> Api {
+        Self::start_with(SandboxOptions::default()).await
+    }
+
+    pub async fn start_with(options: SandboxOptions) -> Api {
+        let sandbox = Sandbox::start(options).await.expect("sandbox starts");
+        let mut builder = reqwest::Client::builder().no_proxy();
+        if let Some(pem) = sandbox.ca_certificate_pem() {
+            let certificate = reqwest::Certificate::from_pem(pem.as_bytes()).expect("PEM parses");
+            builder = builder.tls_certs_only([certificate]);
+        }
+        let client = builder.build().expect("client builds");
+        let base = sandbox.pingfederate_url();
+        Api {
+            sandbox,
+            client,
+            base,
+            bearer: None,
+        }
+    }
+
+    /// The server root (`https://127.0.0.1:PORT`).
+    pub fn root(&self) -> String {
+        self.base.trim_end_matches("/pf-admin-api/v1").to_string()
+    }
+
+    /// An Admin API request with credentials and the CSRF header.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let builder = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("X-XSRF-Header", "PingFederate");
+        match &self.bearer {
+            Some(token) => builder.bearer_auth(token),
+            None => builder.basic_auth(self.sandbox.username(), Some(self.sandbox.password())),
+        }
+    }
+
+    pub async fn send(builder: reqwest::RequestBuilder) -> Reply {
+        let response = builder.send().await.expect("request is answered");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body reads");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        Self::send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        Self::send(self.request(Method::POST, path).json(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Reply {
+        Self::send(self.request(Method::PUT, path).json(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        Self::send(self.request(Method::DELETE, path)).await
+    }
+
+    /// A control API request (`/_sandbox/...`): administrator credentials, no CSRF
+    /// header.
+    pub async fn control(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        let mut builder = self
+            .client
+            .request(method, format!("{}/_sandbox{path}", self.root()))
+            .basic_auth(self.sandbox.username(), Some(self.sandbox.password()));
+        if let Some(body) = body {
+            builder = builder.json(body);
+        }
+        Self::send(builder).await
+    }
+}
