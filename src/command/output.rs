@@ -28,10 +28,16 @@ pub fn install_diagnostics_hook() {
 /// A bare level (`PINGFORM_LOG=debug`) applies to pingform's own events only; a full
 /// filter (`PINGFORM_LOG=debug,h2=trace`) is passed through as written.
 pub fn install_logging() {
+    // The HTTP and TLS libraries log each failed connection themselves (rustls: "failed
+    // to verify TLS certificate", once per request and retry); pingform reports the
+    // failure once, with its likely cause, so their own lines stay off by default.
+    const LIBRARIES: &str = "rustls=off,hyper=off,hyper_util=off,reqwest=off,h2=off";
     let directives = match std::env::var("PINGFORM_LOG") {
-        Ok(value) if value.parse::<tracing::Level>().is_ok() => format!("warn,pingform={value}"),
+        Ok(value) if value.parse::<tracing::Level>().is_ok() => {
+            format!("warn,{LIBRARIES},pingform={value}")
+        }
         Ok(value) if !value.trim().is_empty() => value,
-        _ => "warn".to_string(),
+        _ => format!("warn,{LIBRARIES}"),
     };
     let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));

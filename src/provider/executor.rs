@@ -559,7 +559,12 @@ pub(crate) fn transport_error(
     match connection_failure(url, &detail) {
         ConnectionFailure::CertificateNotTrusted => ProviderError::CertificateNotTrusted {
             url: url.into(),
-            detail,
+            // rustls says why after this: UnknownIssuer, Expired, NotValidForName...
+            detail: detail
+                .rsplit("invalid peer certificate: ")
+                .next()
+                .unwrap_or(&detail)
+                .to_string(),
         },
         ConnectionFailure::TlsOnHttpUrl => ProviderError::TlsOnHttpUrl { url: url.into() },
         ConnectionFailure::HttpOnHttpsUrl => ProviderError::HttpOnHttpsUrl { url: url.into() },
