@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::{Run, SandboxProcess, Scenario};
+use crate::support::{SandboxProcess, Scenario};
 
 /// Data stores, outbound provisioning and the PingOne connection (shared with
 /// `outputs`).
@@ -76,15 +76,6 @@ fn setup(body: &str) -> Scenario {
     scenario
 }
 
-/// `plan --detailed-exitcode`, which must not fail.
-fn plan(scenario: &Scenario) -> Run {
-    scenario.plan()
-}
-
-fn apply(scenario: &Scenario, extra: &[&str]) -> Run {
-    scenario.apply_with(extra)
-}
-
 fn live_channel(sandbox: &SandboxProcess) -> serde_json::Value {
     let (status, body) = sandbox.request("GET", "/idp/spConnections/pingone", None);
     assert_eq!(status, 200, "{body}");
@@ -98,7 +89,7 @@ fn the_whole_setup_applies_from_empty_and_converges() {
         connection("Disable", "Employees")
     ));
     let sandbox = scenario.sandbox();
-    let first = plan(&scenario);
+    let first = scenario.plan();
     assert_eq!(first.code, 2);
     insta::assert_snapshot!("pingone_create_plan", scenario.redact(&first.stdout));
     let converged = scenario.converge();
@@ -128,9 +119,9 @@ fn the_whole_setup_applies_from_empty_and_converges() {
 #[test]
 fn a_new_exclusion_updates_the_filter_and_warns_about_the_existing_account() {
     let scenario = setup(&format!("{SOURCES}{}", connection("Disable", "Employees")));
-    apply(&scenario, &[]).success();
+    scenario.apply_with(&[]).success();
     scenario.write("exclusions.hcl", ADMIN_EXCLUSION);
-    let run = plan(&scenario);
+    let run = scenario.plan();
     assert_eq!(run.code, 2);
     let text = scenario.redact(&run.stdout);
     insta::assert_snapshot!("pingone_new_exclusion_plan", &text);
@@ -152,13 +143,13 @@ fn a_hand_edited_live_filter_that_drops_an_exclusion_is_named() {
         connection("Disable", "Employees")
     ));
     let sandbox = scenario.sandbox();
-    apply(&scenario, &[]).success();
+    scenario.apply_with(&[]).success();
     let (_, mut live) = sandbox.request("GET", "/idp/spConnections/pingone", None);
     live["outboundProvision"]["channels"][0]["channelSource"]["userSourceLocation"]["filter"] =
         json!("(objectClass=inetOrgPerson)");
     let (status, body) = sandbox.request("PUT", "/idp/spConnections/pingone", Some(live));
     assert_eq!(status, 200, "{body}");
-    let run = plan(&scenario);
+    let run = scenario.plan();
     assert_eq!(run.code, 2);
     assert!(
         run.stdout.contains("exclusion `pingone_admin` is not enforced by the live user filter of channel `employees`"),
@@ -172,10 +163,10 @@ fn a_hand_edited_live_filter_that_drops_an_exclusion_is_named() {
 fn remove_action_delete_with_a_new_exclusion_needs_the_explicit_flag() {
     let scenario = setup(&format!("{SOURCES}{}", connection("Delete", "Employees")));
     let sandbox = scenario.sandbox();
-    apply(&scenario, &[]).success();
+    scenario.apply_with(&[]).success();
     scenario.write("exclusions.hcl", ADMIN_EXCLUSION);
     sandbox.clear_requests();
-    let refused = apply(&scenario, &[]).failure();
+    let refused = scenario.apply_with(&[]).failure();
     assert!(
         refused.stderr.contains("--allow-delete-of-excluded"),
         "{}",
@@ -192,7 +183,9 @@ fn remove_action_delete_with_a_new_exclusion_needs_the_explicit_flag() {
         .filter(|r| r["method"] != "GET")
         .collect();
     assert!(writes.is_empty(), "a refused apply wrote {writes:?}");
-    apply(&scenario, &["--allow-delete-of-excluded"]).success();
+    scenario
+        .apply_with(&["--allow-delete-of-excluded"])
+        .success();
     scenario.converge();
 }
 
@@ -242,7 +235,7 @@ fn pingone_rate_limiting_once_is_retried_and_the_plan_succeeds() {
     sandbox.inject_fault(
         json!({"path": "pingone:/environments/*", "status": 429, "count": 1, "retry_after": 1}),
     );
-    let run = plan(&scenario);
+    let run = scenario.plan();
     assert_eq!(run.code, 2, "{}", run.combined());
     let limited = sandbox
         .pingone_requests()
@@ -310,7 +303,7 @@ fn a_connection_that_lost_its_provisioning_in_the_console_is_replaced() {
         connection("Disable", "Employees")
     ));
     let sandbox = scenario.sandbox();
-    apply(&scenario, &[]).success();
+    scenario.apply_with(&[]).success();
     // In the console: the connection is deleted and a browser-SSO-only one takes its id.
     let (_, mut live) = sandbox.request("GET", "/idp/spConnections/pingone", None);
     live["active"] = json!(false);
@@ -330,7 +323,7 @@ fn a_connection_that_lost_its_provisioning_in_the_console_is_replaced() {
     let (status, body) = sandbox.request("POST", "/idp/spConnections", Some(plain));
     assert_eq!(status, 201, "{body}");
 
-    let run = plan(&scenario);
+    let run = scenario.plan();
     assert_eq!(run.code, 2);
     assert!(
         run.stdout
@@ -355,9 +348,9 @@ fn removing_everything_tears_down_in_reverse_dependency_order() {
         connection("Disable", "Employees")
     ));
     let sandbox = scenario.sandbox();
-    apply(&scenario, &[]).success();
+    scenario.apply_with(&[]).success();
     scenario.write("main.hcl", "");
-    let run = plan(&scenario);
+    let run = scenario.plan();
     assert_eq!(run.code, 2);
     let order: Vec<usize> = [
         "# provisioning_connection.pingone will be deleted",
