@@ -1,0 +1,249 @@
+//! End-to-end: the data store lifecycle, the real binary against a `pingform sandbox`
+//! process over HTTPS with its CA. Every step ends with a plan that must be empty.
+
+use serde_json::json;
+
+use crate::support::Scenario;
+
+const LDAP: &str = r#"
+datastore "ldap" "corp" {
+  ldap_type = "PING_DIRECTORY"
+  hostnames = ["ldap1.example.com:636"]
+  use_ssl   = true
+  user_dn   = "cn=pf-reader,ou=services,dc=example,dc=com"
+  password  = "Ldap-Bind-Passw0rd"
+}
+"#;
+
+fn jdbc(name: &str, pool: u32) -> String {
+    format!(
+        r#"
+datastore "jdbc" "{name}" {{
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com:5432/{name}"
+  user_name      = "pf_provisioner"
+  password       = var.db_password
+  max_pool_size  = {pool}
+}}
+"#
+    )
+}
+
+fn outbound(name: &str) -> String {
+    format!(
+        "\noutbound_provisioning {{\n  datastore                 = datastore.jdbc.{name}\n  synchronization_frequency = 90\n}}\n"
+    )
+}
+
+const VARIABLES: &str = r#"
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+"#;
+
+/// A scenario with the `db_password` variable declared and set.
+fn scenario() -> Scenario {
+    let scenario = Scenario::new();
+    scenario.write("variables.hcl", VARIABLES);
+    scenario.set_var("db_password", "Db-Passw0rd-One");
+    scenario
+}
+
+/// Plans (changes expected), converges, and returns the redacted plan.
+fn plan_and_converge(scenario: &Scenario) -> String {
+    let plan = scenario.plan_with_changes();
+    scenario.converge();
+    scenario.redact(&plan.stdout)
+}
+
+#[test]
+fn datastore_lifecycle_converges_at_every_step() {
+    let scenario = scenario();
+
+    // 1. Create from empty.
+    scenario.write(
+        "main.hcl",
+        &format!(
+            "{LDAP}{}{}",
+            jdbc("provisioner", 20),
+            outbound("provisioner")
+        ),
+    );
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_1_create", plan);
+    let (status, live) = scenario
+        .sandbox()
+        .request("GET", "/dataStores/provisioner", None);
+    assert_eq!(status, 200);
+    assert_eq!(live["maxPoolSize"], 20);
+    let first_encrypted = live["encryptedPassword"].as_str().unwrap().to_string();
+    let (_, settings) =
+        scenario
+            .sandbox()
+            .request("GET", "/serverSettings/outboundProvisioning", None);
+    assert_eq!(settings["dataStoreRef"]["id"], "provisioner");
+    assert_eq!(settings["synchronizationFrequency"], 90);
+
+    // 2. Change a field.
+    scenario.write(
+        "main.hcl",
+        &format!(
+            "{LDAP}{}{}",
+            jdbc("provisioner", 30),
+            outbound("provisioner")
+        ),
+    );
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_2_change_field", plan);
+    let (_, live) = scenario
+        .sandbox()
+        .request("GET", "/dataStores/provisioner", None);
+    assert_eq!(live["maxPoolSize"], 30);
+
+    // 3. Change a password.
+    scenario.set_var("db_password", "Db-Passw0rd-Two");
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_3_change_password", plan);
+    let (_, live) = scenario
+        .sandbox()
+        .request("GET", "/dataStores/provisioner", None);
+    assert_ne!(live["encryptedPassword"].as_str().unwrap(), first_encrypted);
+
+    // 4. Rename a block. Without an explicit id the id follows the name: replaced.
+    scenario.write(
+        "main.hcl",
+        &format!(
+            "{}{}{}",
+            LDAP.replace("\"corp\"", "\"corporate\""),
+            jdbc("provisioner", 30),
+            outbound("provisioner")
+        ),
+    );
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_4_rename_block", plan);
+    assert_eq!(
+        scenario
+            .sandbox()
+            .request("GET", "/dataStores/corp", None)
+            .0,
+        404
+    );
+    assert_eq!(
+        scenario
+            .sandbox()
+            .request("GET", "/dataStores/corporate", None)
+            .0,
+        200
+    );
+
+    // 4b. Rename again, keeping the id: only the state moves.
+    scenario.write(
+        "main.hcl",
+        &format!(
+            "{}{}{}",
+            LDAP.replace("\"corp\" {", "\"directory\" {\n  id = \"corporate\""),
+            jdbc("provisioner", 30),
+            outbound("provisioner")
+        ),
+    );
+    scenario.sandbox().clear_requests();
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_4b_rename_keeping_id", plan);
+    let writes: Vec<_> = scenario
+        .sandbox()
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "a rename that keeps the id must not write: {writes:?}"
+    );
+
+    // 5. Remove a block.
+    scenario.write(
+        "main.hcl",
+        &format!("{}{}", jdbc("provisioner", 30), outbound("provisioner")),
+    );
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_5_remove_block", plan);
+    assert_eq!(
+        scenario
+            .sandbox()
+            .request("GET", "/dataStores/corporate", None)
+            .0,
+        404
+    );
+
+    // 6. Re-point outbound provisioning to a new JDBC store and drop the old one, in one apply.
+    scenario.write(
+        "main.hcl",
+        &format!(
+            "{}{}",
+            jdbc("provisioner_v2", 30),
+            outbound("provisioner_v2")
+        ),
+    );
+    let plan = plan_and_converge(&scenario);
+    insta::assert_snapshot!("lifecycle_6_repoint_and_drop", plan);
+    let order: Vec<usize> = [
+        "+ datastore \"jdbc\" \"provisioner_v2\"",
+        "~ outbound_provisioning",
+        "- datastore \"jdbc\" \"provisioner\"",
+    ]
+    .iter()
+    .map(|needle| {
+        plan.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing from\n{plan}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "wrong order:\n{plan}"
+    );
+    let (_, settings) =
+        scenario
+            .sandbox()
+            .request("GET", "/serverSettings/outboundProvisioning", None);
+    assert_eq!(settings["dataStoreRef"]["id"], "provisioner_v2");
+    assert_eq!(
+        scenario
+            .sandbox()
+            .request("GET", "/dataStores/provisioner", None)
+            .0,
+        404
+    );
+}
+
+#[test]
+fn objects_deleted_outside_pingform_are_created_again() {
+    let scenario = scenario();
+    scenario.write("main.hcl", &jdbc("provisioner", 20));
+    plan_and_converge(&scenario);
+    let (status, _) = scenario
+        .sandbox()
+        .request("DELETE", "/dataStores/provisioner", None);
+    assert_eq!(status, 204);
+    let plan = scenario.plan_with_changes();
+    let plan = scenario.redact(&plan.stdout);
+    assert!(plan.contains("it was deleted outside pingform"), "{plan}");
+    scenario.converge();
+}
+
+#[test]
+fn a_console_edit_of_a_default_shows_and_is_reverted() {
+    let scenario = scenario();
+    scenario.write("main.hcl", LDAP);
+    plan_and_converge(&scenario);
+    let (_, mut live) = scenario.sandbox().request("GET", "/dataStores/corp", None);
+    live["maxConnections"] = json!(7);
+    let (status, _) = scenario
+        .sandbox()
+        .request("PUT", "/dataStores/corp", Some(live));
+    assert_eq!(status, 200);
+    let plan = scenario.plan_with_changes();
+    let plan = scenario.redact(&plan.stdout);
+    assert!(plan.contains("~ max_connections = 7 -> 100"), "{plan}");
+    scenario.converge();
+}

@@ -1,0 +1,9 @@
+//! End-to-end: the real binary against a `pingform sandbox` process over HTTPS, one
+//! [`Scenario`](crate::support::Scenario) per test, each ending with a converge step
+//! (apply, then an empty `plan --detailed-exitcode`).
+
+mod datastores;
+mod outputs;
+mod pingone;
+mod safety;
+mod workflow;

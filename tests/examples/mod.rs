@@ -1,0 +1,5 @@
+//! The examples the README points at: its commands run as written, and the CI
+//! workflow only uses subcommands and flags that exist.
+
+mod ci_workflow;
+mod readme_commands;
