@@ -18,7 +18,6 @@ use super::attribute::AttributeEvaluator;
 use super::block::BlockDeclaration;
 use super::diagnostic::ConfigError;
 use super::field_value::FieldValue;
-use super::shape;
 
 /// The block's attributes (not a PingFederate object: no wire location). Either
 /// `username` and `password`, or an `oauth` block.
@@ -43,10 +42,10 @@ pub const OAUTH_FIELDS: &[Field] = &[
 ];
 
 const BLOCK: &str = "the `pingfederate` block";
-const OAUTH_DESCRIPTION: &str = "the `oauth` block of the `pingfederate` block";
+pub const OAUTH_DESCRIPTION: &str = "the `oauth` block of the `pingfederate` block";
 
-/// The block's shape beyond its attribute table: at most one unlabelled `oauth`
-/// block, and exactly one way to authenticate.
+/// The block's shape beyond its attribute tables (which `shape` checks): at most one
+/// unlabelled `oauth` block, and exactly one way to authenticate.
 pub fn check_shape(declaration: &BlockDeclaration, errors: &mut Vec<ConfigError>) {
     let oauth = declaration.nested(OAUTH_BLOCK);
     for (index, block) in oauth.iter().enumerate() {
@@ -74,7 +73,6 @@ pub fn check_shape(declaration: &BlockDeclaration, errors: &mut Vec<ConfigError>
                 ),
             });
         }
-        shape::check_attributes(block, OAUTH_FIELDS, &[], &[], OAUTH_DESCRIPTION, errors);
     }
     let basic: Vec<_> = ["username", "password"]
         .into_iter()

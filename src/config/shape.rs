@@ -33,6 +33,16 @@ pub fn check(declarations: &Declarations, errors: &mut Vec<ConfigError>) {
             "the `pingfederate` block",
             errors,
         );
+        for oauth in block.nested(pingfederate_block::OAUTH_BLOCK) {
+            check_attributes(
+                &oauth,
+                pingfederate_block::OAUTH_FIELDS,
+                &[],
+                &[],
+                pingfederate_block::OAUTH_DESCRIPTION,
+                errors,
+            );
+        }
         pingfederate_block::check_shape(block, errors);
     }
     if let Some(block) = &declarations.pingone {

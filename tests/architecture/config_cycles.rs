@@ -229,7 +229,6 @@ fn describe(graph: &Graph, cycle: &[usize]) -> String {
 }
 
 #[test]
-#[ignore = "config/ cycles are removed by the structure refactor"]
 fn the_files_of_config_import_each_other_without_cycles() {
     let graph = graph(&module_files("config"));
     let cycles = cycles(&graph);

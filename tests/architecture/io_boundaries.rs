@@ -10,25 +10,6 @@ use super::rust_source::{PathKind, paths, relative, repository, rust_files, toke
 /// The folders that must not do I/O.
 const PURE: &[&str] = &["src/model", "src/plan", "src/render"];
 
-/// A finding the test knows about and lets pass, until the code moves.
-struct KnownOffender {
-    file: &'static str,
-    /// The offending lines, trimmed, exactly as they are in the file.
-    lines: &'static [&'static str],
-    why: &'static str,
-}
-
-const KNOWN_OFFENDERS: &[KnownOffender] = &[KnownOffender {
-    file: "src/render/style.rs",
-    lines: &[
-        "anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,",
-        "anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,",
-    ],
-    why: "`Styles::detect_stdout`/`detect_stderr` ask whether stdout/stderr is a terminal \
-          to decide on colour; that detection moves to `src/command` (structure refactor), \
-          and then this entry must be deleted",
-}];
-
 #[derive(Debug, Clone, Copy)]
 enum Resource {
     Network,
@@ -156,12 +137,6 @@ fn findings(file: &str, source: &str) -> Vec<Finding> {
     found.into_iter().collect()
 }
 
-fn is_known(finding: &Finding) -> bool {
-    KNOWN_OFFENDERS
-        .iter()
-        .any(|known| known.file == finding.file && known.lines.contains(&finding.text.as_str()))
-}
-
 #[test]
 fn model_plan_and_render_do_no_io() {
     let mut all = Vec::new();
@@ -175,7 +150,6 @@ fn model_plan_and_render_do_no_io() {
     }
     let new: Vec<String> = all
         .iter()
-        .filter(|finding| !is_known(finding))
         .map(|f| format!("  {}:{}: {} in `{}`", f.file, f.line, f.what, f.text))
         .collect();
     assert!(
@@ -184,19 +158,6 @@ fn model_plan_and_render_do_no_io() {
          (give them data and a `Write` from `command` instead):\n{}",
         new.join("\n")
     );
-    // An entry whose code has moved away must go, or it would hide the next offender.
-    for known in KNOWN_OFFENDERS {
-        for line in known.lines {
-            assert!(
-                all.iter().any(|f| f.file == known.file && f.text == *line),
-                "the known offender `{line}` is no longer in {}: delete it from \
-                 KNOWN_OFFENDERS in {} (it was allowed because {})",
-                known.file,
-                file!(),
-                known.why
-            );
-        }
-    }
 }
 
 #[test]
