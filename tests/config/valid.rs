@@ -321,7 +321,7 @@ fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
                 "name": "employees",
                 "datastore": "corp_directory",
                 "base_dn": "ou=people,dc=corp,dc=example,dc=com",
-                "user_filter": "(&(objectClass=inetOrgPerson)(employeeType=staff)(!(uid=a\\2ab\\28c\\29)))",
+                "user_filter": "(&(objectClass=inetOrgPerson)(employeeType=staff))",
                 "population": "Employees",
                 "attribute_mapping": {
                     "username": "uid",
@@ -334,15 +334,15 @@ fn the_provisioning_fixture_compiles_exclusions_into_effective_filters() {
                 "name": "contractors",
                 "datastore": "corp_directory",
                 "base_dn": "ou=people,dc=corp,dc=example,dc=com",
-                "user_filter": "(&(!(entryDN=uid=p1-admin,ou=people,dc=corp,dc=example,dc=com))(!(uid=a\\2ab\\28c\\29)))",
-                "group_dn": "cn=contractors,ou=groups,dc=corp,dc=example,dc=com",
-                "nested_search": true,
+                "user_filter": "(isMemberOf=cn=contractors,ou=groups,dc=corp,dc=example,dc=com)",
                 "population_id": "5e5e5e5e-0000-4000-8000-000000000002",
                 "max_threads": 2,
                 "attribute_mapping": { "username": "uid", "email": "mail" }
             }
         ]
     });
+    // The declared filters, as written: exclusions are composed into the effective
+    // filters by the plan, which knows each channel's directory (see the test below).
     assert_eq!(
         serde_json::to_string(&serde_json::Value::Object(provisioning.attributes.clone())).unwrap(),
         serde_json::to_string(&expected).unwrap(),
@@ -480,7 +480,8 @@ provisioning_connection "pingone" {
     datastore         = datastore.ldap.ad
     base_dn           = "ou=staff,dc=example,dc=com"
     user_filter       = "(objectClass=user)"
-    attribute_mapping = { username = "userPrincipalName" }
+    population_id     = "5e5e5e5e-0000-4000-8000-000000000002"
+    attribute_mapping = { username = "userPrincipalName", email = "mail" }
   }
 }
 exclusion "owner" {
@@ -497,11 +498,33 @@ exclusion "owner" {
         ..LoadOptions::default()
     })
     .unwrap_or_else(|errors| panic!("{:?}", miette::Report::new(errors)));
-    let connection = resource(&loaded.desired, "provisioning_connection.pingone");
+    // The plan composes the effective filter with the DN attribute the exclusion names
+    // (Active Directory has no `entryDN`).
+    let planned = pingform::plan::plan(pingform::plan::Inputs {
+        desired: &loaded.desired,
+        previous: &Default::default(),
+        observed: &Default::default(),
+        pingone: None,
+        server: None,
+    })
+    .unwrap_or_else(|error| panic!("{:?}", miette::Report::new(error)));
+    let channel = &planned.review.channels[0];
     assert_eq!(
-        connection.attributes["channels"][0]["user_filter"],
-        json!(
+        channel.filter.as_deref(),
+        Some(
             "(&(objectClass=user)(!(distinguishedName=CN=Owner \\28PingOne\\29,OU=Admins,DC=example,DC=com)))"
         )
+    );
+    assert_eq!(channel.exclusions, ["owner"]);
+    // What is written to PingFederate is that filter.
+    let create = planned
+        .plan
+        .changes
+        .iter()
+        .find(|change| change.address.to_string() == "provisioning_connection.pingone")
+        .unwrap();
+    assert_eq!(
+        create.after.as_ref().unwrap()["channels"][0]["user_filter"],
+        json!(channel.filter.as_deref().unwrap())
     );
 }
