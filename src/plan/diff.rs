@@ -365,11 +365,20 @@ pub fn observed_changes(
 }
 
 /// What a new object will hold: the declared attributes plus fixed defaults, in field
-/// order. Computed fields the configuration left out are not known before the apply.
-pub fn effective_after(kind: ResourceKind, declared: &Attributes) -> Attributes {
+/// order; for kinds whose defaults are sent, each nested block with the defaults sent
+/// for its directory (what a new channel reads from an Active Directory differs from
+/// PingDirectory, and a reviewer must see it). Computed fields the configuration left
+/// out are not known before the apply.
+pub fn effective_after(
+    kind: ResourceKind,
+    declared: &Attributes,
+    context: &DefaultContext,
+) -> Attributes {
+    let send_defaults = kind.descriptor().send_defaults;
     let mut after = Attributes::new();
     for field in wire_fields(kind.fields()) {
         let value = match declared.get(field.name).filter(|v| !v.is_null()) {
+            Some(value) if send_defaults => with_block_defaults(field, value, context),
             Some(value) => normalise(field, value),
             None => absent(field, None),
         };
@@ -378,6 +387,37 @@ pub fn effective_after(kind: ResourceKind, declared: &Attributes) -> Attributes 
         }
     }
     after
+}
+
+/// Each block of a `Blocks` value with every field: declared, or the default sent for
+/// the block's directory.
+fn with_block_defaults(field: &Field, value: &Value, context: &DefaultContext) -> Value {
+    let (FieldType::Blocks(nested), Value::Array(items)) = (field.ty, value) else {
+        return normalise(field, value);
+    };
+    Value::Array(
+        items
+            .iter()
+            .map(|item| {
+                let Some(declared) = item.as_object() else {
+                    return item.clone();
+                };
+                let directory = context.directory_of(nested, declared);
+                let mut block = Map::new();
+                for inner in nested.fields.iter().filter(|f| !f.is_secret()) {
+                    let value = match declared.get(inner.name).filter(|v| !v.is_null()) {
+                        Some(value) => normalise(inner, value),
+                        None if inner.wire == Wire::None => continue,
+                        None => absent(inner, directory),
+                    };
+                    if !value.is_null() {
+                        block.insert(inner.name.to_string(), value);
+                    }
+                }
+                Value::Object(block)
+            })
+            .collect(),
+    )
 }
 
 /// The live attributes in field order, without secrets, with the defaults the

@@ -128,7 +128,7 @@ fn plan_desired(
     context: &DefaultContext,
 ) -> Result<Change, PlanError> {
     let kind = resource.kind();
-    let after = effective_after(kind, attributes);
+    let after = effective_after(kind, attributes, context);
     let mut change = Change {
         address: resource.address.clone(),
         id: resource.id.clone(),

@@ -232,7 +232,7 @@ fn objects_deleted_outside_pingform_are_created_again() {
 }
 
 #[test]
-fn a_console_edit_of_a_default_shows_and_is_reverted() {
+fn a_console_edit_of_an_undeclared_field_is_kept_until_the_configuration_declares_it() {
     let scenario = scenario();
     scenario.write("main.hcl", LDAP);
     plan_and_converge(&scenario);
@@ -242,8 +242,28 @@ fn a_console_edit_of_a_default_shows_and_is_reverted() {
         .sandbox()
         .request("PUT", "/dataStores/corp", Some(live));
     assert_eq!(status, 200);
-    let plan = scenario.plan_with_changes();
-    let plan = scenario.redact(&plan.stdout);
-    assert!(plan.contains("~ max_connections = 7 -> 100"), "{plan}");
+    // pingform never declared max_connections: it does not own it, so the console's
+    // value is neither changed back nor reported as drift.
+    let plan = scenario.assert_plan_is_empty();
+    assert!(!plan.stdout.contains("max_connections"), "{}", plan.stdout);
     scenario.converge();
+    let (_, live) = scenario.sandbox().request("GET", "/dataStores/corp", None);
+    assert_eq!(live["maxConnections"], json!(7), "the console's value was kept");
+
+    // Declared, the field is pingform's: the plan sets it.
+    scenario.write(
+        "main.hcl",
+        &LDAP.replace("  use_ssl", "  max_connections = 50\n  use_ssl"),
+    );
+    let plan = scenario.redact(&scenario.plan_with_changes().stdout);
+    assert!(plan.contains("~ max_connections = 7 -> 50"), "{plan}");
+    scenario.converge();
+
+    // No longer declared, it goes back to PingFederate's default, and the plan says why.
+    scenario.write("main.hcl", LDAP);
+    let plan = scenario.redact(&scenario.plan_with_changes().stdout);
+    assert!(plan.contains("~ max_connections = 50 -> 100"), "{plan}");
+    scenario.converge();
+    let (_, live) = scenario.sandbox().request("GET", "/dataStores/corp", None);
+    assert_eq!(live["maxConnections"], json!(100));
 }

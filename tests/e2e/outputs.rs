@@ -55,7 +55,7 @@ fn the_json_plan_of_the_representative_setup() {
     let run = scenario.run(&["plan", "--json"]).success();
     let mut plan: Value = serde_json::from_str(&scenario.redact(&run.stdout))
         .unwrap_or_else(|error| panic!("{error}:\n{}", run.stdout));
-    assert_eq!(plan["format_version"], "1.0");
+    assert_eq!(plan["format_version"], "1.2");
     assert_eq!(plan["pingform_version"], env!("CARGO_PKG_VERSION"));
     plan["pingform_version"] = Value::from("[VERSION]");
     let plan = scenario.id_redactor().json(plan);
@@ -98,8 +98,10 @@ datastore "jdbc" "reporting" {
 
 #[test]
 fn apply_progress_lines_and_summary() {
+    // One change at a time, so the lines come in plan order (concurrent changes
+    // interleave their lines; see the test below).
     let scenario = representative();
-    let created = scenario.converge();
+    let created = scenario.converge_with(&["--parallelism", "1"]);
     insta::assert_snapshot!(
         "apply_create",
         progress_and_summary(&scenario, &created.apply)
@@ -107,9 +109,32 @@ fn apply_progress_lines_and_summary() {
 
     // Removing everything: deletions and the reset of the singleton.
     scenario.write("main.hcl", "");
-    let removed = scenario.converge();
+    let removed = scenario.converge_with(&["--parallelism", "1"]);
     insta::assert_snapshot!(
         "apply_remove_everything",
         progress_and_summary(&scenario, &removed.apply)
     );
+}
+
+#[test]
+fn a_concurrent_apply_prints_each_change_once_and_each_completion_after_its_start() {
+    let scenario = representative();
+    let created = scenario.converge();
+    let lines: Vec<&str> = created.apply.stderr.lines().collect();
+    let started: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.strip_suffix(": Creating...").or_else(|| line.strip_suffix(": Modifying...")))
+        .collect();
+    assert_eq!(started.len(), 5, "{}", created.apply.stderr);
+    for address in started {
+        let start = lines.iter().position(|l| l.starts_with(&format!("{address}: ")) && l.ends_with("..."));
+        let end = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{address}: ")) && l.contains(" complete after "));
+        assert!(start < end, "{address}: {}", created.apply.stderr);
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with(&format!("{address}: ")) && l.contains(" complete after ")).count(),
+            1
+        );
+    }
 }

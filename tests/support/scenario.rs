@@ -196,7 +196,12 @@ impl Scenario {
     /// The converge step: apply, then `plan --detailed-exitcode` must exit 0 with an
     /// empty plan; otherwise the test fails with the plan text.
     pub fn converge(&self) -> Convergence {
-        let apply = self.apply_with(&[]);
+        self.converge_with(&[])
+    }
+
+    /// [`Scenario::converge`] with more options for the apply (`--parallelism 1`).
+    pub fn converge_with(&self, extra: &[&str]) -> Convergence {
+        let apply = self.apply_with(extra);
         assert_eq!(
             apply.code, 0,
             "converge: the apply failed\nstdout:\n{}\nstderr:\n{}",
