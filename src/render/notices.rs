@@ -120,24 +120,6 @@ pub fn sandbox_in_use(url: &str, data_file: Option<&Path>, state: Option<&Path>)
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(
-            configuration_valid(1),
-            "The configuration is valid: 1 object declared."
-        );
-        assert_eq!(
-            no_drift(&Drift::default(), 3),
-            "No drift: every managed object is as the last apply left it. (3 managed objects checked)"
-        );
-        assert_eq!(convergence(&[]), "Checked: a fresh plan finds no changes.");
-    }
-}
-
 /// Apply, before `POST /cluster/replicate`.
 pub fn replicating() -> &'static str {
     "Replicating the configuration to the cluster's engine nodes..."
@@ -159,4 +141,22 @@ pub fn replication_pending(finished: usize) -> String {
             n => format!("{n} changes are"),
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(
+            configuration_valid(1),
+            "The configuration is valid: 1 object declared."
+        );
+        assert_eq!(
+            no_drift(&Drift::default(), 3),
+            "No drift: every managed object is as the last apply left it. (3 managed objects checked)"
+        );
+        assert_eq!(convergence(&[]), "Checked: a fresh plan finds no changes.");
+    }
 }

@@ -248,7 +248,11 @@ fn a_console_edit_of_an_undeclared_field_is_kept_until_the_configuration_declare
     assert!(!plan.stdout.contains("max_connections"), "{}", plan.stdout);
     scenario.converge();
     let (_, live) = scenario.sandbox().request("GET", "/dataStores/corp", None);
-    assert_eq!(live["maxConnections"], json!(7), "the console's value was kept");
+    assert_eq!(
+        live["maxConnections"],
+        json!(7),
+        "the console's value was kept"
+    );
 
     // Declared, the field is pingform's: the plan sets it.
     scenario.write(

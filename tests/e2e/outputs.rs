@@ -123,11 +123,16 @@ fn a_concurrent_apply_prints_each_change_once_and_each_completion_after_its_star
     let lines: Vec<&str> = created.apply.stderr.lines().collect();
     let started: Vec<&str> = lines
         .iter()
-        .filter_map(|line| line.strip_suffix(": Creating...").or_else(|| line.strip_suffix(": Modifying...")))
+        .filter_map(|line| {
+            line.strip_suffix(": Creating...")
+                .or_else(|| line.strip_suffix(": Modifying..."))
+        })
         .collect();
     assert_eq!(started.len(), 5, "{}", created.apply.stderr);
     for address in started {
-        let start = lines.iter().position(|l| l.starts_with(&format!("{address}: ")) && l.ends_with("..."));
+        let start = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{address}: ")) && l.ends_with("..."));
         let end = lines
             .iter()
             .position(|l| l.starts_with(&format!("{address}: ")) && l.contains(" complete after "));

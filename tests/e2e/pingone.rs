@@ -254,7 +254,7 @@ fn five_channels_and_two_hundred_exclusions_make_a_bounded_number_of_requests() 
     );
     for index in 0..5 {
         body.push_str(&format!(
-            "  channel \"channel_{index}\" {{\n    datastore = datastore.ldap.corp\n    base_dn = \"ou=unit{index},dc=example,dc=com\"\n    user_filter = \"(objectClass=inetOrgPerson)\"\n    population = \"Employees\"\n    attribute_mapping = {{ username = \"uid\" }}\n  }}\n"
+            "  channel \"channel_{index}\" {{\n    datastore = datastore.ldap.corp\n    base_dn = \"ou=unit{index},dc=example,dc=com\"\n    user_filter = \"(objectClass=inetOrgPerson)\"\n    population = \"Employees\"\n    attribute_mapping = {{ username = \"uid\", email = \"mail\" }}\n  }}\n"
         ));
     }
     body.push_str("}\n");
@@ -284,8 +284,8 @@ fn five_channels_and_two_hundred_exclusions_make_a_bounded_number_of_requests() 
     );
     assert_eq!(
         pingfederate.len(),
-        4,
-        "one request per PingFederate collection: {pingfederate:?}"
+        6,
+        "one request per PingFederate collection, /version and /cluster/status: {pingfederate:?}"
     );
     println!(
         "PingOne requests: {} ({} user queries); PingFederate requests: {}",
@@ -297,13 +297,13 @@ fn five_channels_and_two_hundred_exclusions_make_a_bounded_number_of_requests() 
 }
 
 #[test]
-fn a_connection_that_lost_its_provisioning_in_the_console_is_replaced() {
+fn provisioning_removed_in_the_console_is_added_back_to_the_sso_connection_that_kept_the_id() {
     let scenario = setup(&format!(
         "{SOURCES}{}{ADMIN_EXCLUSION}",
         connection("Disable", "Employees")
     ));
     let sandbox = scenario.sandbox();
-    scenario.apply_with(&[]).success();
+    scenario.converge();
     // In the console: the connection is deleted and a browser-SSO-only one takes its id.
     let (_, mut live) = sandbox.request("GET", "/idp/spConnections/pingone", None);
     live["active"] = json!(false);
@@ -319,26 +319,39 @@ fn a_connection_that_lost_its_provisioning_in_the_console_is_replaced() {
             .0,
         204
     );
-    let plain = json!({"type": "SP", "id": "pingone", "entityId": "pingone-provisioning", "name": "PingOne provisioning", "active": true});
-    let (status, body) = sandbox.request("POST", "/idp/spConnections", Some(plain));
+    let sso = json!({
+        "type": "SP", "id": "pingone", "entityId": "pingone-provisioning",
+        "name": "PingOne provisioning", "active": true,
+        "contactInfo": {"company": "Example Corp", "email": "iam@example.com"},
+        "loggingMode": "ENHANCED"
+    });
+    let (status, body) = sandbox.request("POST", "/idp/spConnections", Some(sso));
     assert_eq!(status, 201, "{body}");
 
-    let run = scenario.plan();
-    assert_eq!(run.code, 2);
+    // PingFederate's documentation: outbound provisioning can be added to any existing
+    // SSO connection. The plan adds it in place and keeps the rest.
+    let run = scenario.plan_with_changes();
     assert!(
         run.stdout
-            .contains("provisioning_connection.pingone must be replaced"),
+            .contains("provisioning_connection.pingone will be updated in place"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("cannot add or remove outbound provisioning on an existing connection"),
+            .contains("without `outboundProvision`: it is added"),
         "{}",
         run.stdout
     );
+    assert!(!run.stdout.contains("must be replaced"), "{}", run.stdout);
     scenario.converge();
-    assert_eq!(live_channel(sandbox)["name"], "employees");
+    let (_, live) = sandbox.request("GET", "/idp/spConnections/pingone", None);
+    assert_eq!(live["contactInfo"]["company"], "Example Corp", "{live}");
+    assert_eq!(live["loggingMode"], "ENHANCED", "{live}");
+    assert!(
+        live["outboundProvision"]["channels"][0]["name"] == "employees",
+        "{live}"
+    );
 }
 
 #[test]
