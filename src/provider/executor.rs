@@ -427,8 +427,8 @@ fn decode_api_result(
 
 /// Sends a request built by `build` until it gets an answer that is not worth
 /// retrying, or the attempts run out. 429 is always retried (the server refused before
-/// acting), after `Retry-After` when it says (capped); a connection failure and
-/// 502/503/504 only when `safe_to_repeat` (a POST that reached the server may have
+/// acting), after `Retry-After` when it says (capped); a 500 on a read; a connection
+/// failure and 502/503/504 only when `safe_to_repeat` (a POST that reached the server may have
 /// created its object). One debug line per attempt; the error is returned once.
 pub(crate) async fn send_with_retries(
     method: Method,
@@ -469,7 +469,9 @@ pub(crate) async fn send_with_retries(
                     StatusCode::BAD_GATEWAY
                         | StatusCode::SERVICE_UNAVAILABLE
                         | StatusCode::GATEWAY_TIMEOUT
-                ));
+                ))
+            // A read changes nothing: a passing 500 is worth another try.
+            || (method == Method::Get && status == StatusCode::INTERNAL_SERVER_ERROR);
         let bytes = response
             .bytes()
             .await

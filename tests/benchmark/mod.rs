@@ -132,9 +132,8 @@ fn apply_at_network_speed() {
     let latency = ["--read-latency", "50ms", "--write-latency", "300ms"];
     println!("| run | stores | wall time | one at a time (bound) | ten at a time (bound) |");
     println!("|---|---:|---:|---:|---:|");
-    let bound = |count: usize, at_once: usize| {
-        seconds(0.05 + (count.div_ceil(at_once)) as f64 * 0.3)
-    };
+    let bound =
+        |count: usize, at_once: usize| seconds(0.05 + (count.div_ceil(at_once)) as f64 * 0.3);
     for count in sizes {
         let mut runs = vec![("apply", vec!["--parallelism", "10"])];
         if count <= 100 {

@@ -689,3 +689,41 @@ fn ctrl_c_stops_new_changes_and_records_those_in_flight() {
     assert_eq!(created, recorded, "every finished change is in state");
     scenario.converge();
 }
+
+#[test]
+fn a_passing_500_on_a_read_is_retried_and_a_write_is_not() {
+    let scenario = Scenario::new();
+    scenario.write("main.hcl", &stores(1));
+    scenario.sandbox().inject_fault(json!({
+        "method": "GET", "path": "/dataStores", "status": 500, "count": 1
+    }));
+    scenario.sandbox().clear_requests();
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout.contains("datastore.jdbc.s0 will be created"),
+        "{}",
+        plan.stdout
+    );
+    let statuses: Vec<u64> = scenario
+        .sandbox()
+        .pingfederate_requests()
+        .iter()
+        .filter(|r| r["method"] == "GET" && r["path"] == "/dataStores")
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [500, 200]);
+    // A write that fails with 500 may have landed: it is not sent again.
+    scenario.sandbox().inject_fault(json!({
+        "method": "POST", "path": "/dataStores", "status": 500, "count": 1
+    }));
+    scenario.sandbox().clear_requests();
+    scenario.apply_with(&[]).failure();
+    let posts = scenario
+        .sandbox()
+        .pingfederate_requests()
+        .iter()
+        .filter(|r| r["method"] == "POST")
+        .count();
+    assert_eq!(posts, 1);
+    scenario.converge();
+}
