@@ -6,5 +6,6 @@ mod datastores;
 mod operations;
 mod outputs;
 mod pingone;
+mod real_objects;
 mod safety;
 mod workflow;
