@@ -7,5 +7,6 @@ mod operations;
 mod outputs;
 mod pingone;
 mod real_objects;
+mod real_setups;
 mod safety;
 mod workflow;

@@ -671,7 +671,17 @@ fn cross_check(attributes: &Attributes, lookup: &dyn Lookup, findings: &mut Vec<
             inside: Vec::new(),
             character: None,
         };
-        let hosts = |value: Option<&Value>| value.and_then(Value::as_array).map_or(0, Vec::len);
+        // The console takes failover hosts "each separated by a space" in one field
+        // (PF 11.2 LDAP data store page): count those as well as list entries.
+        let hosts = |value: Option<&Value>| {
+            value
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|entry| entry.split_whitespace().count())
+                .sum::<usize>()
+        };
         let direct = hosts(source.get("hostnames"));
         let tagged = source
             .get("hostnames_tags")
