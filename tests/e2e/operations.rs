@@ -727,3 +727,54 @@ fn a_passing_500_on_a_read_is_retried_and_a_write_is_not() {
     assert_eq!(posts, 1);
     scenario.converge();
 }
+
+#[test]
+fn pingone_reads_take_one_token_then_one_round_trip_however_many_exclusions() {
+    let scenario = Scenario::new().with_pingone();
+    let mut body = format!("{SOURCES}{}", connection("Disable", "Employees"));
+    for index in 0..1_000 {
+        body.push_str(&format!(
+            "exclusion \"service_{index:04}\" {{\n  pingone_username = \"service-{index:04}@example.com\"\n  source_attribute = \"uid\"\n  source_value     = \"service-{index:04}\"\n  reason           = \"service account\"\n}}\n"
+        ));
+    }
+    scenario.write("main.hcl", &body);
+    // Every PingOne API read takes 300 ms: in turn they would take seconds.
+    scenario.sandbox().inject_fault(json!({
+        "path": "pingone:/environments/*", "delay_ms": 300, "count": 1000
+    }));
+    scenario.sandbox().clear_requests();
+    let run = scenario.run(&["plan"]);
+    assert_eq!(run.code, 0, "{}", run.combined());
+    let log = scenario.sandbox().pingone_requests();
+    let token = log
+        .iter()
+        .find(|r| r["path"].as_str().unwrap_or("").contains("/as/token"))
+        .unwrap_or_else(|| panic!("no token request: {log:#?}"));
+    let reads: Vec<&Value> = log
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("pingone:/environments")
+        })
+        .collect();
+    assert!(reads.len() >= 3, "{log:#?}");
+    let first_answer = reads.iter().map(|r| ms(r, "finished_ms")).min().unwrap();
+    for read in &reads {
+        assert!(
+            ms(read, "started_ms") >= ms(token, "finished_ms"),
+            "a read started before the token came: {log:#?}"
+        );
+        assert!(
+            ms(read, "started_ms") < first_answer,
+            "a read waited for another: {read} in {log:#?}"
+        );
+    }
+    println!(
+        "PingOne: 1 token, then {} reads at once ({} ms from the first to the last answer)",
+        reads.len(),
+        reads.iter().map(|r| ms(r, "finished_ms")).max().unwrap() - first_answer
+    );
+    scenario.converge();
+}
