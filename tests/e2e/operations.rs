@@ -778,3 +778,33 @@ fn pingone_reads_take_one_token_then_one_round_trip_however_many_exclusions() {
     );
     scenario.converge();
 }
+
+#[test]
+fn a_configuration_that_replicates_still_plans_on_the_built_in_sandbox() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("main.hcl"),
+        format!(
+            "pingfederate {{\n  url       = \"https://pf.example.com:9999/pf-admin-api/v1\"\n  username  = \"Administrator\"\n  password  = \"unused\"\n  replicate = true\n}}\n{}",
+            stores(1)
+        ),
+    )
+    .unwrap();
+    let output = Command::new(BINARY)
+        .args(["plan", "--sandbox"])
+        .arg(folder.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(", standalone"), "{stdout}");
+    assert!(
+        stdout.contains("datastore.jdbc.s0 will be created"),
+        "{stdout}"
+    );
+}
