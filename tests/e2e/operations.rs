@@ -808,3 +808,26 @@ fn a_configuration_that_replicates_still_plans_on_the_built_in_sandbox() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_change_still_running_after_ten_seconds_says_so() {
+    let scenario = Scenario::start_with(&["--write-latency", "10500ms"]);
+    scenario.write("main.hcl", &stores(1));
+    let converged = scenario.converge();
+    let stderr = &converged.apply.stderr;
+    assert_eq!(
+        stderr
+            .matches("datastore.jdbc.s0: Still creating... [10s elapsed]")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    let creation = stderr
+        .lines()
+        .find(|line| line.contains("Creation complete after"))
+        .unwrap();
+    assert!(
+        creation.contains("after 10."),
+        "the summary keeps durations: {creation}"
+    );
+}
