@@ -88,9 +88,9 @@ fn plan_scales_with_the_number_of_data_stores() {
         .map(|s| s.trim().parse().unwrap())
         .collect();
     println!(
-        "| data stores | requests | CPU time | CPU per store | peak memory | wall time | apply (setup) |"
+        "| data stores | requests | CPU time | CPU per store | peak memory | wall time | apply (setup) | plan --json peak memory |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for count in sizes {
         let sandbox = SandboxProcess::start();
         let workspace = Workspace::new();
@@ -106,13 +106,16 @@ fn plan_scales_with_the_number_of_data_stores() {
             "the plan of {count} up-to-date stores is not empty"
         );
         let requests = sandbox.requests().len();
+        let json = measure(&["plan", "--json", &dir]);
+        assert_eq!(json.code, 0);
         println!(
-            "| {count} | {requests} | {:.3} s | {:.1} µs | {:.1} MB | {:.2} s | {:.1} s |",
+            "| {count} | {requests} | {:.3} s | {:.1} µs | {:.1} MB | {:.2} s | {:.1} s | {:.1} MB |",
             plan.cpu_seconds,
             plan.cpu_seconds / count as f64 * 1e6,
             plan.max_rss_mb,
             plan.wall_seconds,
             setup.wall_seconds,
+            json.max_rss_mb,
         );
     }
 }
