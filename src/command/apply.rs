@@ -53,6 +53,8 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
 fn consent(args: &ApplyArgs) -> Consent {
     Consent {
         delete_of_excluded: args.allow_delete_of_excluded,
+        exclusion_removal: args.allow_exclusion_removal,
+        remove_action_delete: args.allow_remove_action_delete,
     }
 }
 

@@ -194,6 +194,15 @@ pub struct ApplyArgs {
     /// PingOne account (the channel's remove action is Delete).
     #[arg(long)]
     pub allow_delete_of_excluded: bool,
+    /// Go ahead even though an exclusion removed from the configuration brings an
+    /// account that exists in PingOne back into provisioning scope.
+    #[arg(long)]
+    pub allow_exclusion_removal: bool,
+    /// Go ahead even though PingFederate will delete the PingOne users who leave a
+    /// scope: remove_action becomes Delete, or, with remove_action Delete, a channel's
+    /// scope narrows or a channel or provisioning connection is removed.
+    #[arg(long)]
+    pub allow_remove_action_delete: bool,
     /// How many changes run at once, each as soon as what it depends on has finished
     /// (1: one after another, in plan order).
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]

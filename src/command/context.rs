@@ -93,12 +93,16 @@ impl Target {
     }
 
     /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,
-    /// and checks the server is one pingform supports.
-    pub async fn read(&self) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
+    /// and checks the server is one pingform supports. PingOne is asked for the users
+    /// of the configuration's exclusions and of those the last apply recorded.
+    pub async fn read(
+        &self,
+        previous: &PreviousRun,
+    ) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
         let (server, observed, pingone) = tokio::join!(
             self.client.server(),
             self.client.refresh(),
-            read_pingone(&self.desired)
+            read_pingone(&self.desired, previous)
         );
         // The server's answer first: a wrong URL or refused login explains the rest.
         let server = server?;
@@ -116,7 +120,7 @@ impl Target {
 
     /// Reads the live systems and plans against `previous`.
     pub async fn plan(&self, previous: &PreviousRun) -> Result<Read> {
-        let (server, observed, pingone) = self.read().await?;
+        let (server, observed, pingone) = self.read(previous).await?;
         let planned = crate::plan::plan(Inputs {
             desired: &self.desired,
             previous,
@@ -140,14 +144,23 @@ pub struct Read {
 }
 
 /// What a plan reads from PingOne; `None` without a `pingone` block.
-async fn read_pingone(desired: &Desired) -> Result<Option<PingOneView>> {
+async fn read_pingone(desired: &Desired, previous: &PreviousRun) -> Result<Option<PingOneView>> {
     let Some(settings) = &desired.pingone else {
         return Ok(None);
     };
+    let mut seen = std::collections::BTreeSet::new();
     let usernames: Vec<String> = desired
         .exclusions
         .iter()
         .map(|e| e.pingone_username.clone())
+        .chain(
+            previous
+                .objects
+                .values()
+                .flat_map(|managed| managed.exclusions.iter())
+                .map(|record| record.pingone_username.clone()),
+        )
+        .filter(|name| seen.insert(name.to_lowercase()))
         .collect();
     let client = PingOne::new(settings.clone())?;
     Ok(Some(client.view(&usernames).await?))

@@ -94,6 +94,30 @@ pub enum PlanError {
     )]
     DeleteOfExcluded { accounts: Vec<String> },
 
+    #[error(
+        "nothing was changed: this apply removes exclusions whose accounts exist in PingOne, so PingFederate would start updating them from the directory again:\n{}",
+        accounts.iter().map(|a| format!("  - {a}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::apply::exclusion_removal),
+        help(
+            "if these accounts are to be provisioned again, run again with --allow-exclusion-removal; otherwise keep the exclusion blocks"
+        )
+    )]
+    ExclusionRemoval { accounts: Vec<String> },
+
+    #[error(
+        "nothing was changed: with the remove action Delete, PingFederate would delete from PingOne the users who leave the scope of these changes:\n{}",
+        changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::apply::remove_action_delete),
+        help(
+            "if deleting these PingOne users is intended, run again with --allow-remove-action-delete; otherwise set remove_action = \"Disable\" (or remove_users = false) and apply that first"
+        )
+    )]
+    RemoveActionDelete { changes: Vec<String> },
+
     #[error("{address} must be created, and PingFederate needs `{field}` to create it")]
     #[diagnostic(
         code(pingform::plan::secret_needed),

@@ -25,12 +25,13 @@ mod planner;
 mod reason;
 mod referents;
 mod saved;
+mod scope;
 mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
-pub use drift::{Drift, DriftItem, DriftStatus, drift};
+pub use drift::{Drift, DriftItem, DriftStatus, ExclusionNotEnforced, drift};
 pub use error::PlanError;
-pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview};
+pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview, exclusion_records};
 pub use guard::{Consent, check as check_consent};
 pub use pingone::Resolved;
 pub use reason::Reason;
@@ -38,6 +39,7 @@ pub use saved::{
     LiveRecord, Moved, Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration,
     SavedPlan, SavedState, Stale,
 };
+pub use scope::{PopulationUsers, RemoveOutcome, ScopeChange, ScopeChangeKind, ScopeConsent};
 pub use server::check as check_server;
 
 use crate::model::{Desired, Observed, PingOneView, PreviousRun, ServerInfo};
@@ -86,7 +88,21 @@ pub fn plan(inputs: Inputs<'_>) -> Result<Planned, PlanError> {
     let context = context::default_context(Some(inputs.desired), inputs.observed);
     let resolved = pingone::resolve(inputs.desired, inputs.pingone, context)?;
     let mut plan = planner::changes(inputs.desired, &resolved, inputs.previous, inputs.observed)?;
-    let mut review = exclusions::review(inputs.desired, &resolved, inputs.observed, inputs.pingone);
+    let mut review = exclusions::review(
+        inputs.desired,
+        &resolved,
+        inputs.previous,
+        inputs.observed,
+        inputs.pingone,
+    );
+    review.scope = scope::review(
+        inputs.desired,
+        &resolved,
+        inputs.previous,
+        inputs.observed,
+        inputs.pingone,
+        &plan,
+    );
     review
         .warnings
         .extend(checks::live_findings(inputs.desired, inputs.observed));

@@ -444,6 +444,7 @@ mod tests {
                 })
                 .collect(),
             observed: Default::default(),
+            exclusions: Vec::new(),
         }
     }
 

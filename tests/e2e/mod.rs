@@ -6,4 +6,5 @@ mod datastores;
 mod outputs;
 mod pingone;
 mod safety;
+mod scope;
 mod workflow;
