@@ -112,6 +112,16 @@ pub fn check_shape(declaration: &BlockDeclaration, errors: &mut Vec<ConfigError>
     }
 }
 
+/// What a built-in sandbox (`--sandbox`) replaces, so they are not read at all: an
+/// unset `env()` or a missing CA file there is no error then.
+pub const CREDENTIALS: &[&str] = &[
+    "username",
+    "password",
+    "ca_file",
+    "client_id",
+    "client_secret",
+];
+
 pub fn evaluate(
     declaration: &BlockDeclaration,
     evaluator: &AttributeEvaluator,
@@ -145,6 +155,11 @@ pub fn evaluate(
             "password" => password = Secret::new(text(&value)),
             "ca_file" => match ca_file(evaluator.scope.dir, &text(&value)) {
                 Ok(path) => settings.ca_file = Some(path),
+                Err(_) if evaluator.scope.unknown_inputs => {
+                    evaluator
+                        .scope
+                        .unknown(format!("CA file `{}`", text(&value)));
+                }
                 Err((message, help)) => errors.push(invalid(message, help)),
             },
             "insecure_skip_tls_verify" => settings.insecure_skip_tls_verify = is_true(&value),
@@ -158,7 +173,11 @@ pub fn evaluate(
         }
     }
     settings.auth = AdminAuth::Basic { username, password };
-    if let Some(oauth) = declaration.nested(OAUTH_BLOCK).first() {
+    if let Some(oauth) = declaration
+        .nested(OAUTH_BLOCK)
+        .first()
+        .filter(|_| !evaluator.scope.ignore_server_credentials)
+    {
         let mut client = OAuthClient {
             token_url: String::new(),
             client_id: String::new(),
@@ -208,6 +227,9 @@ fn values(
         let Some(attribute) = declaration.attribute(field.name) else {
             continue;
         };
+        if evaluator.scope.ignore_server_credentials && CREDENTIALS.contains(&field.name) {
+            continue;
+        }
         let Some(value) = evaluator.evaluate(&declaration.source, attribute, field, errors) else {
             continue;
         };

@@ -29,6 +29,7 @@ pub fn plan_json(
     drift: Option<&Drift>,
     review: Option<&ExclusionReview>,
     pingone: Option<&PingOneView>,
+    state: Option<&std::path::Path>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let summary = plan.summary();
@@ -39,6 +40,15 @@ pub fn plan_json(
         out,
         "server",
         &json!(server.map(|server| server_json(server, Some(plan.server_writes())))),
+    )?;
+    field(
+        out,
+        "target",
+        &json!(state.map(|state| json!({
+            "pingone_environment_id": pingone.map(|view| &view.environment_id),
+            "pingone_environment_name": pingone.map(|view| &view.environment_name),
+            "state": state.display().to_string(),
+        }))),
     )?;
     write!(out, "  \"changes\": [")?;
     for (index, change) in plan.changes.iter().enumerate() {

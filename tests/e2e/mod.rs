@@ -8,3 +8,6 @@ mod pingone;
 mod safety;
 mod scope;
 mod workflow;
+
+/// For the message snapshots of `cli`: the PingOne setup of `pingone`.
+pub(crate) use pingone::{SOURCES as PINGONE_SOURCES, connection};
