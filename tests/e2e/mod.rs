@@ -7,6 +7,7 @@ mod outputs;
 mod pingone;
 mod safety;
 mod scope;
+mod selection;
 mod workflow;
 
 /// For the message snapshots of `cli`: the PingOne setup of `pingone`.
