@@ -228,3 +228,26 @@ fn drift_names_an_exclusion_the_live_filter_lost_and_plan_calls_it_restored() {
     assert!(!plan.stdout.contains("is new on"), "{}", plan.stdout);
     scenario.converge();
 }
+
+#[test]
+fn state_show_renders_channels_as_blocks_with_the_recorded_exclusions() {
+    let scenario = setup(&format!(
+        "{SOURCES}{}{ADMIN_EXCLUSION}",
+        connection("Disable", "Employees")
+    ));
+    scenario.converge();
+    let state = scenario.state_file().display().to_string();
+    let run = scenario.run(&[
+        "state",
+        "show",
+        "provisioning_connection.pingone",
+        "--state",
+        &state,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = scenario.id_redactor().text(&run.stdout);
+    // The declared part: the channel as a block, then the exclusions.
+    let declared = &text[..text.find("# As PingFederate returned it").unwrap()];
+    insta::assert_snapshot!("state_show_connection", declared);
+    assert!(text.contains("#   channel \"employees\" {"), "{text}");
+}
