@@ -247,6 +247,22 @@ fn evaluate_in_order<'a>(
     (scope, resources)
 }
 
+/// The attributes of the blocks that are not resource kinds, by block: `pingfederate`,
+/// its `oauth` block, `pingone`, `exclusion` (the README documents each; a test keeps
+/// it so).
+pub fn settings_blocks() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = |fields: &[crate::model::Field]| fields.iter().map(|f| f.name).collect();
+    vec![
+        (
+            "pingfederate",
+            names(pingfederate_block::PINGFEDERATE_FIELDS),
+        ),
+        ("oauth", names(pingfederate_block::OAUTH_FIELDS)),
+        ("pingone", names(pingone_block::PINGONE_FIELDS)),
+        ("exclusion", names(exclusion::EXCLUSION_FIELDS)),
+    ]
+}
+
 /// Where the configuration in `dir` sets `attribute` of `channel` (read again from the
 /// files), for a message about a value only the live systems showed to be wrong, such
 /// as a population PingOne does not have. `None` when it cannot be found.

@@ -251,3 +251,49 @@ fn state_show_renders_channels_as_blocks_with_the_recorded_exclusions() {
     insta::assert_snapshot!("state_show_connection", declared);
     assert!(text.contains("#   channel \"employees\" {"), "{text}");
 }
+
+/// The connection with a second channel, `contractors`.
+fn with_contractors(remove_action: &str) -> String {
+    let one = connection(remove_action, "Employees");
+    let end = one.trim_end().strip_suffix('}').unwrap();
+    format!(
+        "{end}\n  channel \"contractors\" {{\n    datastore         = datastore.ldap.corp\n    base_dn           = \"ou=contractors,dc=example,dc=com\"\n    user_filter       = \"(objectClass=inetOrgPerson)\"\n    population        = \"Contractors\"\n    attribute_mapping = {{\n      username = \"uid\"\n      email    = \"mail\"\n    }}\n  }}\n}}\n"
+    )
+}
+
+#[test]
+fn removing_a_channel_with_remove_action_delete_needs_allow_remove_action_delete() {
+    let scenario = setup(&format!("{SOURCES}{}", with_contractors("Delete")));
+    scenario.converge();
+    scenario.write(
+        "main.hcl",
+        &format!("{SOURCES}{}", connection("Delete", "Employees")),
+    );
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout.contains(
+            "provisioning_connection.pingone.channel.contractors: the channel is removed"
+        ),
+        "{}",
+        plan.stdout
+    );
+    let stderr = refused_without(&scenario, "--allow-remove-action-delete");
+    assert!(
+        stderr.contains("channel.contractors: the channel is removed"),
+        "{stderr}"
+    );
+    scenario
+        .apply_with(&["--allow-remove-action-delete"])
+        .success();
+    let (_, live) = scenario
+        .sandbox()
+        .request("GET", "/idp/spConnections/pingone", None);
+    assert_eq!(
+        live["outboundProvision"]["channels"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{live}"
+    );
+    scenario.converge();
+}
