@@ -1,3 +1,7 @@
+//! `pingform completions` and `pingform man`: both generated from the clap command
+//! definition at run time (`clap_complete`, `clap_mangen`), so they list exactly the
+//! subcommands and options this binary has.
+
 use clap::CommandFactory;
 use clap_complete::Shell;
 

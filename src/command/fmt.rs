@@ -1,3 +1,6 @@
+//! `pingform fmt`: finds the files, asks `config` for their canonical layout, and
+//! writes, checks or diffs them. The layout itself is `config::format_file`'s.
+
 use std::path::{Path, PathBuf};
 
 use super::cli::FmtArgs;
