@@ -76,14 +76,24 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let files = files::read_configuration(&options.dir, &mut errors);
     let declarations = declarations::collect(files, &mut errors);
     shape::check(&declarations, &mut errors);
+    let dependencies = dependencies::analyse(&declarations, &mut errors);
+    // A built-in sandbox replaces the servers' credentials: variables only they read
+    // need no value.
+    let needless = match options.retarget {
+        Some(_) => pingfederate_block::credential_only_variables(
+            &declarations,
+            &dependencies.local_variables,
+        ),
+        None => Default::default(),
+    };
     let mut unknown_variables = Vec::new();
     let variables = variables::resolve(
         &declarations.variables,
         options,
+        &needless,
         &mut unknown_variables,
         &mut errors,
     );
-    let dependencies = dependencies::analyse(&declarations, &mut errors);
     let (scope, resources) = evaluate_in_order(
         &declarations,
         &dependencies,

@@ -299,3 +299,97 @@ pub fn request_timeout(text: &str) -> Result<Duration, (String, &'static str)> {
         )),
     }
 }
+
+/// With a built-in sandbox, the variables that only the ignored credentials read
+/// (directly or through locals): they need no value then. A variable that anything
+/// else reads still does.
+pub fn credential_only_variables(
+    declarations: &super::declarations::Declarations,
+    local_variables: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> std::collections::BTreeSet<String> {
+    use hcl::edit::structure::{Body, Structure};
+    use std::collections::BTreeSet;
+
+    use super::references::{Target, collect};
+
+    // Every variable an expression reads, locals expanded.
+    let reads = |expression: &hcl::edit::expr::Expression, into: &mut BTreeSet<String>| {
+        for reference in collect(expression).found {
+            match reference.target {
+                Target::Variable(name) => {
+                    into.insert(name);
+                }
+                Target::Local(name) => {
+                    into.extend(local_variables.get(&name).into_iter().flatten().cloned());
+                }
+                Target::Resource(_) => {}
+            }
+        }
+    };
+    fn walk(
+        body: &Body,
+        ignored: &dyn Fn(&str) -> bool,
+        reads: &dyn Fn(&hcl::edit::expr::Expression, &mut BTreeSet<String>),
+        credentials: &mut BTreeSet<String>,
+        others: &mut BTreeSet<String>,
+    ) {
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attribute) => {
+                    let into = if ignored(attribute.key.as_str()) {
+                        &mut *credentials
+                    } else {
+                        &mut *others
+                    };
+                    reads(&attribute.value, into);
+                }
+                Structure::Block(block) => {
+                    // Everything in `oauth { }` is a credential.
+                    let all = |_: &str| true;
+                    let inner: &dyn Fn(&str) -> bool =
+                        if block.ident.as_str() == OAUTH_BLOCK && ignored("password") {
+                            &all
+                        } else {
+                            &|_: &str| false
+                        };
+                    walk(&block.body, inner, reads, credentials, others);
+                }
+            }
+        }
+    }
+    let mut credentials = BTreeSet::new();
+    let mut others = BTreeSet::new();
+    let is_credential = |name: &str| CREDENTIALS.contains(&name);
+    let not_credential = |_: &str| false;
+    for server in [&declarations.pingfederate, &declarations.pingone]
+        .into_iter()
+        .flatten()
+    {
+        walk(
+            &server.block.body,
+            &is_credential,
+            &reads,
+            &mut credentials,
+            &mut others,
+        );
+    }
+    for resource in &declarations.resources {
+        walk(
+            &resource.declaration.block.body,
+            &not_credential,
+            &reads,
+            &mut credentials,
+            &mut others,
+        );
+    }
+    for exclusion in &declarations.exclusions {
+        walk(
+            &exclusion.declaration.block.body,
+            &not_credential,
+            &reads,
+            &mut credentials,
+            &mut others,
+        );
+    }
+    credentials.difference(&others).cloned().collect()
+}

@@ -281,10 +281,12 @@ struct Candidate {
 
 /// Picks every variable's value by precedence and converts it to the declared type.
 /// In `unknown_inputs` mode a variable without a value is unknown (its name goes to
-/// `unknown`) rather than an error.
+/// `unknown`) rather than an error; so is one in `needless` (read only by what a
+/// built-in sandbox replaces).
 pub fn resolve(
     declarations: &[VariableDeclaration],
     options: &LoadOptions,
+    needless: &BTreeSet<String>,
     unknown: &mut Vec<String>,
     errors: &mut Vec<ConfigError>,
 ) -> VariableValues {
@@ -408,7 +410,7 @@ pub fn resolve(
             }
             None => match &declaration.default {
                 Some(default) => default.clone(),
-                None if options.unknown_inputs => {
+                None if options.unknown_inputs || needless.contains(&declaration.name) => {
                     unknown.push(declaration.name.clone());
                     Value::String(super::evaluate::UNKNOWN_MARK.to_string())
                 }
@@ -508,7 +510,13 @@ mod tests {
             .collect(),
         };
         let mut errors = Vec::new();
-        let values = resolve(&declarations, &options, &mut Vec::new(), &mut errors);
+        let values = resolve(
+            &declarations,
+            &options,
+            &BTreeSet::new(),
+            &mut Vec::new(),
+            &mut errors,
+        );
         assert!(errors.is_empty());
         let value = |n: &str| values.values[n].as_str().unwrap().to_string();
         assert_eq!(
@@ -532,7 +540,13 @@ mod tests {
             unknown_inputs: false,
         };
         let mut errors = Vec::new();
-        resolve(&declarations, &options, &mut Vec::new(), &mut errors);
+        resolve(
+            &declarations,
+            &options,
+            &BTreeSet::new(),
+            &mut Vec::new(),
+            &mut errors,
+        );
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

@@ -240,17 +240,32 @@ fn plan_on_the_sandbox_ignores_the_pingfederate_blocks_credentials_and_ca_file()
     let workspace = Workspace::new();
     workspace.write(
         "main.hcl",
-        "pingfederate {\n  url      = \"https://pf.example.com:9999/pf-admin-api/v1\"\n  username = \"pingform\"\n  password = env(\"PINGFORM_TEST_UNSET_PASSWORD\")\n  ca_file  = \"missing-ca.pem\"\n}\n\ndatastore \"jdbc\" \"a\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n}\n",
+        "variable \"admin\" {\n  type = string\n}\n\nvariable \"db_user\" {\n  type = string\n}\n\npingfederate {\n  url      = \"https://pf.example.com:9999/pf-admin-api/v1\"\n  username = var.admin\n  password = env(\"PINGFORM_TEST_UNSET_PASSWORD\")\n  ca_file  = \"missing-ca.pem\"\n}\n\ndatastore \"jdbc\" \"a\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n  user_name      = var.db_user\n}\n",
     );
-    let run = workspace.run(&["plan", "--sandbox"]);
+    // A variable only the credentials read needs no value; one a data store reads does.
+    let run = workspace.run(&["plan", "--sandbox"]).failure();
+    assert!(
+        run.stderr.contains("variable `db_user` has no value"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("`admin`"), "{}", run.stderr);
+    let run = workspace.run(&["plan", "--sandbox", "--var", "db_user=reader"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("datastore.jdbc.a will be created"),
         "{}",
         run.stdout
     );
-    // Without the sandbox, both are needed.
-    let real = workspace.run(&["plan"]).failure();
+    // Without the sandbox, all are needed.
+    let real = workspace
+        .run(&["plan", "--var", "db_user=reader"])
+        .failure();
+    assert!(
+        real.stderr.contains("variable `admin` has no value"),
+        "{}",
+        real.stderr
+    );
     assert!(
         real.stderr.contains("PINGFORM_TEST_UNSET_PASSWORD"),
         "{}",
