@@ -6,9 +6,9 @@ use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
 use crate::plan::{Consent, SavedPlan, Selection, Stale, check_consent, drift};
 use crate::render::{
-    REFRESH_ONLY_QUESTION, apply_cancelled, apply_question, apply_summary, convergence, drift_text,
-    plan_text, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
-    refresh_only_nothing, replicated, replicating, replication_pending, review_text, server_text,
+    apply_cancelled, apply_question, apply_summary, convergence, drift_text, plan_text,
+    refresh_only_accepted, refresh_only_cancelled, refresh_only_intent, refresh_only_nothing,
+    refresh_only_question, replicated, replicating, replication_pending, review_text, server_text,
     target_line,
 };
 use crate::state::StateFile;
@@ -272,7 +272,7 @@ async fn refresh_only(args: ApplyArgs) -> Result<u8> {
         writeln!(out)?;
         writeln!(out, "{}", refresh_only_intent())
     })?;
-    if !args.auto_approve && !confirm(REFRESH_ONLY_QUESTION)? {
+    if !args.auto_approve && !confirm(&refresh_only_question(&target.state_path))? {
         note(refresh_only_cancelled());
         return Ok(1);
     }

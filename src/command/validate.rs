@@ -50,6 +50,12 @@ fn json(loaded: Result<crate::config::Loaded>) -> Result<u8> {
             write_stdout(|out| validate_json(None, &diagnostics, &[], out))?;
             Ok(1)
         }
-        Err(other) => Err(other),
+        // Not the configuration's own problem (an invalid --var): still one document.
+        Err(other) => {
+            let code = other.exit_code();
+            let diagnostics = vec![diagnostic_json(&other, "error")];
+            write_stdout(|out| validate_json(None, &diagnostics, &[], out))?;
+            Ok(code)
+        }
     }
 }

@@ -25,9 +25,9 @@ pub use drift_json::{DRIFT_FORMAT_VERSION, drift_json};
 pub use drift_text::{drift_summary_line, drift_text};
 pub use fmt_text::{fmt_diff, fmt_summary};
 pub use notices::{
-    REFRESH_ONLY_QUESTION, apply_cancelled, configuration_valid, confirmation_prompt, convergence,
-    no_drift, plan_saved, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
-    refresh_only_nothing, replicated, replicating, replication_pending, sandbox_in_use,
+    apply_cancelled, configuration_valid, confirmation_prompt, convergence, no_drift, plan_saved,
+    refresh_only_accepted, refresh_only_cancelled, refresh_only_intent, refresh_only_nothing,
+    refresh_only_question, replicated, replicating, replication_pending, sandbox_in_use,
     saved_plan_header, targeting_in_effect, unknown_inputs,
 };
 pub use plan_json::{PLAN_FORMAT_VERSION, plan_json};

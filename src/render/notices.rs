@@ -107,8 +107,13 @@ pub fn saved_plan_header(path: &Path, saved: &SavedPlan) -> String {
     header
 }
 
-/// The confirmation question of `apply --refresh-only`.
-pub const REFRESH_ONLY_QUESTION: &str = "Do you want to accept these values into the state?";
+/// The confirmation question of `apply --refresh-only`, naming the state file.
+pub fn refresh_only_question(state: &Path) -> String {
+    format!(
+        "Do you want to accept these values into the state {}?",
+        state.display()
+    )
+}
 
 /// The prompt around a confirmation question.
 pub fn confirmation_prompt(question: &str) -> String {

@@ -233,6 +233,12 @@ fn validate_json_lists_each_diagnostic_with_its_place() {
     assert_eq!(document["valid"], true);
     assert_eq!(document["objects"], 1);
     assert_eq!(document["diagnostics"], serde_json::json!([]));
+    // A problem outside the files is a document too.
+    let var = workspace.run(&["validate", "--json", "--var", "novalue"]);
+    assert_eq!(var.code, 1);
+    let document: serde_json::Value = serde_json::from_str(&var.stdout).unwrap();
+    assert_eq!(document["diagnostics"][0]["code"], "pingform::cli::var");
+    assert_eq!(document["diagnostics"][0]["file"], serde_json::Value::Null);
 }
 
 #[test]
