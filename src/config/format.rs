@@ -95,6 +95,12 @@ fn body_items(
             Structure::Attribute(attribute) => {
                 let key = attribute.key.as_str().to_string();
                 let value_span = span_of(attribute.value.span())?;
+                let key_end = span_of(attribute.key.span())?.end;
+                if source[key_end..value_span.start].trim() != "=" {
+                    return Err(FormatError(format!(
+                        "a comment between `{key}` and its value: pingform fmt would move it, so it leaves the file as it is"
+                    )));
+                }
                 let text = &source[value_span.clone()];
                 let verbatim = text.contains("<<");
                 let item = Item::Attribute {
@@ -150,6 +156,11 @@ fn block_item(
             BlockLabel::String(text) => text.span(),
         };
         let label_span = span_of(label_span)?;
+        if !source[header_end..label_span.start].trim().is_empty() {
+            return Err(FormatError(format!(
+                "a comment inside the header of `{header}`: pingform fmt would move it, so it leaves the file as it is"
+            )));
+        }
         header.push(' ');
         header.push_str(&source[label_span.clone()]);
         header_end = label_span.end;
@@ -158,6 +169,11 @@ fn block_item(
         .find('{')
         .map(|i| header_end + i + 1)
         .ok_or_else(|| FormatError(format!("no `{{` after `{header}`")))?;
+    if !source[header_end..open - 1].trim().is_empty() {
+        return Err(FormatError(format!(
+            "a comment inside the header of `{header}`: pingform fmt would move it, so it leaves the file as it is"
+        )));
+    }
     let close = source[..span.end]
         .rfind('}')
         .filter(|&i| i >= open)
@@ -201,8 +217,12 @@ fn gap_items(gap: &str, from_line_start: bool, items: &mut Vec<Item>) {
     } else if !from_line_start {
         return;
     }
-    // The last piece is the indentation before the next structure.
-    lines.pop();
+    // The last piece is the indentation before the next structure (or before `}`, or
+    // the end of the file), unless it holds a comment: the end of a file without a
+    // final newline, or `/* ... */ }`.
+    if lines.last().is_some_and(|last| last.trim().is_empty()) {
+        lines.pop();
+    }
     let mut block_comment: Option<Vec<String>> = None;
     for line in lines {
         let trimmed = line.trim();
@@ -383,6 +403,22 @@ mod tests {
             format(source).unwrap(),
             "locals {\n  x   = 1\n  yyy = 2\n  long_name = {\n    a = 1\n  }\n  b = [\n    1,\n  ]\n  cc = 3\n  d  = 4\n}\n"
         );
+    }
+
+    #[test]
+    fn a_comment_without_a_final_newline_or_before_a_brace_is_kept() {
+        assert_eq!(format("a = 1\n# end").unwrap(), "a = 1\n# end\n");
+        assert_eq!(
+            format("locals {\n  a = 1\n  /* last */ }\n").unwrap(),
+            "locals {\n  a = 1\n  /* last */\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_comment_it_would_have_to_move_is_refused_rather_than_lost() {
+        assert!(format("datastore \"jdbc\" /* x */ \"a\" {}\n").is_err());
+        assert!(format("locals {\n  a /* x */ = 1\n}\n").is_err());
+        assert!(format("locals # x\n{\n}\n").is_err());
     }
 
     #[test]
