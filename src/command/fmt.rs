@@ -51,7 +51,7 @@ pub fn run(args: FmtArgs) -> Result<u8> {
     })?;
     if args.check {
         if !changed.is_empty() {
-            super::output::note(&fmt_summary(changed.len(), files.len(), true));
+            super::output::note(&fmt_summary(changed.len(), files.len()));
             return Ok(NOT_FORMATTED);
         }
         return Ok(0);

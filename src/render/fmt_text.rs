@@ -18,7 +18,7 @@ pub fn fmt_diff(path: &Path, before: &str, after: &str, out: &mut dyn Write) -> 
 }
 
 /// `fmt --check` found files to format.
-pub fn fmt_summary(changed: usize, checked: usize, check: bool) -> String {
+pub fn fmt_summary(changed: usize, checked: usize) -> String {
     let files = |count: usize| {
         if count == 1 {
             "1 file".to_string()
@@ -26,15 +26,11 @@ pub fn fmt_summary(changed: usize, checked: usize, check: bool) -> String {
             format!("{count} files")
         }
     };
-    if check {
-        format!(
-            "{} of {} not formatted; run `pingform fmt` to format them.",
-            files(changed),
-            files(checked)
-        )
-    } else {
-        format!("Formatted {} of {}.", files(changed), files(checked))
-    }
+    format!(
+        "{} of {} not formatted; run `pingform fmt` to format them.",
+        files(changed),
+        files(checked)
+    )
 }
 
 #[cfg(test)]
@@ -52,7 +48,7 @@ mod tests {
         );
         assert!(text.contains("-a=1\n+a = 1\n"), "{text}");
         assert_eq!(
-            fmt_summary(1, 3, true),
+            fmt_summary(1, 3),
             "1 file of 3 files not formatted; run `pingform fmt` to format them."
         );
     }
