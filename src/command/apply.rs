@@ -4,11 +4,12 @@ use super::output::{Progress, confirm, note, stdout_styles, write_stdout};
 use super::plan::read_plan_file;
 use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
-use crate::plan::{Consent, SavedPlan, Stale, check_consent, drift};
+use crate::plan::{Consent, SavedPlan, Selection, Stale, check_consent, drift};
 use crate::render::{
-    APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_summary, convergence, drift_text,
-    plan_text, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
-    refresh_only_nothing, replicated, replicating, replication_pending, review_text, server_text,
+    apply_cancelled, apply_question, apply_summary, convergence, drift_text, plan_text,
+    refresh_only_accepted, refresh_only_cancelled, refresh_only_intent, refresh_only_nothing,
+    refresh_only_question, replicated, replicating, replication_pending, review_text, server_text,
+    target_line,
 };
 use crate::state::StateFile;
 
@@ -24,12 +25,26 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     // applies in between.
     let mut state = StateFile::open_for_write(&target.state_path)?;
     let previous = state.previous().clone();
-    let read = target.plan(&previous).await?;
+    let selection = match target.selection(&args.selection, &previous) {
+        Ok(selection) => selection,
+        Err(error) => {
+            state.abandon();
+            return Err(error);
+        }
+    };
+    let read = target.plan(&previous, &selection).await?;
     let planned = &read.planned;
     let styles = stdout_styles();
     write_stdout(|out| {
         if let Some(server) = &planned.server {
-            server_text(server, Some(planned.plan.server_writes()), &styles, out)?;
+            let line = target_line(read.pingone.as_ref(), &target.state_path);
+            server_text(
+                server,
+                Some(planned.plan.server_writes()),
+                Some(&line),
+                &styles,
+                out,
+            )?;
         }
         drift_text(&planned.drift, &styles, out)?;
         if !planned.drift.is_empty() {
@@ -41,18 +56,37 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     if planned.plan.is_empty() && !planned.replicates() {
         return Ok(0);
     }
-    check_consent(planned, consent(&args))?;
-    if !args.auto_approve && !confirm(APPLY_QUESTION)? {
+    if let Err(refused) = check_consent(planned, consent(&args)) {
+        state.abandon();
+        return Err(refused.into());
+    }
+    let question = apply_question(
+        planned.server.as_ref(),
+        read.pingone.as_ref(),
+        &target.state_path,
+    );
+    if !args.auto_approve && !confirm(&question)? {
         state.abandon();
         note(apply_cancelled());
+        // Nothing was applied: an error for a script that goes on.
         return Ok(1);
     }
-    execute(&target, &read, &mut state, None, args.parallelism).await
+    execute(
+        &target,
+        &read,
+        &mut state,
+        None,
+        &selection,
+        args.parallelism,
+    )
+    .await
 }
 
 fn consent(args: &ApplyArgs) -> Consent {
     Consent {
         delete_of_excluded: args.allow_delete_of_excluded,
+        exclusion_removal: args.allow_exclusion_removal,
+        remove_action_delete: args.allow_remove_action_delete,
     }
 }
 
@@ -62,6 +96,7 @@ async fn execute(
     read: &Read,
     state: &mut StateFile,
     saved: Option<&SavedPlan>,
+    selection: &Selection,
     parallelism: u16,
 ) -> Result<u8> {
     let saved_plan = saved.map(SavedPlan::plan);
@@ -116,13 +151,18 @@ async fn execute(
             .map_err(|error| Error::Replication { error })?;
         write_stdout(|out| writeln!(out, "{}", replicated()))?;
     }
-    let still_changing = converge(
+    let mut still_changing = converge(
         &target.client,
         &target.desired,
         read.pingone.as_ref(),
         state,
     )
     .await?;
+    // A targeted apply converges on its targets; the rest was left as it was.
+    if selection.is_targeted() {
+        let scope = selection.scope(&target.desired);
+        still_changing.retain(|address| scope.contains(address));
+    }
     let line = convergence(&still_changing);
     if still_changing.is_empty() {
         write_stdout(|out| writeln!(out, "{line}"))?;
@@ -168,7 +208,8 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     let target = Target::open(&config, &target_args).await?;
     let mut state = StateFile::open_for_write(&target.state_path)?;
     let previous = state.previous().clone();
-    let read = target.plan(&previous).await?;
+    let selection = saved.selection.clone();
+    let read = target.plan(&previous, &selection).await?;
     let verified = saved.verify(&read.planned, &target.desired, &previous, &read.observed);
     if let Err(stale) = verified {
         state.abandon();
@@ -181,7 +222,14 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     let styles = stdout_styles();
     write_stdout(|out| {
         if let Some(server) = &read.planned.server {
-            server_text(server, Some(plan.server_writes()), &styles, out)?;
+            let line = target_line(read.pingone.as_ref(), &target.state_path);
+            server_text(
+                server,
+                Some(plan.server_writes()),
+                Some(&line),
+                &styles,
+                out,
+            )?;
         }
         plan_text(&plan, &styles, out)
     })?;
@@ -193,8 +241,19 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     if plan.is_empty() && !replicates {
         return Ok(0);
     }
-    check_consent(&read.planned, consent(&args))?;
-    execute(&target, &read, &mut state, Some(&saved), args.parallelism).await
+    if let Err(refused) = check_consent(&read.planned, consent(&args)) {
+        state.abandon();
+        return Err(refused.into());
+    }
+    execute(
+        &target,
+        &read,
+        &mut state,
+        Some(&saved),
+        &selection,
+        args.parallelism,
+    )
+    .await
 }
 
 /// `pingform apply --refresh-only`: accept the live values into state.
@@ -213,7 +272,7 @@ async fn refresh_only(args: ApplyArgs) -> Result<u8> {
         writeln!(out)?;
         writeln!(out, "{}", refresh_only_intent())
     })?;
-    if !args.auto_approve && !confirm(REFRESH_ONLY_QUESTION)? {
+    if !args.auto_approve && !confirm(&refresh_only_question(&target.state_path))? {
         note(refresh_only_cancelled());
         return Ok(1);
     }

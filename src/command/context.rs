@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::cli::{ConfigArgs, TargetArgs};
+use super::cli::{ConfigArgs, SelectionArgs, TargetArgs};
 use super::output::note;
 use crate::config::{self, LoadOptions, Retarget};
 use crate::error::{Error, Result};
@@ -13,14 +13,27 @@ use crate::model::{
     AdminAuth, Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView, PreviousRun,
     Secret, ServerInfo,
 };
-use crate::plan::{Inputs, Planned, check_server};
+use crate::plan::{Inputs, Planned, Selection, check_server};
 use crate::provider::{PingFederate, PingOne};
-use crate::render::sandbox_in_use;
+use crate::render::{sandbox_in_use, targeting_in_effect};
 use pingform_sandbox::{Sandbox, SandboxOptions};
 
 /// Loads and checks the configuration, printing warnings; errors carry every
 /// diagnostic.
 pub fn load_configuration(args: &ConfigArgs, retarget: Option<Retarget>) -> Result<Desired> {
+    let loaded = load(args, retarget, false)?;
+    for warning in loaded.warnings {
+        eprintln!("{warning:?}");
+    }
+    Ok(loaded.desired)
+}
+
+/// Loads and checks the configuration; `unknown_inputs` as in `LoadOptions`.
+pub fn load(
+    args: &ConfigArgs,
+    retarget: Option<Retarget>,
+    unknown_inputs: bool,
+) -> Result<config::Loaded> {
     let mut vars = Vec::new();
     for text in &args.vars {
         let assignment =
@@ -37,17 +50,17 @@ pub fn load_configuration(args: &ConfigArgs, retarget: Option<Retarget>) -> Resu
         var_files: args.var_files.clone(),
         environment,
         retarget,
+        unknown_inputs,
     })?;
-    for warning in loaded.warnings {
-        eprintln!("{warning:?}");
-    }
-    Ok(loaded.desired)
+    Ok(loaded)
 }
 
 /// The servers a run talks to, the configuration pointed at them, and what keeps them
 /// alive.
 pub struct Target {
     pub desired: Desired,
+    /// The configuration folder.
+    pub dir: PathBuf,
     pub client: PingFederate,
     pub state_path: PathBuf,
     /// Held for the whole run: the in-process sandbox and its temporary files.
@@ -86,6 +99,7 @@ impl Target {
         };
         Ok(Target {
             desired,
+            dir: config.dir.clone(),
             client,
             state_path,
             _sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
@@ -93,12 +107,16 @@ impl Target {
     }
 
     /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,
-    /// and checks the server is one pingform supports.
-    pub async fn read(&self) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
+    /// and checks the server is one pingform supports. PingOne is asked for the users
+    /// of the configuration's exclusions and of those the last apply recorded.
+    pub async fn read(
+        &self,
+        previous: &PreviousRun,
+    ) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
         let (server, observed, pingone) = tokio::join!(
             self.client.server(),
             self.client.refresh(),
-            read_pingone(&self.desired)
+            read_pingone(&self.desired, previous)
         );
         // The server's answer first: a wrong URL or refused login explains the rest.
         let server = server?;
@@ -114,16 +132,36 @@ impl Target {
         Ok((server, observed?))
     }
 
-    /// Reads the live systems and plans against `previous`.
-    pub async fn plan(&self, previous: &PreviousRun) -> Result<Read> {
-        let (server, observed, pingone) = self.read().await?;
-        let planned = crate::plan::plan(Inputs {
+    /// The `--target` and `--replace` addresses, checked against the configuration
+    /// and the state; a note when targeting is in effect.
+    pub fn selection(&self, args: &SelectionArgs, previous: &PreviousRun) -> Result<Selection> {
+        let selection = Selection::new(&args.targets, &args.replaces, &self.desired, previous)
+            .map_err(|problem| Error::Selection {
+                flag: problem.flag,
+                address: problem.address,
+                why: problem.why,
+                help: problem.help,
+            })?;
+        if selection.is_targeted() {
+            note(&targeting_in_effect(&selection.targets));
+        }
+        Ok(selection)
+    }
+
+    /// Reads the live systems and plans against `previous`, limited and with
+    /// replacements as `selection` says.
+    pub async fn plan(&self, previous: &PreviousRun, selection: &Selection) -> Result<Read> {
+        let (server, observed, pingone) = self.read(previous).await?;
+        let mut planned = crate::plan::plan(Inputs {
             desired: &self.desired,
             previous,
             observed: &observed,
             pingone: pingone.as_ref(),
             server: Some(&server),
-        })?;
+            replace: &selection.replace,
+        })
+        .map_err(|error| Error::located(error, &self.dir))?;
+        selection.limit(&mut planned, &self.desired);
         Ok(Read {
             planned,
             observed,
@@ -140,14 +178,23 @@ pub struct Read {
 }
 
 /// What a plan reads from PingOne; `None` without a `pingone` block.
-async fn read_pingone(desired: &Desired) -> Result<Option<PingOneView>> {
+async fn read_pingone(desired: &Desired, previous: &PreviousRun) -> Result<Option<PingOneView>> {
     let Some(settings) = &desired.pingone else {
         return Ok(None);
     };
+    let mut seen = std::collections::BTreeSet::new();
     let usernames: Vec<String> = desired
         .exclusions
         .iter()
         .map(|e| e.pingone_username.clone())
+        .chain(
+            previous
+                .objects
+                .values()
+                .flat_map(|managed| managed.exclusions.iter())
+                .map(|record| record.pingone_username.clone()),
+        )
+        .filter(|name| seen.insert(name.to_lowercase()))
         .collect();
     let client = PingOne::new(settings.clone())?;
     Ok(Some(client.view(&usernames).await?))

@@ -3,7 +3,7 @@ use super::context::Target;
 use super::output::{stdout_styles, write_stdout};
 use crate::error::Result;
 use crate::plan::drift;
-use crate::render::{drift_json, drift_text, no_drift, server_text};
+use crate::render::{drift_json, drift_text, no_drift, server_text, target_line};
 use crate::state::read_previous_run;
 
 /// `pingform drift`: live objects against what the last apply recorded. Read-only: it
@@ -19,7 +19,13 @@ pub async fn run(args: DriftArgs) -> Result<u8> {
     } else {
         let styles = stdout_styles();
         write_stdout(|out| {
-            server_text(&server, None, &styles, out)?;
+            server_text(
+                &server,
+                None,
+                Some(&target_line(None, &target.state_path)),
+                &styles,
+                out,
+            )?;
             if drift.is_empty() {
                 writeln!(out, "{}", no_drift(&drift, previous.objects.len()))
             } else {

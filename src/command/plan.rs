@@ -8,6 +8,7 @@ use crate::model::Fingerprinter;
 use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan};
 use crate::render::{
     drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text, server_text,
+    target_line,
 };
 use crate::state::read_previous_run;
 
@@ -15,32 +16,41 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
     let target = Target::open(&args.config, &args.target).await?;
     // Planning only reads state, without the write lock: it never blocks an apply.
     let previous = read_previous_run(&target.state_path)?;
+    let selection = target.selection(&args.selection, &previous)?;
     let Read {
         planned,
         observed,
         pingone,
-    } = target.plan(&previous).await?;
+    } = target.plan(&previous, &selection).await?;
 
     if let Some(path) = &args.out {
         let mut key = vec![0u8; Fingerprinter::KEY_LENGTH];
         aws_lc_rs::rand::fill(&mut key).map_err(|_| Error::NoRandomNumbers {
             what: "the plan's fingerprint key",
         })?;
-        let saved = SavedPlan::new(
+        // Absolute, so that `apply FILE` works from any folder.
+        let absolute = |path: &Path| {
+            std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
+                .to_string()
+        };
+        let mut saved = SavedPlan::new(
             &planned.plan,
             &target.desired,
             &previous,
             &observed,
             Origin {
-                dir: args.config.dir.display().to_string(),
-                state_path: target.state_path.display().to_string(),
+                dir: absolute(&args.config.dir),
+                state_path: absolute(&target.state_path),
                 created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                     .to_string(),
             },
             &key,
         );
+        saved.selection = selection.clone();
         write_plan_file(path, &saved)?;
-        note(&plan_saved(path));
+        note(&plan_saved(path, &saved.inputs));
     }
 
     let format = if args.json {
@@ -57,6 +67,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
                 Some(&planned.drift),
                 Some(&planned.review),
                 pingone.as_ref(),
+                Some(&target.state_path),
                 out,
             )
         })?,
@@ -74,7 +85,14 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             let styles = stdout_styles();
             write_stdout(|out| {
                 if let Some(server) = &planned.server {
-                    server_text(server, Some(plan.server_writes()), &styles, out)?;
+                    let target = target_line(pingone.as_ref(), &target.state_path);
+                    server_text(
+                        server,
+                        Some(plan.server_writes()),
+                        Some(&target),
+                        &styles,
+                        out,
+                    )?;
                 }
                 drift_text(&planned.drift, &styles, out)?;
                 if !planned.drift.is_empty() {

@@ -77,6 +77,10 @@ impl AttributeEvaluator<'_> {
         if value.is_null() {
             return None;
         }
+        // Built from an input that was not given: nothing to check.
+        if super::evaluate::is_unknown(&value) {
+            return None;
+        }
         match convert(field, &value) {
             Ok(converted) => Some(converted),
             Err(problems) => {

@@ -30,6 +30,17 @@ pub fn named_source(name: &str, text: &str) -> Source {
 
 /// Lists `*.hcl` files directly inside `dir`, sorted by file name; none is an error.
 pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<PathBuf> {
+    if dir.is_file() {
+        let folder = match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => display_name(parent),
+            _ => ".".to_string(),
+        };
+        errors.push(ConfigError::NotAFolder {
+            path: display_name(dir),
+            folder,
+        });
+        return Vec::new();
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -40,15 +51,33 @@ pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Ve
             return Vec::new();
         }
     };
-    let mut paths: Vec<PathBuf> = entries
+    let all: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "hcl"))
+        .filter(|path| path.is_file())
         .collect();
+    let with = |extension: &str| -> Vec<PathBuf> {
+        all.iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+            .cloned()
+            .collect()
+    };
+    let mut paths = with("hcl");
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     if paths.is_empty() {
+        let terraform = with("tf").len();
+        let help = if terraform > 0 {
+            format!(
+                "the folder has {terraform} Terraform file{} (`*.tf`); pingform reads only `*.hcl` files, so write pingform's configuration as `*.hcl` (rename a `.tf` file only if it holds pingform blocks)",
+                if terraform == 1 { "" } else { "s" }
+            )
+        } else {
+            "pass the folder that holds your `*.hcl` files, or create one such as `main.hcl`"
+                .to_string()
+        };
         errors.push(ConfigError::NoConfigurationFiles {
             dir: display_name(dir),
+            help: Some(help),
         });
     }
     paths

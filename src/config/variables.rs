@@ -280,6 +280,9 @@ fn sensitive_mismatch(variable_type: &VariableType) -> String {
 pub struct VariableValues {
     pub values: hcl::Map<String, Value>,
     pub sensitive: BTreeSet<String>,
+    /// The variables given a value (`--var`, a var file, `PINGFORM_VAR_NAME`), not
+    /// left at their default.
+    pub given: Vec<String>,
 }
 
 /// Where a candidate value came from, for messages and spans.
@@ -290,9 +293,14 @@ struct Candidate {
 }
 
 /// Picks every variable's value by precedence and converts it to the declared type.
+/// In `unknown_inputs` mode a variable without a value is unknown (its name goes to
+/// `unknown`) rather than an error; so is one in `needless` (read only by what a
+/// built-in sandbox replaces).
 pub fn resolve(
     declarations: &[VariableDeclaration],
     options: &LoadOptions,
+    needless: &BTreeSet<String>,
+    unknown: &mut Vec<String>,
     errors: &mut Vec<ConfigError>,
 ) -> VariableValues {
     let declared: BTreeMap<&str, &VariableDeclaration> =
@@ -392,7 +400,10 @@ pub fn resolve(
         let value = match chosen.remove(&declaration.name) {
             Some(Candidate {
                 value: Ok(value), ..
-            }) => value,
+            }) => {
+                result.given.push(declaration.name.clone());
+                value
+            }
             Some(Candidate {
                 value: Err(message),
                 origin,
@@ -425,6 +436,10 @@ pub fn resolve(
             }
             None => match &declaration.default {
                 Some(default) => default.clone(),
+                None if options.unknown_inputs || needless.contains(&declaration.name) => {
+                    unknown.push(declaration.name.clone());
+                    Value::String(super::evaluate::UNKNOWN_MARK.to_string())
+                }
                 None => {
                     let location = declaration.location.clone();
                     errors.push(ConfigError::VariableWithoutValue {
@@ -510,6 +525,7 @@ mod tests {
             vars: vec![("c".into(), "flag".into())],
             var_files: vec![var_file],
             retarget: None,
+            unknown_inputs: false,
             environment: [
                 ("PINGFORM_VAR_a", "env"),
                 ("PINGFORM_VAR_b", "env"),
@@ -520,7 +536,13 @@ mod tests {
             .collect(),
         };
         let mut errors = Vec::new();
-        let values = resolve(&declarations, &options, &mut errors);
+        let values = resolve(
+            &declarations,
+            &options,
+            &BTreeSet::new(),
+            &mut Vec::new(),
+            &mut errors,
+        );
         assert!(errors.is_empty());
         let value = |n: &str| values.values[n].as_str().unwrap().to_string();
         assert_eq!(
@@ -541,9 +563,16 @@ mod tests {
             var_files: vec![],
             environment: BTreeMap::new(),
             retarget: None,
+            unknown_inputs: false,
         };
         let mut errors = Vec::new();
-        resolve(&declarations, &options, &mut errors);
+        resolve(
+            &declarations,
+            &options,
+            &BTreeSet::new(),
+            &mut Vec::new(),
+            &mut errors,
+        );
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

@@ -366,6 +366,7 @@ mod tests {
             .into_iter()
             .collect(),
             observed: None,
+            exclusions: Vec::new(),
         }
     }
 
