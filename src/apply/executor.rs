@@ -313,6 +313,7 @@ async fn run_change(
             // State only: a rename, taking over an existing object, or forgetting one.
             let object = match (run.desired.get(&change.address), live) {
                 (Some(resource), Some(live)) => Some(managed_object(
+                    run,
                     resource,
                     &run.resolved.attributes(resource),
                     live,
@@ -327,7 +328,7 @@ async fn run_change(
             let attributes = run.resolved.attributes(resource);
             let request = write_request(resource, &attributes, change, None, None, None, context);
             let written = client.create(&request).await?;
-            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            let object = managed_object(run, resource, &attributes, &written, fingerprinter);
             records.push(record(Some(object), change.moved_from.clone()));
         }
         Action::Update => {
@@ -345,7 +346,7 @@ async fn run_change(
                 context,
             );
             let written = client.update(&request).await?;
-            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            let object = managed_object(run, resource, &attributes, &written, fingerprinter);
             records.push(record(Some(object), change.moved_from.clone()));
         }
         Action::Replace => {
@@ -365,7 +366,7 @@ async fn run_change(
             }
             let request = write_request(resource, &attributes, change, None, None, None, context);
             let written = client.create(&request).await?;
-            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            let object = managed_object(run, resource, &attributes, &written, fingerprinter);
             records.push(record(Some(object), None));
         }
     }
@@ -417,8 +418,9 @@ fn write_request<'a>(
 }
 
 /// What state keeps after a change: the declared attributes, fingerprints of the
-/// secrets, and what the server returned.
+/// secrets, what the server returned, and whether the configuration protects it.
 fn managed_object(
+    run: &ApplyRun<'_>,
     resource: &DesiredResource,
     attributes: &Attributes,
     written: &ObservedObject,
@@ -442,5 +444,10 @@ fn managed_object(
             })
             .collect(),
         observed: RawJson::new(&written.attributes).ok(),
+        prevent_destroy: run
+            .desired
+            .lifecycle
+            .get(&resource.address)
+            .is_some_and(|lifecycle| lifecycle.prevent_destroy),
     }
 }

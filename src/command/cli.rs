@@ -38,6 +38,8 @@ pub enum StateCommand {
     List(StateArgs),
     /// Show what the state holds for one object.
     Show(StateShowArgs),
+    /// Forget objects: pingform stops managing them and PingFederate keeps them.
+    Rm(StateRmArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -70,6 +72,17 @@ pub struct StateShowArgs {
     pub address: String,
     #[command(flatten)]
     pub file: StateFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StateRmArgs {
+    /// The objects to forget (e.g. `datastore.ldap.corp`), then optionally the
+    /// configuration folder whose state to change [default: .].
+    #[arg(value_name = "ADDRESS... [DIR]", required = true)]
+    pub items: Vec<String>,
+    /// The state file [default: DIR/pingform.redb].
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

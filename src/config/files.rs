@@ -30,6 +30,17 @@ pub fn named_source(name: &str, text: &str) -> Source {
 
 /// Lists `*.hcl` files directly inside `dir`, sorted by file name; none is an error.
 pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<PathBuf> {
+    let paths = list_configuration_files(dir, errors);
+    if paths.is_empty() && errors.is_empty() {
+        errors.push(ConfigError::NoConfigurationFiles {
+            dir: display_name(dir),
+        });
+    }
+    paths
+}
+
+/// Lists `*.hcl` files directly inside `dir`, sorted by file name.
+fn list_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<PathBuf> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -46,19 +57,44 @@ pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Ve
         .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "hcl"))
         .collect();
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    if paths.is_empty() {
-        errors.push(ConfigError::NoConfigurationFiles {
-            dir: display_name(dir),
-        });
-    }
     paths
 }
 
 /// Reads and parses every file; syntax errors go to `errors` and the file is skipped.
-pub fn read_configuration(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<SourceFile> {
-    let paths = find_configuration_files(dir, errors);
+/// `extra` files (name and text) are read as if they were in the folder, in place of
+/// a file of the same name; with `allow_empty`, a folder without files is no error.
+pub fn read_configuration(
+    dir: &Path,
+    extra: &[(String, String)],
+    allow_empty: bool,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<SourceFile> {
+    let mut paths = if allow_empty || !extra.is_empty() {
+        list_configuration_files(dir, errors)
+    } else {
+        find_configuration_files(dir, errors)
+    };
+    paths.retain(|path| {
+        !extra
+            .iter()
+            .any(|(name, _)| path.file_name().is_some_and(|file| file == name.as_str()))
+    });
     let mut files = Vec::new();
-    for path in paths {
+    let mut sources: Vec<(PathBuf, Option<&str>)> =
+        paths.into_iter().map(|path| (path, None)).collect();
+    sources.extend(
+        extra
+            .iter()
+            .map(|(name, text)| (dir.join(name), Some(text.as_str()))),
+    );
+    sources.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    for (path, text) in sources {
+        if let Some(text) = text {
+            if let Some(file) = parse_file(&display_name(&path), text, errors) {
+                files.push(file);
+            }
+            continue;
+        }
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 if let Some(file) = parse_file(&display_name(&path), &text, errors) {

@@ -15,6 +15,7 @@ mod block;
 mod declarations;
 mod dependencies;
 mod diagnostic;
+mod directives;
 mod evaluate;
 mod exclusion;
 mod field_value;
@@ -40,6 +41,7 @@ use attribute::AttributeEvaluator;
 use block::ResourceDeclaration;
 use declarations::Declarations;
 use dependencies::Dependencies;
+use directives::KeptIds;
 use evaluate::Scope;
 use references::Node;
 use variables::VariableValues;
@@ -49,6 +51,9 @@ use variables::VariableValues;
 pub struct Loaded {
     pub desired: Desired,
     pub warnings: Vec<miette::Report>,
+    /// The `environment_id` of the files' own `pingone` block (not of a retargeted
+    /// one): what fields that default to it may leave out.
+    pub declared_pingone_environment: Option<String>,
 }
 
 /// Splits a `--var` argument `NAME=VALUE` at the first `=`.
@@ -68,9 +73,21 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
-    let files = files::read_configuration(&options.dir, &mut errors);
+    let files = files::read_configuration(
+        &options.dir,
+        &options.extra_files,
+        options.allow_empty,
+        &mut errors,
+    );
     let declarations = declarations::collect(files, &mut errors);
     shape::check(&declarations, &mut errors);
+    let directives = directives::read(
+        &declarations.directives,
+        &declarations.resources,
+        &options.recorded_ids,
+        &mut errors,
+    );
+    let kept_ids = KeptIds::new(&options.recorded_ids, &directives);
     let variables = variables::resolve(&declarations.variables, options, &mut errors);
     let dependencies = dependencies::analyse(&declarations, &mut errors);
     let (scope, resources) = evaluate_in_order(
@@ -78,6 +95,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         &dependencies,
         &variables,
         options,
+        &kept_ids,
         &mut errors,
         &mut warnings,
     );
@@ -101,6 +119,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .as_ref()
         .and_then(|block| pingone_block::evaluate(block, &evaluator, &mut errors));
     let exclusions = evaluate_exclusions(&declarations, &evaluator, &mut errors);
+    let (imports, lifecycle) = directives::finish(
+        &directives,
+        &declarations.resources,
+        &resources,
+        &evaluator,
+        &mut errors,
+    );
 
     if !errors.is_empty() {
         diagnostic::sort_by_location(&mut errors);
@@ -111,8 +136,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         pingone,
         resources,
         exclusions,
+        imports,
+        removed: directives.removed,
+        moved: directives.moved,
+        lifecycle,
     };
     default_pingone_environment(&mut desired);
+    let declared_pingone_environment = desired.pingone.as_ref().map(|p| p.environment_id.clone());
     if let Some(retarget) = &options.retarget {
         retarget_servers(&mut desired, retarget);
     }
@@ -129,6 +159,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     Ok(Loaded {
         desired,
         warnings: reports,
+        declared_pingone_environment,
     })
 }
 
@@ -139,6 +170,7 @@ fn evaluate_in_order<'a>(
     dependencies: &Dependencies,
     variables: &VariableValues,
     options: &'a LoadOptions,
+    kept_ids: &KeptIds,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<ConfigError>,
 ) -> (Scope<'a>, Vec<DesiredResource>) {
@@ -183,7 +215,7 @@ fn evaluate_in_order<'a>(
                     sensitive: &variables.sensitive,
                     local_variables: &dependencies.local_variables,
                 };
-                let Some(id) = resource::evaluate_id(resource, &evaluator, errors) else {
+                let Some(id) = resource::evaluate_id(resource, &evaluator, kept_ids, errors) else {
                     continue;
                 };
                 let depends_on = dependencies
@@ -403,6 +435,7 @@ mod tests {
             var_files: vec![var_file, dir.path().join("missing.txt")],
             environment: BTreeMap::new(),
             retarget: None,
+            ..LoadOptions::default()
         };
         let errors: Vec<String> = load(&options)
             .unwrap_err()
@@ -585,6 +618,130 @@ mod tests {
         assert!(
             errors[0].starts_with("provisioning_connection.pingone.channel.groups selects users by `group_dn`, and exclusions `a` apply to it"),
             "{errors:?}"
+        );
+    }
+
+    fn load_recorded(
+        text: &str,
+        recorded: &[(&str, &str)],
+    ) -> (Result<Loaded, Vec<String>>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+        let options = LoadOptions {
+            dir: dir.path().to_path_buf(),
+            recorded_ids: recorded
+                .iter()
+                .map(|(address, id)| (address.parse().unwrap(), id.to_string()))
+                .collect(),
+            ..LoadOptions::default()
+        };
+        let result =
+            load(&options).map_err(|errors| errors.iter().map(ToString::to_string).collect());
+        (result, dir)
+    }
+
+    const STORE: &str = "datastore \"jdbc\" \"db\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n}\n";
+
+    #[test]
+    fn an_import_block_names_a_declared_block_and_its_id() {
+        let text = format!("{STORE}import {{\n  to = datastore.jdbc.db\n  id = \"db\"\n}}\n");
+        let (loaded, _dir) = load_text(&text, &[]);
+        let desired = loaded.unwrap().desired;
+        let address: Address = "datastore.jdbc.db".parse().unwrap();
+        assert_eq!(desired.imports[&address].id, "db");
+        assert_eq!(
+            desired.imports[&address]
+                .declared_at
+                .describe()
+                .rsplit('/')
+                .next(),
+            Some("main.hcl:5:1")
+        );
+
+        let text = format!(
+            "{STORE}import {{\n  to = datastore.jdbc.db\n  id = \"LDAP-1\"\n}}\nimport {{\n  to = datastore.ldap.nope\n  id = \"x\"\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "`import` into datastore.jdbc.db names the id `LDAP-1`, but the block's id is `db`",
+                "`import` names datastore.ldap.nope, which the configuration does not declare",
+            ]
+        );
+    }
+
+    #[test]
+    fn removed_and_moved_blocks_name_addresses_the_configuration_no_longer_declares() {
+        let text = format!(
+            "{STORE}removed {{\n  from = datastore.jdbc.db\n}}\nremoved {{\n  from = \"datastore.jdbc.gone\"\n}}\nmoved {{\n  from = datastore.jdbc.db\n  to   = datastore.ldap.db\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "datastore.jdbc.db is declared, and a `removed` block forgets it",
+                "`from` in the `removed` block is not a resource address: \"datastore.jdbc.gone\" is a string",
+                "`moved` cannot change the kind of an object: datastore.jdbc.db is a JDBC data store, datastore.ldap.db is an LDAP data store",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_moved_block_keeps_the_recorded_id_and_references_follow_it() {
+        let text = "datastore \"jdbc\" \"renamed\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n}\nmoved {\n  from = datastore.jdbc.db\n  to   = datastore.jdbc.renamed\n}\noutbound_provisioning {\n  datastore = datastore.jdbc.renamed\n}\n";
+        let (loaded, _dir) = load_recorded(text, &[("datastore.jdbc.db", "db")]);
+        let desired = loaded.unwrap().desired;
+        assert_eq!(desired.resources[0].id, "db");
+        assert_eq!(desired.resources[1].attributes["datastore"], "db");
+        let to: Address = "datastore.jdbc.renamed".parse().unwrap();
+        assert_eq!(desired.moved[&to].from.to_string(), "datastore.jdbc.db");
+        // Once the state records the new address, it keeps that id with or without
+        // the `moved` block; an explicit `id` always wins.
+        let (loaded, _dir) = load_recorded(text, &[("datastore.jdbc.renamed", "db")]);
+        assert_eq!(loaded.unwrap().desired.resources[0].id, "db");
+        let both = load_recorded(
+            text,
+            &[
+                ("datastore.jdbc.db", "db"),
+                ("datastore.jdbc.renamed", "other"),
+            ],
+        )
+        .0
+        .unwrap_err();
+        assert_eq!(
+            both,
+            [
+                "`moved` moves datastore.jdbc.db to datastore.jdbc.renamed, but the state manages both"
+            ]
+        );
+    }
+
+    #[test]
+    fn lifecycle_declares_prevent_destroy_once_per_block() {
+        let text = STORE.replace("}\n", "  lifecycle {\n    prevent_destroy = true\n  }\n}\n");
+        let (loaded, _dir) = load_text(&text, &[]);
+        let desired = loaded.unwrap().desired;
+        let address: Address = "datastore.jdbc.db".parse().unwrap();
+        assert!(desired.lifecycle[&address].prevent_destroy);
+        assert!(
+            desired.lifecycle[&address]
+                .declared_at
+                .describe()
+                .ends_with("main.hcl:5:5")
+        );
+
+        let text = STORE.replace(
+            "}\n",
+            "  lifecycle {\n    prevent_destory = true\n  }\n  lifecycle {}\n}\n",
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "unknown attribute `prevent_destory` in the `lifecycle` block of datastore.jdbc.db",
+                "duplicate `lifecycle` block in datastore.jdbc.db",
+            ]
         );
     }
 }

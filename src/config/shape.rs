@@ -17,6 +17,7 @@ use crate::model::{Field, FieldDefault, FieldType, NestedBlocks};
 use super::block::{BlockDeclaration, ResourceDeclaration, is_valid_name};
 use super::declarations::Declarations;
 use super::diagnostic::ConfigError;
+use super::directives::{self, LIFECYCLE_BLOCK};
 use super::exclusion;
 use super::pingfederate_block::{self, PINGFEDERATE_FIELDS};
 use super::pingone_block::PINGONE_FIELDS;
@@ -70,6 +71,7 @@ pub fn check(declarations: &Declarations, errors: &mut Vec<ConfigError>) {
         );
         exclusion::check_shape(&declaration.declaration, &description, errors);
     }
+    directives::check_shape(&declarations.directives, &declarations.resources, errors);
 }
 
 /// A field a block may leave out although PingFederate requires it: the loader
@@ -106,7 +108,8 @@ fn check_resource(
         })
         .collect();
     let nested: Vec<(&Field, &NestedBlocks)> = descriptor.nested_blocks().collect();
-    let block_names: Vec<&str> = nested.iter().map(|(_, blocks)| blocks.block).collect();
+    let mut block_names: Vec<&str> = nested.iter().map(|(_, blocks)| blocks.block).collect();
+    block_names.push(LIFECYCLE_BLOCK);
     let extra: &[&str] = if kind.is_singleton() { &[] } else { &["id"] };
     check_attributes(
         declaration,

@@ -492,6 +492,7 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+            ..LoadOptions::default()
         };
         let mut errors = Vec::new();
         let values = resolve(&declarations, &options, &mut errors);
@@ -515,6 +516,7 @@ mod tests {
             var_files: vec![],
             environment: BTreeMap::new(),
             retarget: None,
+            ..LoadOptions::default()
         };
         let mut errors = Vec::new();
         resolve(&declarations, &options, &mut errors);

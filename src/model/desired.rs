@@ -2,12 +2,15 @@
 //! Built once by `config`; nothing changes it afterwards (what the plan learns from
 //! the live systems, such as population ids, lives beside it).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::ldap_filter::ExclusionMatch;
-use super::{Address, Attributes, FieldMap, PingOneSettings, ResourceKind, Secret};
+use super::{
+    Address, Attributes, FieldMap, ImportTarget, Lifecycle, PingOneSettings, Removal, Rename,
+    ResourceKind, Secret,
+};
 
 /// What the configuration asks for, fully evaluated and checked.
 #[derive(Debug, Clone, Default)]
@@ -22,9 +25,24 @@ pub struct Desired {
     /// filters of the channels they apply to; kept for the checks against PingOne and
     /// against hand-edited live filters.
     pub exclusions: Vec<Exclusion>,
+    /// `import` blocks, by the address they import to.
+    pub imports: BTreeMap<Address, ImportTarget>,
+    /// `removed` blocks, by the address the state forgets.
+    pub removed: BTreeMap<Address, Removal>,
+    /// `moved` blocks, by the address the object moves to.
+    pub moved: BTreeMap<Address, Rename>,
+    /// The `lifecycle` of each resource block that has one.
+    pub lifecycle: BTreeMap<Address, Lifecycle>,
 }
 
 impl Desired {
+    /// Whether the configuration protects the object at `address` from deletion
+    /// (`lifecycle { prevent_destroy = true }`); `None` when its block declares no
+    /// lifecycle (or there is no block).
+    pub fn prevent_destroy(&self, address: &Address) -> Option<&Lifecycle> {
+        self.lifecycle.get(address)
+    }
+
     pub fn get(&self, address: &Address) -> Option<&DesiredResource> {
         self.resources
             .binary_search_by(|r| r.address.cmp(address))

@@ -45,6 +45,11 @@ pub struct ManagedObject {
     /// would double the memory a plan needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed: Option<RawJson>,
+    /// The configuration protected it with `lifecycle { prevent_destroy = true }` when
+    /// it was last applied: a plan that would delete it after its block is gone fails.
+    /// Absent in state files written before pingform knew `prevent_destroy`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
 }
 
 /// A JSON document kept as text until someone asks for it.

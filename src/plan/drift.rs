@@ -119,6 +119,7 @@ mod tests {
             .into_iter()
             .collect(),
             observed: RawJson::new(&json!({"driver_class": "d", "max_pool_size": pool})).ok(),
+            prevent_destroy: false,
         }
     }
 

@@ -1,5 +1,7 @@
+use miette::SourceSpan;
+
 use crate::model::suggest::with_article;
-use crate::model::{Address, ReferenceTarget};
+use crate::model::{Address, Place, ReferenceTarget};
 
 /// Problems only the live systems reveal: the configuration is valid, but it cannot be
 /// applied to what is there.
@@ -144,7 +146,72 @@ pub enum PlanError {
         fields: Vec<String>,
     },
 
+    #[error(
+        "nothing was changed: the plan would destroy {} that `prevent_destroy` protects:\n{}",
+        if objects.len() == 1 { "an object" } else { "objects" },
+        objects.iter().map(|o| format!("  - {o}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::plan::prevent_destroy),
+        help(
+            "to destroy a protected object on purpose, apply its block with `prevent_destroy = false` first, then make the change; to stop managing it and leave it in PingFederate, use `removed {{ from = ADDRESS }}` or `pingform state rm ADDRESS`"
+        )
+    )]
+    PreventDestroy {
+        objects: Vec<Protected>,
+        /// The configuration file of the first protection declared in it.
+        #[source_code]
+        declared_in: Option<Place>,
+        #[label("protected here")]
+        span: Option<SourceSpan>,
+    },
+
+    #[error("{address}: the `import` block names `{id}`, which does not exist in PingFederate")]
+    #[diagnostic(
+        code(pingform::plan::import_missing),
+        help(
+            "import takes over an existing object and never creates one: check the id, or remove the `import` block to let pingform create the object"
+        )
+    )]
+    ImportMissing {
+        address: Address,
+        id: String,
+        #[source_code]
+        declared_in: Place,
+        #[label("this import")]
+        span: SourceSpan,
+    },
+
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]
     Cycle { addresses: Vec<Address> },
+}
+
+/// One change a `prevent_destroy` protection refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protected {
+    pub address: Address,
+    /// "must be replaced", "would be deleted (its block is gone)".
+    pub would: String,
+    /// Where the configuration protects it; `None` when only the state remembers it.
+    pub declared_at: Option<Place>,
+}
+
+impl std::fmt::Display for Protected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.declared_at {
+            Some(place) => write!(
+                f,
+                "{} {}: `prevent_destroy = true` at {}",
+                self.address,
+                self.would,
+                place.describe()
+            ),
+            None => write!(
+                f,
+                "{} {}: the last apply recorded `prevent_destroy = true` for it",
+                self.address, self.would
+            ),
+        }
+    }
 }

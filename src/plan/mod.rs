@@ -22,6 +22,7 @@ mod order;
 mod ownership;
 mod pingone;
 mod planner;
+mod protection;
 mod reason;
 mod referents;
 mod saved;
@@ -29,7 +30,7 @@ mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
 pub use drift::{Drift, DriftItem, DriftStatus, drift};
-pub use error::PlanError;
+pub use error::{PlanError, Protected};
 pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview};
 pub use guard::{Consent, check as check_consent};
 pub use pingone::Resolved;

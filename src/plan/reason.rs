@@ -34,6 +34,13 @@ pub enum Reason {
     },
     /// Removed from the configuration.
     Removed,
+    /// An `import` block takes the existing object over.
+    Imported { id: String },
+    /// A `removed` block: the state forgets the object, PingFederate keeps it.
+    RemovedBlock,
+    /// `lifecycle { prevent_destroy }` differs from what the state records: the
+    /// apply records the new value.
+    ProtectionChanged { prevent_destroy: bool },
     /// An exclusion the live user filter of a channel does not enforce.
     ExclusionNotEnforced {
         exclusion: String,
@@ -57,6 +64,9 @@ impl Reason {
             Reason::RemovedDefaultsReturn { .. } => "removed_defaults_return",
             Reason::Removed => "removed",
             Reason::ExclusionNotEnforced { .. } => "exclusion_not_enforced",
+            Reason::Imported { .. } => "imported",
+            Reason::RemovedBlock => "removed_block",
+            Reason::ProtectionChanged { .. } => "prevent_destroy_changed",
         }
     }
 }

@@ -32,5 +32,5 @@ pub use plan_text::{plan_summary_line, plan_text};
 pub use reason::reason_text;
 pub use review_text::review_text;
 pub use server::{server_json, server_lines, server_text};
-pub use state_text::{history_text, state_list_text, state_show_text};
+pub use state_text::{history_text, state_list_text, state_removed_text, state_show_text};
 pub use style::Styles;

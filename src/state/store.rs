@@ -366,6 +366,7 @@ mod tests {
             .into_iter()
             .collect(),
             observed: None,
+            prevent_destroy: false,
         }
     }
 

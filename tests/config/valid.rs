@@ -50,6 +50,7 @@ fn full_options() -> LoadOptions {
             ("PINGFORM_VAR_provisioner_db_password", "db-secret"),
             ("PINGFORM_VAR_sync_frequency", "120"),
         ]),
+        ..LoadOptions::default()
     }
 }
 
@@ -257,6 +258,7 @@ fn provisioning_options() -> LoadOptions {
             ("PINGONE_CLIENT_SECRET", "worker-secret"),
             ("LDAP_BIND_PASSWORD", "ldap-secret"),
         ]),
+        ..LoadOptions::default()
     }
 }
 
