@@ -23,7 +23,10 @@ pub enum Command {
     Drift(DriftArgs),
     /// Show a plan saved with `plan --out`.
     Show(ShowArgs),
-    /// Inspect the state file.
+    /// Write the configuration of the live objects the configuration does not declare
+    /// yet, and manage them from now on (nothing is written to PingFederate).
+    Import(ImportArgs),
+    /// Inspect the state file, or forget objects.
     #[command(subcommand)]
     State(StateCommand),
     /// List past applies, from the state file.
@@ -188,6 +191,28 @@ pub struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The file to write, a `.hcl` file directly in DIR [default: DIR/imported.hcl].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write --out although it exists: its blocks are imported again from the live
+    /// objects.
+    #[arg(long)]
+    pub force: bool,
+    /// Import only the objects whose address starts with PREFIX, e.g. `datastore.ldap`
+    /// or `provisioning_connection.hr` (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    pub only: Vec<String>,
+    /// Print the configuration instead of writing it; write nothing, record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod apply;
 mod cli;
 mod context;
 mod drift;
+mod import;
 mod output;
 mod plan;
 mod sandbox;
@@ -53,6 +54,7 @@ fn run(cli: Cli) -> Result<u8> {
             Command::Apply(args) => apply::run(args).await,
             Command::Drift(args) => drift::run(args).await,
             Command::Show(args) => show::run(args),
+            Command::Import(args) => import::run(args).await,
             Command::State(command) => state::run(command),
             Command::History(args) => state::history(args),
             Command::Sandbox(args) => sandbox::run(args).await,

@@ -34,6 +34,7 @@ use serde_json::Value as Json;
 
 use crate::model::{Address, Desired, DesiredResource, Exclusion, FieldDefault};
 
+pub use block::is_valid_name;
 pub use diagnostic::{ConfigError, ConfigErrors};
 pub use options::{LoadOptions, Retarget};
 

@@ -19,6 +19,7 @@ pub mod mapping;
 mod observed;
 mod pingone;
 mod place;
+mod plugin;
 mod previous;
 mod references;
 mod secret;
@@ -48,6 +49,7 @@ pub use pingone::{
     PingOnePopulation, PingOneSettings, PingOneUser, PingOneView, REGIONS, region_urls,
 };
 pub use place::Place;
+pub use plugin::{PluginDescriptor, PluginField};
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use secret::Secret;

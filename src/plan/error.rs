@@ -187,6 +187,22 @@ pub enum PlanError {
     Cycle { addresses: Vec<Address> },
 }
 
+impl PlanError {
+    /// The object the error is about, when it is about one.
+    pub fn address(&self) -> Option<&Address> {
+        match self {
+            PlanError::IdTaken { address, .. }
+            | PlanError::UnknownReferent { address, .. }
+            | PlanError::ReferentWrongKind { address, .. }
+            | PlanError::ReferentDeleted { address, .. }
+            | PlanError::ReferentReplaced { address, .. }
+            | PlanError::SecretNeeded { address, .. }
+            | PlanError::ImportMissing { address, .. } => Some(address),
+            _ => None,
+        }
+    }
+}
+
 /// One change a `prevent_destroy` protection refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Protected {

@@ -1,11 +1,13 @@
 //! Every text pingform shows: the plan as a diff, the JSON plan, apply progress and
-//! summaries. Writes to a `Write` it is given and decides nothing: no HTTP, no redb.
+//! summaries, and the configuration `pingform import` writes. Writes to a `Write` it is given and decides nothing: no HTTP, no redb.
 //! Colour is an explicit choice of the caller (on only for a terminal without
 //! `NO_COLOR`), so snapshots are plain text.
 
 mod apply_progress;
 mod drift_json;
 mod drift_text;
+mod hcl_text;
+mod import_text;
 mod notices;
 mod plan_json;
 mod plan_markdown;
@@ -20,6 +22,8 @@ mod value;
 pub use apply_progress::{apply_event_line, apply_summary};
 pub use drift_json::{DRIFT_FORMAT_VERSION, drift_json};
 pub use drift_text::{drift_summary_line, drift_text};
+pub use hcl_text::{HclText, hcl_text};
+pub use import_text::{import_summary, nothing_to_import};
 pub use notices::{
     APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, configuration_valid,
     confirmation_prompt, convergence, no_drift, plan_saved, refresh_only_accepted,

@@ -1,0 +1,641 @@
+//! `pingform import`: the configuration for the live objects the configuration does not
+//! declare yet, as a careful engineer would write it, and what a plan of it must show.
+//!
+//! Owns which live objects are imported (data stores, the outbound provisioning
+//! settings, PingOne connections, SP connections that provision to PingOne; not those
+//! declared, forgotten by a `removed` block, or of a kind or plugin pingform cannot
+//! express), their block names (the state's address when it manages the object, else
+//! derived from the object's name), the blocks themselves (`blocks`), the exclusions
+//! recovered from the channels' live filters (`exclusions`), and the check that a plan
+//! of the result adopts every imported object without a change. Pure: no HTTP, no
+//! files, no state; `command::import` reads, writes and records.
+
+mod blocks;
+pub mod document;
+mod exclusions;
+mod names;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::model::kinds::{CHANNEL_BLOCK, DATA_STORES, dn_attribute};
+use crate::model::ldap_filter::ExclusionMatch;
+use crate::model::{
+    Address, ChannelReference, Collection, Desired, Observed, ObservedObject, PingOneView,
+    PluginDescriptor, PreviousRun, ResourceKind, is_valid_id,
+};
+use crate::plan::{Action, Plan};
+
+use blocks::Context;
+use document::{Block, Document, Expression};
+use exclusions::{Recovered, UsernameSource, recover};
+use names::{Names, looks_generated, slug};
+
+/// What an import is made from.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The configuration as it is.
+    pub desired: &'a Desired,
+    /// The `environment_id` of the files' own `pingone` block.
+    pub declared_pingone_environment: Option<&'a str>,
+    pub previous: &'a PreviousRun,
+    pub observed: &'a Observed,
+    /// PingOne's populations and the users looked up, when PingOne was read.
+    pub pingone: Option<&'a PingOneView>,
+    /// The CUSTOM data store plugins PingFederate knows.
+    pub plugins: &'a [PluginDescriptor],
+    /// `--only` prefixes of addresses (`datastore.ldap`, `provisioning_connection.hr`);
+    /// none: everything.
+    pub only: &'a [String],
+    /// Objects an earlier attempt found pingform cannot express, with why.
+    pub left_out: &'a BTreeMap<(Collection, String), String>,
+}
+
+/// The configuration to write, and what it holds.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub document: Document,
+    /// For each block of the document, the imported objects it stands for (one for a
+    /// resource; for an exclusion, the connections whose filters it came from).
+    pub origins: Vec<Vec<Address>>,
+    /// The imported objects, in address order.
+    pub objects: Vec<ImportedObject>,
+    /// The exclusion blocks written.
+    pub exclusions: Vec<ImportedExclusion>,
+    /// What was not imported, and why.
+    pub skipped: Vec<Skipped>,
+    /// The PingOne usernames the recovered exclusions name, to look up.
+    pub usernames: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedObject {
+    pub address: Address,
+    pub collection: Collection,
+    pub id: String,
+}
+
+/// An exclusion recovered from the live filters of `channels`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedExclusion {
+    pub name: String,
+    pub channels: Vec<ChannelReference>,
+}
+
+/// A live object left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// What it is: its address, or "a PING_ONE_LDAP_GATEWAY data store".
+    pub what: String,
+    pub id: String,
+    pub why: String,
+    /// A warning (pingform cannot express it) rather than a note (it is not
+    /// provisioning configuration at all).
+    pub warning: bool,
+}
+
+impl Imported {
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}
+
+/// The first lines of every file `pingform import` writes.
+const HEADER: &[&str] = &[
+    "Written by `pingform import` from the live PingFederate: the objects the",
+    "configuration did not declare yet. Secrets are not written; PingFederate keeps them,",
+    "and each block says how to take one over.",
+];
+
+/// What the imported configuration is: see the module notes.
+pub fn generate(inputs: Inputs<'_>) -> Imported {
+    let desired = inputs.desired;
+    let mut imported = Imported::default();
+    let declared: BTreeSet<(Collection, &str)> = desired
+        .resources
+        .iter()
+        .map(|r| (r.kind().collection(), r.id.as_str()))
+        .collect();
+    // Objects the state manages under an address the configuration no longer declares
+    // keep that address; those a `removed` block forgets stay forgotten.
+    let mut state_addresses: BTreeMap<(Collection, &str), &Address> = BTreeMap::new();
+    let mut forgotten: BTreeSet<(Collection, &str)> = BTreeSet::new();
+    for (address, managed) in &inputs.previous.objects {
+        let key = (address.kind().collection(), managed.id.as_str());
+        if desired.removed.contains_key(address) {
+            forgotten.insert(key);
+        } else if desired.get(address).is_none() {
+            state_addresses.insert(key, address);
+        }
+    }
+
+    // Which live objects to import, and why the others are not.
+    let mut candidates: Vec<&ObservedObject> = Vec::new();
+    let mut objects: Vec<&ObservedObject> = inputs.observed.objects().collect();
+    objects.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    for object in objects {
+        let key = (object.kind.collection(), object.id.as_str());
+        if declared.contains(&key) || forgotten.contains(&key) {
+            continue;
+        }
+        let skip = |why: String, warning: bool| Skipped {
+            what: object.kind.describe().to_string(),
+            id: object.id.clone(),
+            why,
+            warning,
+        };
+        if let Some(why) = inputs.left_out.get(&(key.0, object.id.clone())) {
+            imported.skipped.push(skip(why.clone(), true));
+            continue;
+        }
+        match cannot_express(object, inputs.plugins) {
+            Some((why, warning)) => imported.skipped.push(skip(why, warning)),
+            None => candidates.push(object),
+        }
+    }
+    for (collection, id, what) in inputs.observed.foreign_objects() {
+        let wanted = inputs.only.is_empty()
+            || ResourceKind::in_collection(collection)
+                .any(|kind| inputs.only.iter().any(|prefix| selects_kind(prefix, kind)));
+        if wanted && !declared.contains(&(collection, id)) {
+            imported.skipped.push(Skipped {
+                what: what.to_string(),
+                id: id.to_string(),
+                why: "pingform does not model it".into(),
+                warning: true,
+            });
+        }
+    }
+
+    // Addresses: the state's, else derived from the object's name, in a stable order.
+    let mut names: NameSpaces = BTreeMap::new();
+    for resource in &desired.resources {
+        names_of(&mut names, resource.kind()).keep(resource.address.name().unwrap_or_default());
+    }
+    for address in inputs.previous.objects.keys() {
+        names_of(&mut names, address.kind()).keep(address.name().unwrap_or_default());
+    }
+    let mut wanted: Vec<(&ObservedObject, String)> = candidates
+        .iter()
+        .map(|object| (*object, base_name(object)))
+        .collect();
+    wanted.sort_by(|a, b| (a.0.kind, &a.1, &a.0.id).cmp(&(b.0.kind, &b.1, &b.0.id)));
+    let mut chosen: Vec<(&ObservedObject, Address)> = Vec::new();
+    for (object, base) in wanted {
+        let key = (object.kind.collection(), object.id.as_str());
+        let address = match state_addresses.get(&key) {
+            Some(address) if address.kind() == object.kind => (*address).clone(),
+            _ if object.kind.is_singleton() => Address::singleton(object.kind),
+            _ => Address::new(object.kind, names_of(&mut names, object.kind).claim(&base)),
+        };
+        if selected(&address, inputs.only) {
+            chosen.push((object, address));
+        }
+    }
+    chosen.sort_by(|a, b| a.1.cmp(&b.1));
+
+    // References point at declared and imported objects.
+    let mut references: BTreeMap<(Collection, String), Address> = desired
+        .resources
+        .iter()
+        .map(|r| ((r.kind().collection(), r.id.clone()), r.address.clone()))
+        .collect();
+    for (object, address) in &chosen {
+        references.insert(
+            (object.kind.collection(), object.id.clone()),
+            address.clone(),
+        );
+    }
+    let directories = directories(desired, inputs.observed);
+    let context = Context {
+        references: &references,
+        directories: &directories,
+        pingone_environment: inputs.declared_pingone_environment,
+        pingone: inputs.pingone,
+        plugins: inputs.plugins,
+    };
+
+    // Every channel's live filter read back; a connection whose filters lack an
+    // exclusion the configuration applies everywhere cannot be imported as it is.
+    let every_channel: Vec<(String, ExclusionMatch)> = desired
+        .exclusions
+        .iter()
+        .filter(|exclusion| applies_to_every_channel(desired, &exclusion.channels))
+        .map(|exclusion| (exclusion.name.clone(), exclusion.source.clone()))
+        .collect();
+    let mut recovered: BTreeMap<Address, BTreeMap<String, Recovered>> = BTreeMap::new();
+    chosen.retain(|(object, address)| {
+        if object.kind != ResourceKind::ProvisioningConnection {
+            return true;
+        }
+        let mut channels = BTreeMap::new();
+        for channel in channels_of(object) {
+            let Some(name) = channel.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let directory = channel
+                .get("datastore")
+                .and_then(Value::as_str)
+                .and_then(|id| directories.get(id))
+                .map(String::as_str);
+            let source = UsernameSource::from_mapping(
+                channel
+                    .get("attribute_mapping")
+                    .and_then(|mapping| mapping.get("username")),
+            );
+            let selects_by_group = channel
+                .get("group_dn")
+                .and_then(Value::as_str)
+                .is_some_and(|dn| !dn.is_empty());
+            let result = recover(
+                channel.get("user_filter").and_then(Value::as_str),
+                dn_attribute(directory),
+                &source,
+                &every_channel,
+                selects_by_group,
+            );
+            if !result.missing.is_empty() {
+                imported.skipped.push(Skipped {
+                    what: address.to_string(),
+                    id: object.id.clone(),
+                    why: format!(
+                        "the configuration applies {} to every channel, and the live user filter of channel `{name}` does not enforce {} where pingform writes exclusions; declare the connection yourself, or give the exclusion a `channels` list",
+                        result
+                            .missing
+                            .iter()
+                            .map(|n| format!("exclusion `{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if result.missing.len() == 1 { "it" } else { "them" }
+                    ),
+                    warning: true,
+                });
+                return false;
+            }
+            channels.insert(name.to_string(), result);
+        }
+        recovered.insert(address.clone(), channels);
+        true
+    });
+
+    imported.document.header = HEADER.iter().map(|line| line.to_string()).collect();
+    for (object, address) in &chosen {
+        let channels = recovered.get(address).cloned().unwrap_or_default();
+        imported
+            .document
+            .blocks
+            .push(blocks::resource_block(object, address, &context, &channels));
+        imported.origins.push(vec![address.clone()]);
+        imported.objects.push(ImportedObject {
+            address: address.clone(),
+            collection: object.kind.collection(),
+            id: object.id.clone(),
+        });
+    }
+    exclusion_blocks(&mut imported, desired, &recovered, inputs.pingone);
+    imported
+}
+
+/// Whether pingform can write `object` as a block, and if not, why (and whether that
+/// deserves a warning).
+fn cannot_express(object: &ObservedObject, plugins: &[PluginDescriptor]) -> Option<(String, bool)> {
+    match object.kind {
+        ResourceKind::ProvisioningConnection if object.part_missing => Some((
+            "an SP connection without outbound provisioning is not provisioning configuration".into(),
+            false,
+        )),
+        ResourceKind::ProvisioningConnection => channels_of(object)
+            .iter()
+            .filter_map(|channel| channel.get("name").and_then(Value::as_str))
+            .find(|name| !crate::config::is_valid_name(name))
+            .map(|name| {
+                (
+                    format!(
+                        "its channel `{name}` has a name that cannot be a `{CHANNEL_BLOCK}` block label (letters, digits, `_` and `-`, not starting with a digit); rename the channel in PingFederate first"
+                    ),
+                    true,
+                )
+            }),
+        ResourceKind::OutboundProvisioning => {
+            let store = object.attributes.get("datastore").and_then(Value::as_str);
+            store.is_none_or(str::is_empty).then(|| {
+                (
+                    "no data store is selected for outbound provisioning, and the `outbound_provisioning` block needs one".into(),
+                    true,
+                )
+            })
+        }
+        ResourceKind::DatastoreCustom => {
+            let plugin = object
+                .attributes
+                .get("plugin_descriptor_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            (!plugins.iter().any(|p| p.id == plugin)).then(|| {
+                (
+                    format!(
+                        "its plugin `{plugin}` has no descriptor in PingFederate, so pingform cannot tell its settings from their defaults"
+                    ),
+                    true,
+                )
+            })
+        }
+        _ if !object.kind.is_singleton() && !is_valid_id(&object.id) => Some((
+            "its id is not one pingform can declare".into(),
+            true,
+        )),
+        _ => None,
+    }
+}
+
+fn channels_of(object: &ObservedObject) -> Vec<&serde_json::Map<String, Value>> {
+    object
+        .attributes
+        .get("channels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect()
+}
+
+/// The names of one block type and kind.
+type NameSpaces = BTreeMap<(&'static str, Option<&'static str>), Names>;
+
+fn names_of(names: &mut NameSpaces, kind: ResourceKind) -> &mut Names {
+    names
+        .entry((kind.block_type(), kind.kind_label()))
+        .or_default()
+}
+
+/// What a person calls the object: its name unless PingFederate made it up from the
+/// object's settings, else its id unless that looks made up too.
+fn base_name(object: &ObservedObject) -> String {
+    let fallback = object.kind.kind_label().unwrap_or(object.kind.block_type());
+    let name = object.attributes.get("name").and_then(Value::as_str);
+    let computed = object
+        .kind
+        .descriptor()
+        .field("name")
+        .is_some_and(|f| f.default == crate::model::FieldDefault::Computed);
+    let made_up = computed && name.is_some_and(|name| name.contains(" (") || name.contains("://"));
+    let chosen = match name {
+        Some(name) if !made_up => name,
+        _ if !looks_generated(&object.id) => object.id.as_str(),
+        Some(name) => name,
+        None => object.id.as_str(),
+    };
+    slug(chosen, fallback)
+}
+
+/// Whether `--only` selects `address`: no prefixes, or one whose dotted parts begin
+/// the address's.
+fn selected(address: &Address, only: &[String]) -> bool {
+    let text = address.to_string();
+    let parts: Vec<&str> = text.split('.').collect();
+    only.is_empty()
+        || only.iter().any(|prefix| {
+            let wanted: Vec<&str> = prefix.split('.').collect();
+            wanted.len() <= parts.len() && parts[..wanted.len()] == wanted[..]
+        })
+}
+
+/// Whether a `--only` prefix may select anything pingform imports.
+pub fn selects_anything(prefix: &str) -> bool {
+    ResourceKind::ALL
+        .into_iter()
+        .any(|kind| selects_kind(prefix, kind))
+}
+
+/// Whether a `--only` prefix may select objects of `kind`.
+fn selects_kind(prefix: &str, kind: ResourceKind) -> bool {
+    let mut head = vec![kind.block_type()];
+    head.extend(kind.kind_label());
+    let wanted: Vec<&str> = prefix.split('.').collect();
+    wanted
+        .iter()
+        .zip(head.iter())
+        .all(|(wanted, part)| wanted == part)
+}
+
+/// The directory type of every LDAP data store, live and declared.
+fn directories(desired: &Desired, observed: &Observed) -> BTreeMap<String, String> {
+    let mut directories = BTreeMap::new();
+    let live = observed
+        .objects()
+        .filter(|o| o.kind.collection() == DATA_STORES)
+        .map(|o| (o.id.clone(), &o.attributes));
+    let declared = desired
+        .resources
+        .iter()
+        .filter(|r| r.kind().collection() == DATA_STORES)
+        .map(|r| (r.id.clone(), &r.attributes));
+    for (id, attributes) in live.chain(declared) {
+        if let Some(kind) = attributes.get("ldap_type").and_then(Value::as_str) {
+            directories.insert(id, kind.to_string());
+        }
+    }
+    directories
+}
+
+/// Every declared channel, for telling exclusions that apply everywhere.
+fn declared_channels(desired: &Desired) -> BTreeSet<ChannelReference> {
+    let mut channels = BTreeSet::new();
+    for resource in desired
+        .resources
+        .iter()
+        .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
+    {
+        for channel in resource
+            .attributes
+            .get("channels")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = channel.get("name").and_then(Value::as_str) {
+                channels.insert(ChannelReference {
+                    connection: resource.address.clone(),
+                    channel: name.to_string(),
+                });
+            }
+        }
+    }
+    channels
+}
+
+/// An exclusion declared without `channels` applies to every channel, the imported
+/// ones too: the configuration lists every declared channel for it then.
+fn applies_to_every_channel(desired: &Desired, channels: &[ChannelReference]) -> bool {
+    let every = declared_channels(desired);
+    channels.iter().cloned().collect::<BTreeSet<_>>() == every
+}
+
+/// One `exclusion` block per account and clause, with the channels it came from.
+fn exclusion_blocks(
+    imported: &mut Imported,
+    desired: &Desired,
+    recovered: &BTreeMap<Address, BTreeMap<String, Recovered>>,
+    pingone: Option<&PingOneView>,
+) {
+    // The clause and username of each exclusion, and its channels.
+    let mut groups: BTreeMap<(String, String), (ExclusionMatch, Vec<ChannelReference>)> =
+        BTreeMap::new();
+    for (connection, channels) in recovered {
+        for (channel, result) in channels {
+            for (exclusion, username) in &result.exclusions {
+                let key = (format!("{exclusion:?}"), username.clone());
+                groups
+                    .entry(key)
+                    .or_insert_with(|| (exclusion.clone(), Vec::new()))
+                    .1
+                    .push(ChannelReference {
+                        connection: connection.clone(),
+                        channel: channel.clone(),
+                    });
+            }
+        }
+    }
+    if groups.is_empty() {
+        return;
+    }
+    let mut every: BTreeSet<ChannelReference> = declared_channels(desired);
+    every.extend(recovered.iter().flat_map(|(connection, channels)| {
+        channels.keys().map(|channel| ChannelReference {
+            connection: connection.clone(),
+            channel: channel.clone(),
+        })
+    }));
+    let mut names = Names::new(desired.exclusions.iter().map(|e| e.name.clone()));
+    let mut ordered: Vec<(String, ExclusionMatch, String, Vec<ChannelReference>)> = groups
+        .into_iter()
+        .map(|((_, username), (exclusion, channels))| {
+            let value = match &exclusion {
+                ExclusionMatch::Attribute { value, .. } => value.clone(),
+                ExclusionMatch::DistinguishedName(dn) => dn
+                    .split(',')
+                    .next()
+                    .and_then(|rdn| rdn.split_once('='))
+                    .map_or(dn.clone(), |(_, value)| value.to_string()),
+            };
+            (slug(&value, "account"), exclusion, username, channels)
+        })
+        .collect();
+    ordered.sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
+    for (base, exclusion, username, mut channels) in ordered {
+        channels.sort();
+        let name = names.claim(&base);
+        let found = pingone.and_then(|view| view.user(&username));
+        let mut block = Block::new("exclusion", vec![name.clone()]);
+        let from: Vec<String> = channels.iter().map(ToString::to_string).collect();
+        block.comments.push(format!(
+            "Taken from the live user filter of {}.",
+            from.join(", ")
+        ));
+        let pingone_username = match found {
+            Some(user) => user.username.clone(),
+            None => {
+                block.comments.push(match pingone {
+                    Some(_) => format!(
+                        "PingOne has no user `{username}` yet: it is the username the channel's mapping gives the entry."
+                    ),
+                    None => format!(
+                        "PingOne was not read (no `pingone` block): `{username}` is the username the channel's mapping gives the entry."
+                    ),
+                });
+                username.clone()
+            }
+        };
+        imported.usernames.push(username);
+        block.attribute("pingone_username", Expression::string(pingone_username));
+        match &exclusion {
+            ExclusionMatch::Attribute { name, value } => {
+                block.attribute("source_attribute", Expression::string(name));
+                block.attribute("source_value", Expression::string(value));
+            }
+            ExclusionMatch::DistinguishedName(dn) => {
+                block.attribute("source_dn", Expression::string(dn));
+            }
+        }
+        if channels.iter().cloned().collect::<BTreeSet<_>>() != every {
+            block.attribute(
+                "channels",
+                Expression::List(
+                    channels
+                        .iter()
+                        .map(|c| Expression::Reference(c.to_string()))
+                        .collect(),
+                ),
+            );
+        }
+        block.attribute(
+            "reason",
+            Expression::string(
+                "kept out of provisioning in PingFederate before pingform managed it",
+            ),
+        );
+        let mut origins: Vec<Address> = channels.iter().map(|c| c.connection.clone()).collect();
+        origins.dedup();
+        imported.document.blocks.push(block);
+        imported.origins.push(origins);
+        imported
+            .exclusions
+            .push(ImportedExclusion { name, channels });
+    }
+    imported.usernames.sort();
+    imported.usernames.dedup();
+}
+
+/// The imported objects a plan of the written configuration would not just adopt,
+/// with what it would do instead.
+pub fn inexact(imported: &Imported, plan: &Plan) -> Vec<(Address, String)> {
+    let addresses: BTreeSet<&Address> = imported.objects.iter().map(|o| &o.address).collect();
+    plan.changes
+        .iter()
+        .filter(|change| addresses.contains(&change.address) && change.action != Action::NoOp)
+        .map(|change| {
+            let mut what: Vec<String> = change.fields.iter().map(|f| f.field.clone()).collect();
+            what.extend(
+                change
+                    .secrets
+                    .iter()
+                    .filter(|s| s.status.is_change())
+                    .map(|s| s.field.clone()),
+            );
+            (
+                change.address.clone(),
+                format!(
+                    "a plan of the written block would {} it{}",
+                    change.action.as_str(),
+                    if what.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", what.join(", "))
+                    }
+                ),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_selects_whole_address_parts() {
+        let address: Address = "provisioning_connection.hr".parse().unwrap();
+        assert!(selected(&address, &[]));
+        assert!(selected(&address, &["provisioning_connection".into()]));
+        assert!(selected(&address, &["provisioning_connection.hr".into()]));
+        assert!(!selected(&address, &["provisioning_connection.h".into()]));
+        assert!(!selected(&address, &["datastore".into()]));
+        let store: Address = "datastore.ldap.corp".parse().unwrap();
+        assert!(selected(&store, &["datastore.ldap".into()]));
+        assert!(!selected(&store, &["datastore.jdbc".into()]));
+        assert!(selects_kind("datastore.ldap", ResourceKind::DatastoreLdap));
+        assert!(selects_kind("datastore", ResourceKind::DatastoreJdbc));
+        assert!(!selects_kind("datastore.ldap", ResourceKind::DatastoreJdbc));
+    }
+}
