@@ -78,13 +78,13 @@ pub fn resource_block(
                     .keys()
                     .filter_map(|k| k.strip_prefix(&prefix))
                 {
-                    secrets.extend(secret_comment(kind, &format!("{}[\"{key}\"]", field.name)));
+                    secrets.extend(secret_comment(&format!("{}[\"{key}\"]", field.name)));
                 }
                 continue;
             }
             _ if field.is_secret() => {
                 if object.encrypted.contains_key(field.name) {
-                    secrets.extend(secret_comment(kind, field.name));
+                    secrets.extend(secret_comment(field.name));
                 }
                 continue;
             }
@@ -144,23 +144,19 @@ pub fn resource_block(
 }
 
 /// The comment that stands in for a secret PingFederate holds.
-fn secret_comment(kind: ResourceKind, field: &str) -> Vec<String> {
-    let attribute = field.split('[').next().unwrap_or(field);
+fn secret_comment(field: &str) -> Vec<String> {
     let declare = match field.split_once('[') {
-        Some((attribute, key)) => format!(
-            "`{attribute} = {{ {} = var.NAME }}`",
-            key.trim_end_matches(']')
-        ),
-        None => format!("`{attribute} = var.NAME`"),
-    };
-    let when = if kind == ResourceKind::PingOneConnection {
-        "PingFederate needs it only to create the connection"
-    } else {
-        "the next apply sends it"
+        Some((attribute, key)) => {
+            format!(
+                "`{attribute} = {{ {} = var.NAME }}`",
+                key.trim_end_matches(']')
+            )
+        }
+        None => format!("`{field} = var.NAME`"),
     };
     vec![
         format!("`{field}` is not written: PingFederate keeps the one it holds."),
-        format!("To manage it here, declare {declare} (a sensitive variable); {when}."),
+        format!("To manage it, declare {declare} (a sensitive variable); the next apply sends it."),
     ]
 }
 

@@ -140,7 +140,7 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
             continue;
         }
         let skip = |why: String, warning: bool| Skipped {
-            what: object.kind.describe().to_string(),
+            what: describe(object),
             id: object.id.clone(),
             why,
             warning,
@@ -349,6 +349,19 @@ fn cannot_express(object: &ObservedObject, plugins: &[PluginDescriptor]) -> Opti
     }
 }
 
+/// An object in words: "SP connection \"docker\"", "LDAP data store \"corp\"".
+fn describe(object: &ObservedObject) -> String {
+    let what = if object.part_missing {
+        "SP connection"
+    } else {
+        object.kind.describe()
+    };
+    match object.attributes.get("name").and_then(Value::as_str) {
+        Some(name) => format!("{what} \"{name}\""),
+        None => what.to_string(),
+    }
+}
+
 fn channels_of(object: &ObservedObject) -> Vec<&serde_json::Map<String, Value>> {
     object
         .attributes
@@ -512,7 +525,10 @@ fn exclusion_blocks(
         .into_iter()
         .map(|((_, username), (exclusion, channels))| {
             let value = match &exclusion {
-                ExclusionMatch::Attribute { value, .. } => value.clone(),
+                // An e-mail address is named after its local part.
+                ExclusionMatch::Attribute { value, .. } => {
+                    value.split('@').next().unwrap_or(value).to_string()
+                }
                 ExclusionMatch::DistinguishedName(dn) => dn
                     .split(',')
                     .next()

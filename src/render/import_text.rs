@@ -92,7 +92,15 @@ fn skipped_text(skipped: &[Skipped], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Not imported:")?;
     for item in skipped {
         let marker = if item.warning { "!" } else { "-" };
-        writeln!(out, "  {marker} {} `{}`: {}", item.what, item.id, item.why)?;
+        if item.id.is_empty() || item.id == crate::model::SINGLETON_ID {
+            writeln!(out, "  {marker} {}: {}", item.what, item.why)?;
+        } else {
+            writeln!(
+                out,
+                "  {marker} {} (id `{}`): {}",
+                item.what, item.id, item.why
+            )?;
+        }
     }
     Ok(())
 }
