@@ -42,7 +42,7 @@ pub fn reason_text(reason: &Reason) -> String {
         }
         Reason::Removed => "removed from the configuration".into(),
         Reason::Imported { id } => {
-            format!("an `import` block takes over the existing object `{id}`; nothing is written to take it over")
+            format!("an `import` block takes over the existing object `{id}`")
         }
         Reason::RemovedBlock => "a `removed` block forgets it: it stays in PingFederate as it is, and pingform no longer manages it".into(),
         Reason::ProtectionChanged { prevent_destroy: true } => {

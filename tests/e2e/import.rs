@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::support::real_objects::{REAL_OBJECT_PASSWORD, load_real_objects};
-use crate::support::{SandboxProcess, Scenario};
+use crate::support::{SandboxProcess, Scenario, Workspace};
 
 /// The PingOne connection credential the console would paste (base64 of a made-up
 /// worker credential).
@@ -222,4 +222,437 @@ fn the_real_objects_and_a_hand_made_provisioning_connection_import_exactly() {
         assert!(listed.contains(address), "{listed}");
     }
     scenario.converge();
+}
+
+#[test]
+fn the_provisioning_example_round_trips_through_import_into_an_empty_folder() {
+    let scenario = Scenario::builtin_sandbox(
+        "examples/provisioning",
+        &["examples/provisioning/sandbox.vars"],
+    );
+    scenario.converge();
+    let original = scenario.run_with_options(&["plan", "--json"]).success();
+
+    let folder = Workspace::new();
+    let data = scenario.builtin_sandbox_data().display().to_string();
+    let state = folder.dir().join("fresh.redb").display().to_string();
+    let target = [
+        "--sandbox",
+        "--sandbox-data",
+        data.as_str(),
+        "--state",
+        state.as_str(),
+    ];
+    let import = folder
+        .run(&[&["import"][..], &target[..]].concat())
+        .success();
+    assert!(
+        import.stdout.contains("exclusion.pingone_admin"),
+        "{}",
+        import.stdout
+    );
+    folder.run(&["validate"]).success();
+    let plan = folder.run(&[&["plan", "--detailed-exitcode"][..], &target[..]].concat());
+    assert_eq!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+
+    // The same effective filter, composed from the same exclusion, on the same channel.
+    let imported = folder
+        .run(&[&["plan", "--json"][..], &target[..]].concat())
+        .success();
+    let channels = |text: &str| -> Vec<(String, Value, Value)> {
+        let plan: Value = serde_json::from_str(text).unwrap();
+        plan["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let name = c["channel"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('.')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                (name, c["filter"].clone(), c["population"].clone())
+            })
+            .collect()
+    };
+    assert_eq!(channels(&imported.stdout), channels(&original.stdout));
+    assert_eq!(
+        channels(&imported.stdout)[0].1,
+        "(&(objectClass=inetOrgPerson)(!(uid=pingone-admin)))"
+    );
+    let written = std::fs::read_to_string(folder.dir().join("imported.hcl")).unwrap();
+    assert!(
+        written.contains("  source_attribute = \"uid\"\n  source_value     = \"pingone-admin\"\n"),
+        "{written}"
+    );
+    for secret in ["sandbox-placeholder", "sandbox-placeholder-credential"] {
+        assert!(!written.contains(secret));
+    }
+}
+
+/// Two stores made in the console, next to the sandbox's built-in `ProvisionerDS`.
+fn stores_by_hand(sandbox: &SandboxProcess) {
+    for body in [
+        json!({"type": "LDAP", "id": "corp", "name": "Corp directory", "ldapType": "PING_DIRECTORY",
+               "hostnames": ["ldap.example.com:636"], "useSsl": true,
+               "userDN": "cn=pf,dc=example,dc=com", "password": "Console-Passw0rd"}),
+        json!({"type": "JDBC", "id": "provisioner", "driverClass": "org.postgresql.Driver",
+               "connectionUrl": "jdbc:postgresql://db.example.com/prov", "userName": "prov",
+               "password": "Console-Passw0rd", "maxPoolSize": 40}),
+    ] {
+        let (status, reply) = sandbox.request("POST", "/dataStores", Some(body));
+        assert_eq!(status, 201, "{reply}");
+    }
+}
+
+#[test]
+fn import_options_dry_run_only_out_force_and_a_second_run_that_writes_nothing() {
+    let scenario = Scenario::new();
+    stores_by_hand(scenario.sandbox());
+    let imported_file = scenario.dir().join("imported.hcl");
+
+    // --dry-run prints the configuration and writes nothing, not even a state file.
+    let dry = scenario.run(&["import", "--dry-run"]).success();
+    assert!(
+        dry.stdout
+            .contains("datastore \"ldap\" \"corp_directory\" {"),
+        "{}",
+        dry.stdout
+    );
+    // The two stores, the sandbox's built-in `ProvisionerDS` and the outbound
+    // provisioning settings that use it.
+    assert!(
+        dry.stderr.contains("Dry run: 4 objects would be imported"),
+        "{}",
+        dry.stderr
+    );
+    assert!(!imported_file.exists());
+    assert!(!scenario.state_file().exists());
+
+    // --only: just the LDAP store.
+    let only = scenario
+        .run(&["import", "--only", "datastore.ldap"])
+        .success();
+    assert!(
+        only.stdout.contains("Imported 1 object into"),
+        "{}",
+        only.stdout
+    );
+    let first = std::fs::read_to_string(&imported_file).unwrap();
+    assert!(
+        first.contains("datastore \"ldap\" \"corp_directory\""),
+        "{first}"
+    );
+    assert!(!first.contains("datastore \"jdbc\""), "{first}");
+    scenario.assert_plan_is_empty();
+
+    // More to import, and the file exists: refused without --force, nothing recorded.
+    let refused = scenario.run(&["import"]).failure();
+    assert!(
+        refused
+            .stderr
+            .contains("imported.hcl exists; pingform import does not overwrite it"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&imported_file).unwrap(), first);
+    let listed = scenario.run(&["state", "list"]).success().stdout;
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+
+    // Elsewhere in the folder it goes, with the reference to the store written by
+    // the first run.
+    let out = scenario.dir().join("more.hcl").display().to_string();
+    scenario.run(&["import", "--out", out.as_str()]).success();
+    let more = std::fs::read_to_string(scenario.dir().join("more.hcl")).unwrap();
+    assert!(
+        more.contains("outbound_provisioning {\n  datastore = datastore.jdbc.provisionerds\n}"),
+        "{more}"
+    );
+    scenario.assert_plan_is_empty();
+
+    // A second run finds nothing new and writes nothing.
+    let history = scenario.run(&["history"]).success().stdout;
+    let again = scenario.run(&["import"]).success();
+    assert!(
+        again.stdout.starts_with("Nothing to import"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&imported_file).unwrap(), first);
+    assert_eq!(scenario.run(&["history"]).success().stdout, history);
+
+    // --force writes the file again from the live objects, the same way.
+    scenario.run(&["import", "--force"]).success();
+    assert_eq!(std::fs::read_to_string(&imported_file).unwrap(), first);
+
+    // Refused arguments: a file outside the folder, a prefix that selects nothing.
+    let outside = scenario
+        .run(&["import", "--out", "/tmp/elsewhere.hcl"])
+        .failure();
+    assert!(
+        outside
+            .stderr
+            .contains("not directly in the configuration folder"),
+        "{}",
+        outside.stderr
+    );
+    let nothing = scenario.run(&["import", "--only", "datastores"]).failure();
+    assert!(
+        nothing
+            .stderr
+            .contains("--only `datastores` selects nothing pingform imports"),
+        "{}",
+        nothing.stderr
+    );
+    scenario.converge();
+}
+
+const LEGACY: &str = r#"
+datastore "jdbc" "legacy" {
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com/legacy"
+  max_pool_size  = 60
+}
+
+import {
+  to = datastore.jdbc.legacy
+  id = "legacy"
+}
+
+datastore "ldap" "directory" {
+  id        = "LDAP-7"
+  ldap_type = "PING_DIRECTORY"
+  hostnames = ["ldap.example.com:636"]
+}
+
+import {
+  to = datastore.ldap.directory
+  id = "LDAP-7"
+}
+"#;
+
+#[test]
+fn import_blocks_adopt_existing_objects_through_a_plan_and_apply() {
+    let scenario = Scenario::new();
+    let sandbox = scenario.sandbox();
+    scenario.write("main.hcl", LEGACY);
+    // Nothing to import yet: the plan says so instead of creating the objects.
+    let missing = scenario.run(&["plan"]).failure();
+    assert!(
+        missing.stderr.contains("datastore.jdbc.legacy: the `import` block names `legacy`, which does not exist in PingFederate"),
+        "{}",
+        missing.stderr
+    );
+    for body in [
+        json!({"type": "JDBC", "id": "legacy", "driverClass": "org.postgresql.Driver",
+               "connectionUrl": "jdbc:postgresql://db.example.com/legacy", "maxPoolSize": 50}),
+        json!({"type": "LDAP", "id": "LDAP-7", "ldapType": "PING_DIRECTORY",
+               "hostnames": ["ldap.example.com:636"]}),
+    ] {
+        let (status, reply) = sandbox.request("POST", "/dataStores", Some(body));
+        assert_eq!(status, 201, "{reply}");
+    }
+    sandbox.clear_requests();
+    let plan = scenario.plan_with_changes();
+    insta::assert_snapshot!("import_blocks_plan", scenario.redact(&plan.stdout));
+    let writes = |sandbox: &SandboxProcess| {
+        sandbox
+            .pingfederate_requests()
+            .into_iter()
+            .filter(|r| r["method"] != "GET")
+            .count()
+    };
+    assert_eq!(writes(sandbox), 0, "a plan writes nothing");
+    scenario.converge();
+    // The store that matched was only recorded; the other was updated once.
+    let (_, legacy) = sandbox.request("GET", "/dataStores/legacy", None);
+    assert_eq!(legacy["maxPoolSize"], 60);
+    let listed = scenario.run(&["state", "list"]).success().stdout;
+    assert!(
+        listed.contains("datastore.ldap.directory") && listed.contains("id=LDAP-7"),
+        "{listed}"
+    );
+}
+
+const TWO_STORES: &str = r#"
+datastore "jdbc" "kept" {
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com/kept"
+}
+
+datastore "jdbc" "leaving" {
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com/leaving"
+}
+"#;
+
+const KEPT: &str = r#"
+datastore "jdbc" "kept" {
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com/kept"
+}
+"#;
+
+fn exists(sandbox: &SandboxProcess, id: &str) -> bool {
+    sandbox.request("GET", &format!("/dataStores/{id}"), None).0 == 200
+}
+
+#[test]
+fn state_rm_forgets_without_touching_pingfederate() {
+    let scenario = Scenario::new();
+    scenario.write("main.hcl", TWO_STORES);
+    scenario.converge();
+    let unknown = scenario
+        .run(&["state", "rm", "datastore.jdbc.nope"])
+        .failure();
+    assert!(
+        unknown
+            .stderr
+            .contains("datastore.jdbc.nope is not in the state file"),
+        "{}",
+        unknown.stderr
+    );
+    let removed = scenario
+        .run(&["state", "rm", "datastore.jdbc.leaving"])
+        .success();
+    assert_eq!(
+        removed.stdout,
+        "Removed datastore.jdbc.leaving (id `leaving`) from the state; PingFederate still holds it, unchanged.\n\
+         pingform no longer manages it. A block that still declares it takes it over again at the next apply.\n"
+    );
+    // Still declared: the next plan takes it over again.
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout
+            .contains("# datastore.jdbc.leaving will be taken over by pingform, without changes"),
+        "{}",
+        plan.stdout
+    );
+    scenario.write("main.hcl", KEPT);
+    scenario.converge();
+    assert!(exists(scenario.sandbox(), "leaving"));
+    let history = scenario.run(&["history"]).success().stdout;
+    assert!(history.contains("state rm"), "{history}");
+}
+
+#[test]
+fn a_removed_block_forgets_through_plan_and_apply() {
+    let scenario = Scenario::new();
+    scenario.write("main.hcl", TWO_STORES);
+    scenario.converge();
+    scenario.write(
+        "main.hcl",
+        &format!("{KEPT}\nremoved {{\n  from = datastore.jdbc.leaving\n}}\n"),
+    );
+    let plan = scenario.plan_with_changes();
+    insta::assert_snapshot!("removed_block_plan", scenario.redact(&plan.stdout));
+    scenario.converge();
+    assert!(exists(scenario.sandbox(), "leaving"));
+    // Forgotten for good: without the block, nothing is planned for it.
+    scenario.write("main.hcl", KEPT);
+    scenario.converge();
+    assert!(exists(scenario.sandbox(), "leaving"));
+}
+
+#[test]
+fn a_moved_block_renames_without_a_change_on_the_server_and_the_id_stays() {
+    let scenario = Scenario::new();
+    let sandbox = scenario.sandbox();
+    scenario.write("main.hcl", KEPT);
+    scenario.converge();
+    let renamed = KEPT.replace("\"kept\"", "\"archive\"");
+    scenario.write(
+        "main.hcl",
+        &format!("{renamed}\nmoved {{\n  from = datastore.jdbc.kept\n  to   = datastore.jdbc.archive\n}}\n"),
+    );
+    let plan = scenario.plan_with_changes();
+    insta::assert_snapshot!("moved_block_plan", scenario.redact(&plan.stdout));
+    sandbox.clear_requests();
+    scenario.converge();
+    let writes: Vec<Value> = sandbox
+        .pingfederate_requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    let listed = scenario.run(&["state", "list"]).success().stdout;
+    assert!(
+        listed.contains("datastore.jdbc.archive  id=kept"),
+        "{listed}"
+    );
+    // The moved block may go; the state keeps the id.
+    scenario.write("main.hcl", &renamed);
+    scenario.converge();
+    assert!(exists(sandbox, "kept"));
+    assert!(!exists(sandbox, "archive"));
+}
+
+#[test]
+fn prevent_destroy_is_remembered_in_state_and_refuses_deletion_until_switched_off() {
+    let scenario = Scenario::new();
+    let protected = |on: bool| {
+        KEPT.replace(
+            "\n}\n",
+            &format!("\n\n  lifecycle {{\n    prevent_destroy = {on}\n  }}\n}}\n"),
+        )
+    };
+    scenario.write("main.hcl", KEPT);
+    scenario.converge();
+    // Protecting an up-to-date object is a state-only change.
+    scenario.write("main.hcl", &protected(true));
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout
+            .contains("# datastore.jdbc.kept will be protected from destruction"),
+        "{}",
+        plan.stdout
+    );
+    scenario.converge();
+    let shown = scenario
+        .run(&["state", "show", "datastore.jdbc.kept"])
+        .success()
+        .stdout;
+    assert!(shown.contains("prevent_destroy = true"), "{shown}");
+
+    // Replacing it (another kind under the same id) fails, pointing at the block.
+    let as_ldap = "datastore \"ldap\" \"kept\" {\n  ldap_type = \"PING_DIRECTORY\"\n  hostnames = [\"ldap.example.com:636\"]\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n";
+    scenario.write("main.hcl", as_ldap);
+    let refused = scenario.run_in_folder(&["plan"]).failure();
+    insta::assert_snapshot!("prevent_destroy_replace", scenario.redact(&refused.stderr));
+
+    // Deleting the block fails too: the state remembers.
+    scenario.write("main.hcl", "# nothing declared\n");
+    let refused = scenario.run(&["plan"]).failure();
+    assert!(
+        refused.stderr.contains("datastore.jdbc.kept would be deleted (its block is gone): the last apply recorded `prevent_destroy = true` for it"),
+        "{}",
+        refused.stderr
+    );
+    let apply = scenario.apply_with(&[]);
+    assert_eq!(apply.code, 1, "{}", apply.stdout);
+    assert!(exists(scenario.sandbox(), "kept"));
+
+    // On purpose: switch it off and apply, then remove the block.
+    scenario.write("main.hcl", &protected(false));
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout
+            .contains("# datastore.jdbc.kept is no longer protected from destruction"),
+        "{}",
+        plan.stdout
+    );
+    scenario.converge();
+    scenario.write("main.hcl", "# nothing declared\n");
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout
+            .contains("# datastore.jdbc.kept will be deleted"),
+        "{}",
+        plan.stdout
+    );
+    scenario.converge();
+    assert!(!exists(scenario.sandbox(), "kept"));
 }

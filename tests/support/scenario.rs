@@ -261,7 +261,13 @@ impl Scenario {
         self.changed();
     }
 
-    fn run_with_options(&self, args: &[&str]) -> Run {
+    /// The data file of a [`Scenario::builtin_sandbox`] scenario's sandbox.
+    pub fn builtin_sandbox_data(&self) -> PathBuf {
+        self.workspace.dir().join("sandbox.json")
+    }
+
+    /// `pingform ARGS... DIR` with the scenario's options (target, variables).
+    pub fn run_with_options(&self, args: &[&str]) -> Run {
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         all.extend(self.target_args.iter().cloned());
         for (name, value) in self.vars.borrow().iter() {
