@@ -92,7 +92,7 @@ impl DirectiveKind {
     }
 
     /// The attributes that hold an address and must be there.
-    fn addresses(self) -> &'static [&'static str] {
+    pub fn addresses(self) -> &'static [&'static str] {
         match self {
             DirectiveKind::Import => &["to"],
             DirectiveKind::Removed => &["from"],
@@ -107,7 +107,7 @@ pub struct DirectiveDeclaration {
 }
 
 impl DirectiveDeclaration {
-    fn description(&self) -> String {
+    pub fn description(&self) -> String {
         format!("the `{}` block", self.kind.block())
     }
 }
@@ -145,74 +145,6 @@ impl<'a> KeptIds<'a> {
                 self.recorded.get(&rename.from)
             })
             .map(String::as_str)
-    }
-}
-
-/// The attribute checks of every directive block and of each resource's `lifecycle`
-/// (the shape pass calls this).
-pub fn check_shape(
-    directives: &[DirectiveDeclaration],
-    resources: &[ResourceDeclaration],
-    errors: &mut Vec<ConfigError>,
-) {
-    for directive in directives {
-        let description = directive.description();
-        super::shape::check_attributes(
-            &directive.declaration,
-            directive.kind.fields(),
-            &[],
-            &[],
-            &description,
-            errors,
-        );
-        for name in directive.kind.addresses() {
-            if directive.declaration.attribute(name).is_none() {
-                let location = directive.declaration.header();
-                errors.push(ConfigError::MissingAttribute {
-                    name: (*name).to_string(),
-                    block: description.clone(),
-                    src: location.src,
-                    span: location.span,
-                    help: Some(format!("write `{}`", directive.kind.example())),
-                });
-            }
-        }
-    }
-    for resource in resources {
-        let found = resource.declaration.nested(LIFECYCLE_BLOCK);
-        let description = format!("the `lifecycle` block of {}", resource.address);
-        for (index, lifecycle) in found.iter().enumerate() {
-            if !lifecycle.block.labels.is_empty() {
-                let location = lifecycle.header();
-                errors.push(ConfigError::BlockLabels {
-                    block: LIFECYCLE_BLOCK.into(),
-                    expected: "no labels".into(),
-                    src: location.src,
-                    span: location.span,
-                    help: Some("write `lifecycle { prevent_destroy = true }`".into()),
-                });
-            }
-            if index > 0 {
-                let location = lifecycle.header();
-                errors.push(ConfigError::Duplicate {
-                    what: format!("`lifecycle` block in {}", resource.address),
-                    src: location.src,
-                    span: location.span,
-                    help: Some(format!(
-                        "first declared at {}; a block has at most one",
-                        found[0].header().describe()
-                    )),
-                });
-            }
-            super::shape::check_attributes(
-                lifecycle,
-                LIFECYCLE_FIELDS,
-                &[],
-                &[],
-                &description,
-                errors,
-            );
-        }
     }
 }
 
