@@ -106,3 +106,39 @@ pub fn history(args: HistoryArgs) -> Result<u8> {
     }
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(items: &[&str]) -> Result<(Vec<String>, String)> {
+        let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+        addresses_and_folder(&items).map(|(addresses, dir)| {
+            (
+                addresses.iter().map(ToString::to_string).collect(),
+                dir.display().to_string(),
+            )
+        })
+    }
+
+    #[test]
+    fn the_last_argument_may_be_the_folder() {
+        assert_eq!(
+            split(&["datastore.jdbc.a", "outbound_provisioning", "prod"]).unwrap(),
+            (
+                vec![
+                    "datastore.jdbc.a".to_string(),
+                    "outbound_provisioning".to_string()
+                ],
+                "prod".to_string()
+            )
+        );
+        assert_eq!(
+            split(&["datastore.jdbc.a", "datastore.jdbc.a"]).unwrap(),
+            (vec!["datastore.jdbc.a".to_string()], ".".to_string())
+        );
+        // Only the last, and only after an address.
+        assert!(split(&["prod"]).is_err());
+        assert!(split(&["prod", "datastore.jdbc.a"]).is_err());
+    }
+}

@@ -131,14 +131,7 @@ fn check_directives(
                     )),
                 });
             }
-            check_attributes(
-                lifecycle,
-                LIFECYCLE_FIELDS,
-                &[],
-                &[],
-                &description,
-                errors,
-            );
+            check_attributes(lifecycle, LIFECYCLE_FIELDS, &[], &[], &description, errors);
         }
     }
 }

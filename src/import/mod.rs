@@ -654,4 +654,98 @@ mod tests {
         assert!(selects_kind("datastore", ResourceKind::DatastoreJdbc));
         assert!(!selects_kind("datastore.ldap", ResourceKind::DatastoreJdbc));
     }
+
+    fn live(kind: ResourceKind, id: &str, attributes: Value) -> ObservedObject {
+        ObservedObject::new(
+            kind,
+            id,
+            attributes.as_object().unwrap().clone(),
+            Default::default(),
+        )
+    }
+
+    fn channel(name: &str, filter: &str) -> Value {
+        serde_json::json!({
+            "name": name, "datastore": "LDAP-1", "base_dn": "dc=x", "user_filter": filter,
+            "population_id": "pop-1",
+            "attribute_mapping": {"username": "uid", "email": "mail"}
+        })
+    }
+
+    fn generated(observed: &Observed, desired: &Desired) -> Imported {
+        generate(Inputs {
+            desired,
+            declared_pingone_environment: Some("env"),
+            previous: &PreviousRun::default(),
+            observed,
+            pingone: None,
+            plugins: &[],
+            only: &[],
+            left_out: &BTreeMap::new(),
+        })
+    }
+
+    #[test]
+    fn an_exclusion_on_every_channel_names_no_channels_and_names_are_stable() {
+        let mut observed = Observed::default();
+        observed.insert(live(
+            ResourceKind::DatastoreLdap,
+            "LDAP-1",
+            serde_json::json!({"name": "Corp Directory", "ldap_type": "PING_DIRECTORY", "hostnames": ["ldap:636"]}),
+        ));
+        observed.insert(live(
+            ResourceKind::ProvisioningConnection,
+            "hr",
+            serde_json::json!({
+                "entity_id": "urn:hr", "name": "HR", "pingone_connection": "p1", "environment_id": "env",
+                "channels": [
+                    channel("staff", "(&(objectClass=person)(!(uid=admin)))"),
+                    channel("interns", "(!(uid=admin))")
+                ]
+            }),
+        ));
+        let imported = generated(&observed, &Desired::default());
+        let addresses: Vec<String> = imported
+            .objects
+            .iter()
+            .map(|o| o.address.to_string())
+            .collect();
+        assert_eq!(
+            addresses,
+            [
+                "datastore.ldap.corp_directory",
+                "provisioning_connection.hr"
+            ]
+        );
+        assert_eq!(imported.exclusions.len(), 1);
+        assert_eq!(imported.exclusions[0].name, "admin");
+        assert_eq!(imported.exclusions[0].channels.len(), 2);
+        let exclusion = imported.document.blocks.last().unwrap();
+        assert!(exclusion.get("channels").is_none(), "{exclusion:?}");
+        assert_eq!(
+            exclusion.get("source_value"),
+            Some(&Expression::string("admin"))
+        );
+        assert_eq!(imported.origins.last().unwrap().len(), 1);
+        // The channel without a filter of its own has none left.
+        let connection = &imported.document.blocks[1];
+        let interns = connection
+            .body
+            .iter()
+            .find_map(|item| match item {
+                document::Item::Block(block) if block.labels == ["interns"] => Some(block),
+                _ => None,
+            })
+            .unwrap();
+        assert!(interns.get("user_filter").is_none());
+        assert_eq!(
+            interns.get("datastore"),
+            Some(&Expression::Reference(
+                "datastore.ldap.corp_directory".into()
+            ))
+        );
+        // Run again: the same names.
+        let again = generated(&observed, &Desired::default());
+        assert_eq!(again.document, imported.document);
+    }
 }

@@ -146,41 +146,13 @@ pub enum PlanError {
         fields: Vec<String>,
     },
 
-    #[error(
-        "nothing was changed: the plan would destroy {} that `prevent_destroy` protects:\n{}",
-        if objects.len() == 1 { "an object" } else { "objects" },
-        objects.iter().map(|o| format!("  - {o}")).collect::<Vec<_>>().join("\n")
-    )]
-    #[diagnostic(
-        code(pingform::plan::prevent_destroy),
-        help(
-            "to destroy a protected object on purpose, apply its block with `prevent_destroy = false` first, then make the change; to stop managing it and leave it in PingFederate, use `removed {{ from = ADDRESS }}` or `pingform state rm ADDRESS`"
-        )
-    )]
-    PreventDestroy {
-        objects: Vec<Protected>,
-        /// The configuration file of the first protection declared in it.
-        #[source_code]
-        declared_in: Option<Place>,
-        #[label("protected here")]
-        span: Option<SourceSpan>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    PreventDestroy(Box<PreventDestroy>),
 
-    #[error("{address}: the `import` block names `{id}`, which does not exist in PingFederate")]
-    #[diagnostic(
-        code(pingform::plan::import_missing),
-        help(
-            "import takes over an existing object and never creates one: check the id, or remove the `import` block to let pingform create the object"
-        )
-    )]
-    ImportMissing {
-        address: Address,
-        id: String,
-        #[source_code]
-        declared_in: Place,
-        #[label("this import")]
-        span: SourceSpan,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ImportMissing(Box<ImportMissing>),
 
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]
@@ -196,11 +168,51 @@ impl PlanError {
             | PlanError::ReferentWrongKind { address, .. }
             | PlanError::ReferentDeleted { address, .. }
             | PlanError::ReferentReplaced { address, .. }
-            | PlanError::SecretNeeded { address, .. }
-            | PlanError::ImportMissing { address, .. } => Some(address),
+            | PlanError::SecretNeeded { address, .. } => Some(address),
+            PlanError::ImportMissing(missing) => Some(&missing.address),
             _ => None,
         }
     }
+}
+
+/// A plan that would delete or replace objects `prevent_destroy` protects.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "nothing was changed: the plan would destroy {} that `prevent_destroy` protects:\n{}",
+    if objects.len() == 1 { "an object" } else { "objects" },
+    objects.iter().map(|o| format!("  - {o}")).collect::<Vec<_>>().join("\n")
+)]
+#[diagnostic(
+    code(pingform::plan::prevent_destroy),
+    help(
+        "to destroy a protected object on purpose, apply its block with `prevent_destroy = false` first, then make the change; to stop managing it and leave it in PingFederate, use `removed {{ from = ADDRESS }}` or `pingform state rm ADDRESS`"
+    )
+)]
+pub struct PreventDestroy {
+    pub objects: Vec<Protected>,
+    /// The configuration file of the first protection declared in it.
+    #[source_code]
+    pub declared_in: Option<Place>,
+    #[label("protected here")]
+    pub span: Option<SourceSpan>,
+}
+
+/// An `import` block for an object PingFederate does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{address}: the `import` block names `{id}`, which does not exist in PingFederate")]
+#[diagnostic(
+    code(pingform::plan::import_missing),
+    help(
+        "import takes over an existing object and never creates one: check the id, or remove the `import` block to let pingform create the object"
+    )
+)]
+pub struct ImportMissing {
+    pub address: Address,
+    pub id: String,
+    #[source_code]
+    pub declared_in: Place,
+    #[label("this import")]
+    pub span: SourceSpan,
 }
 
 /// One change a `prevent_destroy` protection refuses.

@@ -30,7 +30,7 @@ mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
 pub use drift::{Drift, DriftItem, DriftStatus, drift};
-pub use error::{PlanError, Protected};
+pub use error::{ImportMissing, PlanError, PreventDestroy, Protected};
 pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview};
 pub use guard::{Consent, check as check_consent};
 pub use pingone::Resolved;

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{after_update, effective_after, effective_before, field_changes, owned_fields};
+use super::error::ImportMissing;
 use super::order::order_changes;
 use super::ownership::unmanaged_paths;
 use super::pingone::Resolved;
@@ -62,12 +63,12 @@ pub fn changes(
             .get(&resource.address)
             .filter(|_| managed.is_none());
         if let (Some(import), None) = (import, live) {
-            return Err(PlanError::ImportMissing {
+            return Err(PlanError::ImportMissing(Box::new(ImportMissing {
                 address: resource.address.clone(),
                 id: import.id.clone(),
                 span: import.declared_at.source_span(),
                 declared_in: import.declared_at.clone(),
-            });
+            })));
         }
         let mut change = plan_desired(
             resource,

@@ -5,7 +5,7 @@
 //! (Terraform's long-standing hole, hashicorp/terraform#17599). A change of the
 //! protection alone is a state-only change, so the state always knows it.
 
-use super::error::Protected;
+use super::error::{PreventDestroy, Protected};
 use super::{Action, Change, PlanError, Reason};
 use crate::model::{Desired, PreviousRun};
 
@@ -89,9 +89,9 @@ pub fn check(
         return Ok(());
     }
     let first = objects.iter().find_map(|o| o.declared_at.clone());
-    Err(PlanError::PreventDestroy {
+    Err(PlanError::PreventDestroy(Box::new(PreventDestroy {
         span: first.as_ref().map(|place| place.source_span()),
         declared_in: first,
         objects,
-    })
+    })))
 }

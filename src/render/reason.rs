@@ -41,6 +41,9 @@ pub fn reason_text(reason: &Reason) -> String {
             )
         }
         Reason::Removed => "removed from the configuration".into(),
+        Reason::Imported { id } if id == crate::model::SINGLETON_ID => {
+            "an `import` block takes over PingFederate's existing settings".into()
+        }
         Reason::Imported { id } => {
             format!("an `import` block takes over the existing object `{id}`")
         }

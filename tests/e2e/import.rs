@@ -656,3 +656,94 @@ fn prevent_destroy_is_remembered_in_state_and_refuses_deletion_until_switched_of
     scenario.converge();
     assert!(!exists(scenario.sandbox(), "kept"));
 }
+
+#[test]
+fn what_pingform_cannot_express_is_left_out_with_a_warning_naming_it() {
+    let scenario = Scenario::new();
+    let sandbox = scenario.sandbox();
+    for (path, body) in [
+        // A REST API store: its plugin's descriptor tells its settings from defaults.
+        (
+            "/dataStores",
+            json!({"type": "CUSTOM", "id": "crm", "name": "CRM",
+            "pluginDescriptorRef": {"id": "com.pingidentity.pf.datastore.other.RestDataSourceDriver"},
+            "configuration": {
+                "fields": [
+                    {"name": "Authentication Method", "value": "Basic"},
+                    {"name": "Username", "value": "svc"},
+                    {"name": "HTTP Method", "value": "GET"},
+                    {"name": "Password", "value": "Rest-Passw0rd"}
+                ],
+                "tables": [{"name": "Base URLs and Tags", "rows": [
+                    {"fields": [{"name": "Base URL", "value": "https://crm.example.com"}, {"name": "Tags", "value": ""}], "defaultRow": true}
+                ]}]
+            }}),
+        ),
+        // A plugin PingFederate has no descriptor for.
+        (
+            "/dataStores",
+            json!({"type": "CUSTOM", "id": "legacy", "name": "Legacy",
+                   "pluginDescriptorRef": {"id": "com.example.LegacyPlugin"},
+                   "configuration": {"fields": [{"name": "Host", "value": "legacy.example.com"}]}}),
+        ),
+        // Provisioning to another target than PingOne.
+        (
+            "/idp/spConnections",
+            json!({"type": "SP", "id": "scim-app", "name": "SCIM app", "entityId": "urn:example:scim",
+                   "outboundProvision": {"type": "SCIM", "targetSettings": [], "channels": []}}),
+        ),
+    ] {
+        let (status, reply) = sandbox.request("POST", path, Some(body));
+        assert_eq!(status, 201, "{reply}");
+    }
+    let import = scenario.run(&["import"]).success();
+    assert!(
+        import.stdout.contains("  ! custom data store \"Legacy\" (id `legacy`): its plugin `com.example.LegacyPlugin` has no descriptor in PingFederate"),
+        "{}",
+        import.stdout
+    );
+    assert!(
+        import.stdout.contains("  ! an SP connection that provisions to another target than PingOne (id `scim-app`): pingform does not model it"),
+        "{}",
+        import.stdout
+    );
+    let written = std::fs::read_to_string(scenario.dir().join("imported.hcl")).unwrap();
+    assert!(
+        written.contains(
+            "  configuration = {\n    \"Authentication Method\" = \"Basic\"\n    Username                = \"svc\"\n  }\n"
+        ),
+        "{written}"
+    );
+    assert!(
+        written.contains("sensitive_configuration = { \"Password\" = var.NAME }"),
+        "{written}"
+    );
+    assert!(
+        !written.contains("Rest-Passw0rd") && !written.contains("legacy"),
+        "{written}"
+    );
+    scenario.assert_plan_is_empty();
+    scenario.converge();
+}
+
+#[test]
+fn import_into_a_configuration_that_does_not_validate_writes_nothing() {
+    let scenario = Scenario::new();
+    stores_by_hand(scenario.sandbox());
+    scenario.write(
+        "main.hcl",
+        "datastore \"jdbc\" \"broken\" {\n  connection_url = 42\n}\n",
+    );
+    let refused = scenario.run(&["import"]).failure();
+    assert!(
+        refused
+            .stderr
+            .contains("missing required attribute `driver_class`"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!scenario.dir().join("imported.hcl").exists());
+    assert!(!scenario.state_file().exists());
+    scenario.remove("main.hcl");
+    scenario.converge();
+}
