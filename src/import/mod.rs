@@ -221,7 +221,7 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
     let every_channel: Vec<(String, ExclusionMatch)> = desired
         .exclusions
         .iter()
-        .filter(|exclusion| applies_to_every_channel(desired, &exclusion.channels))
+        .filter(|exclusion| exclusion.every_channel)
         .map(|exclusion| (exclusion.name.clone(), exclusion.source.clone()))
         .collect();
     let mut recovered: BTreeMap<Address, BTreeMap<String, Recovered>> = BTreeMap::new();
@@ -476,13 +476,6 @@ fn declared_channels(desired: &Desired) -> BTreeSet<ChannelReference> {
         }
     }
     channels
-}
-
-/// An exclusion declared without `channels` applies to every channel, the imported
-/// ones too: the configuration lists every declared channel for it then.
-fn applies_to_every_channel(desired: &Desired, channels: &[ChannelReference]) -> bool {
-    let every = declared_channels(desired);
-    channels.iter().cloned().collect::<BTreeSet<_>>() == every
 }
 
 /// One `exclusion` block per account and clause, with the channels it came from.
@@ -747,5 +740,56 @@ mod tests {
         // Run again: the same names.
         let again = generated(&observed, &Desired::default());
         assert_eq!(again.document, imported.document);
+    }
+
+    #[test]
+    fn an_exclusion_the_configuration_applies_everywhere_is_taken_out_or_keeps_the_connection_out()
+    {
+        let connection = |filter: &str| {
+            live(
+                ResourceKind::ProvisioningConnection,
+                "hr",
+                serde_json::json!({
+                    "entity_id": "urn:hr", "name": "HR", "pingone_connection": "p1",
+                    "environment_id": "env", "channels": [channel("staff", filter)]
+                }),
+            )
+        };
+        let desired = Desired {
+            exclusions: vec![crate::model::Exclusion {
+                name: "admin".into(),
+                pingone_username: "admin@example.com".into(),
+                source: ExclusionMatch::Attribute {
+                    name: "uid".into(),
+                    value: "admin".into(),
+                },
+                channels: Vec::new(),
+                reason: "r".into(),
+                every_channel: true,
+            }],
+            ..Desired::default()
+        };
+        let mut observed = Observed::default();
+        observed.insert(connection("(&(objectClass=person)(!(uid=admin)))"));
+        let imported = generated(&observed, &desired);
+        assert!(imported.exclusions.is_empty());
+        let channel = match &imported.document.blocks[0].body.last() {
+            Some(document::Item::Block(block)) => block.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            channel.get("user_filter"),
+            Some(&Expression::string("(objectClass=person)"))
+        );
+
+        let mut observed = Observed::default();
+        observed.insert(connection("(objectClass=person)"));
+        let imported = generated(&observed, &desired);
+        assert!(imported.objects.is_empty());
+        assert!(
+            imported.skipped[0].why.starts_with("the configuration applies exclusion `admin` to every channel, and the live user filter of channel `staff` does not enforce it"),
+            "{:?}",
+            imported.skipped
+        );
     }
 }

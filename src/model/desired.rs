@@ -146,6 +146,9 @@ pub struct Exclusion {
     pub source: ExclusionMatch,
     /// The channels it applies to (every PingOne channel when the block names none).
     pub channels: Vec<ChannelReference>,
+    /// The block names no `channels`: it applies to every channel, also to one added
+    /// later.
+    pub every_channel: bool,
     pub reason: String,
 }
 

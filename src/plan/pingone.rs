@@ -236,6 +236,7 @@ mod tests {
                     channel: "staff".into(),
                 }],
                 reason: "r".into(),
+                every_channel: false,
             }],
             ..Desired::default()
         }
