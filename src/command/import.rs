@@ -194,8 +194,10 @@ async fn prepare(
     check_name: &str,
     refuse_existing: Option<&Path>,
 ) -> Result<Option<Prepared>> {
+    // The plan as the configuration stands: what the written file may not change,
+    // but for the objects it writes (and, with --force, those of the file it replaces).
     let before = crate::plan::plan(crate::plan::Inputs {
-        desired: base,
+        desired: &target.desired,
         previous,
         observed: live.observed,
         pingone: pingone.as_ref(),
@@ -278,7 +280,16 @@ async fn prepare(
             }
             continue;
         }
-        check_others_unchanged(&imported, &before.plan, &planned.plan)?;
+        let mut written: BTreeSet<&Address> = imported.objects.iter().map(|o| &o.address).collect();
+        written.extend(
+            target
+                .desired
+                .resources
+                .iter()
+                .map(|r| &r.address)
+                .filter(|address| base.get(address).is_none()),
+        );
+        check_others_unchanged(&written, &before.plan, &planned.plan)?;
         return Ok(Some(Prepared {
             imported,
             text,
@@ -333,13 +344,12 @@ fn place_of(error: &crate::config::ConfigError) -> Option<(String, usize)> {
     Some((contents.name()?.to_string(), label.offset()))
 }
 
-/// The written file must change nothing in the plan of what was declared before.
-fn check_others_unchanged(imported: &Imported, before: &Plan, after: &Plan) -> Result<()> {
-    let imported: BTreeSet<&Address> = imported.objects.iter().map(|o| &o.address).collect();
+/// The written file must change nothing in the plan of the objects it does not write.
+fn check_others_unchanged(written: &BTreeSet<&Address>, before: &Plan, after: &Plan) -> Result<()> {
     let shape = |plan: &Plan| -> BTreeMap<Address, (Action, bool, Vec<String>)> {
         plan.changes
             .iter()
-            .filter(|change| !imported.contains(&change.address))
+            .filter(|change| !written.contains(&change.address))
             .map(|change: &Change| {
                 (
                     change.address.clone(),

@@ -174,7 +174,27 @@ fn the_real_objects_and_a_hand_made_provisioning_connection_import_exactly() {
     provision_by_hand(sandbox);
     let filters_before = live_filters(sandbox);
 
+    sandbox.clear_requests();
     let import = scenario.run(&["import"]).success();
+    // Read only: PingFederate and PingOne get GETs, and PingOne's token endpoint a POST.
+    let writes: Vec<Value> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .filter(|r| {
+            !r["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("pingone-auth"))
+        })
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    assert!(
+        sandbox
+            .pingone_requests()
+            .iter()
+            .any(|r| r["path"].as_str().is_some_and(|p| p.contains("/users"))),
+        "the recovered usernames are looked up in PingOne"
+    );
     let written = std::fs::read_to_string(scenario.dir().join("imported.hcl")).unwrap();
     let mut ids = scenario.id_redactor();
     insta::assert_snapshot!("import_real_objects", ids.text(&written));
@@ -696,7 +716,16 @@ fn what_pingform_cannot_express_is_left_out_with_a_warning_naming_it() {
         let (status, reply) = sandbox.request("POST", path, Some(body));
         assert_eq!(status, 201, "{reply}");
     }
-    let import = scenario.run(&["import"]).success();
+    // The configuration takes the admin password from a variable: --var reaches import.
+    let block = sandbox
+        .pingfederate_block()
+        .replace(&format!("\"{}\"", sandbox.password), "var.admin_password");
+    scenario.write(
+        "pingfederate.hcl",
+        &format!("variable \"admin_password\" {{\n  sensitive = true\n}}\n\n{block}"),
+    );
+    scenario.set_var("admin_password", &sandbox.password);
+    let import = scenario.run_with_options(&["import"]).success();
     assert!(
         import.stdout.contains("  ! custom data store \"Legacy\" (id `legacy`): its plugin `com.example.LegacyPlugin` has no descriptor in PingFederate"),
         "{}",
