@@ -262,7 +262,7 @@ fn default_tag_value(tags: Option<&Value>, primary: &str) -> Option<Value> {
 /// the hostname(s) and the principal", in the form the Terraform provider's acceptance
 /// tests show; reference §4.5 for the LDAP gateway store). A name of another form was
 /// chosen by someone and is written; one of this form is left for PingFederate.
-fn computed_name(
+pub fn computed_name(
     kind: ResourceKind,
     attributes: &serde_json::Map<String, Value>,
 ) -> Option<String> {

@@ -387,12 +387,8 @@ fn names_of(names: &mut NameSpaces, kind: ResourceKind) -> &mut Names {
 fn base_name(object: &ObservedObject) -> String {
     let fallback = object.kind.kind_label().unwrap_or(object.kind.block_type());
     let name = object.attributes.get("name").and_then(Value::as_str);
-    let computed = object
-        .kind
-        .descriptor()
-        .field("name")
-        .is_some_and(|f| f.default == crate::model::FieldDefault::Computed);
-    let made_up = computed && name.is_some_and(|name| name.contains(" (") || name.contains("://"));
+    let made_up =
+        name.is_some() && blocks::computed_name(object.kind, &object.attributes).as_deref() == name;
     let chosen = match name {
         Some(name) if !made_up => name,
         _ if !looks_generated(&object.id) => object.id.as_str(),

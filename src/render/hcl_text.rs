@@ -308,6 +308,9 @@ fn scalar(value: &Expression) -> String {
     }
 }
 
+/// Words HCL reads as something else than a name where an expression may stand.
+const KEYWORDS: &[&str] = &["true", "false", "null", "for", "in", "if"];
+
 /// An object key: as it is when it is an identifier, quoted otherwise.
 fn object_key(key: &str) -> String {
     let mut characters = key.chars();
@@ -315,7 +318,7 @@ fn object_key(key: &str) -> String {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && characters.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if identifier {
+    if identifier && !KEYWORDS.contains(&key) {
         key.to_string()
     } else {
         quote(key)
@@ -429,5 +432,6 @@ outbound_provisioning {
         assert_eq!(quote("a \"b\" \\ %{x}\n"), r#""a \"b\" \\ %%{x}\n""#);
         assert_eq!(object_key("Base URL"), "\"Base URL\"");
         assert_eq!(object_key("firstName"), "firstName");
+        assert_eq!(object_key("null"), "\"null\"");
     }
 }

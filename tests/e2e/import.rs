@@ -234,7 +234,7 @@ fn the_real_objects_and_a_hand_made_provisioning_connection_import_exactly() {
     assert_no_secret_in(&String::from_utf8_lossy(&state), &secrets);
     let listed = scenario.run(&["state", "list"]).success().stdout;
     for address in [
-        "datastore.jdbc.provisionerds",
+        "datastore.jdbc.provisionerds_sa",
         "datastore.ldap.pingdirectory",
         "pingone_connection.workforce",
         "provisioning_connection.hr_to_pingone",
@@ -388,7 +388,7 @@ fn import_options_dry_run_only_out_force_and_a_second_run_that_writes_nothing() 
     scenario.run(&["import", "--out", out.as_str()]).success();
     let more = std::fs::read_to_string(scenario.dir().join("more.hcl")).unwrap();
     assert!(
-        more.contains("outbound_provisioning {\n  datastore = datastore.jdbc.provisionerds\n}"),
+        more.contains("outbound_provisioning {\n  datastore = datastore.jdbc.provisionerds_sa\n}"),
         "{more}"
     );
     scenario.assert_plan_is_empty();
