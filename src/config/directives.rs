@@ -392,6 +392,7 @@ pub fn finish(
     directives: &Directives,
     declarations: &[ResourceDeclaration],
     resources: &[DesiredResource],
+    recorded: &BTreeMap<Address, String>,
     evaluator: &AttributeEvaluator,
     errors: &mut Vec<ConfigError>,
 ) -> (
@@ -473,6 +474,41 @@ pub fn finish(
                 declared_at: declaration.header().place(),
             },
         );
+    }
+    // A moved object keeps its id: a block that declares another one names another
+    // object.
+    for rename in directives.moved.values() {
+        let (Some(old), Some(resource)) = (
+            recorded.get(&rename.from),
+            resources.iter().find(|r| r.address == rename.to),
+        ) else {
+            continue;
+        };
+        if resource.id == *old {
+            continue;
+        }
+        let declared = declarations
+            .iter()
+            .find(|d| d.address == rename.to)
+            .and_then(|d| {
+                d.declaration
+                    .attribute("id")
+                    .map(|a| d.declaration.at(a.value.span()))
+            });
+        if let Some(location) = declared {
+            errors.push(ConfigError::Moved {
+                problem: format!(
+                    "moves {} (id `{old}`) to {}, whose block declares the id `{}`",
+                    rename.from, rename.to, resource.id
+                ),
+                src: location.src,
+                span: location.span,
+                label: "another id".into(),
+                help: Some(format!(
+                    "a moved object keeps its id: remove `id` from the block, or set it to \"{old}\""
+                )),
+            });
+        }
     }
     let mut lifecycle = BTreeMap::new();
     for declaration in declarations {

@@ -124,6 +124,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         &directives,
         &declarations.resources,
         &resources,
+        &options.recorded_ids,
         &evaluator,
         &mut errors,
     );
@@ -701,6 +702,17 @@ mod tests {
         // the `moved` block; an explicit `id` always wins.
         let (loaded, _dir) = load_recorded(text, &[("datastore.jdbc.renamed", "db")]);
         assert_eq!(loaded.unwrap().desired.resources[0].id, "db");
+        let explicit = text.replace(
+            "datastore \"jdbc\" \"renamed\" {\n",
+            "datastore \"jdbc\" \"renamed\" {\n  id = \"renamed\"\n",
+        );
+        let (loaded, _dir) = load_recorded(&explicit, &[("datastore.jdbc.db", "db")]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "`moved` moves datastore.jdbc.db (id `db`) to datastore.jdbc.renamed, whose block declares the id `renamed`"
+            ]
+        );
         let both = load_recorded(
             text,
             &[
