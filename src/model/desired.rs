@@ -36,13 +36,6 @@ pub struct Desired {
 }
 
 impl Desired {
-    /// Whether the configuration protects the object at `address` from deletion
-    /// (`lifecycle { prevent_destroy = true }`); `None` when its block declares no
-    /// lifecycle (or there is no block).
-    pub fn prevent_destroy(&self, address: &Address) -> Option<&Lifecycle> {
-        self.lifecycle.get(address)
-    }
-
     pub fn get(&self, address: &Address) -> Option<&DesiredResource> {
         self.resources
             .binary_search_by(|r| r.address.cmp(address))
