@@ -19,13 +19,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::model::kinds::{CHANNEL_BLOCK, DATA_STORES, dn_attribute};
+use crate::model::kinds::{CHANNEL_BLOCK, dn_attribute};
 use crate::model::ldap_filter::ExclusionMatch;
 use crate::model::{
     Address, ChannelReference, Collection, Desired, Observed, ObservedObject, PingOneView,
     PluginDescriptor, PreviousRun, ResourceKind, is_valid_id,
 };
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, Plan, default_context};
 
 use blocks::Context;
 use document::{Block, Document, Expression};
@@ -207,7 +207,7 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
             address.clone(),
         );
     }
-    let directories = directories(desired, inputs.observed);
+    let directories = default_context(Some(desired), inputs.observed).directories;
     let context = Context {
         references: &references,
         directories: &directories,
@@ -428,50 +428,9 @@ fn selects_kind(prefix: &str, kind: ResourceKind) -> bool {
         .all(|(wanted, part)| wanted == part)
 }
 
-/// The directory type of every LDAP data store, live and declared.
-fn directories(desired: &Desired, observed: &Observed) -> BTreeMap<String, String> {
-    let mut directories = BTreeMap::new();
-    let live = observed
-        .objects()
-        .filter(|o| o.kind.collection() == DATA_STORES)
-        .map(|o| (o.id.clone(), &o.attributes));
-    let declared = desired
-        .resources
-        .iter()
-        .filter(|r| r.kind().collection() == DATA_STORES)
-        .map(|r| (r.id.clone(), &r.attributes));
-    for (id, attributes) in live.chain(declared) {
-        if let Some(kind) = attributes.get("ldap_type").and_then(Value::as_str) {
-            directories.insert(id, kind.to_string());
-        }
-    }
-    directories
-}
-
 /// Every declared channel, for telling exclusions that apply everywhere.
 fn declared_channels(desired: &Desired) -> BTreeSet<ChannelReference> {
-    let mut channels = BTreeSet::new();
-    for resource in desired
-        .resources
-        .iter()
-        .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
-    {
-        for channel in resource
-            .attributes
-            .get("channels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(name) = channel.get("name").and_then(Value::as_str) {
-                channels.insert(ChannelReference {
-                    connection: resource.address.clone(),
-                    channel: name.to_string(),
-                });
-            }
-        }
-    }
-    channels
+    desired.channels().map(|(channel, _)| channel).collect()
 }
 
 /// One `exclusion` block per account and clause, with the channels it came from.

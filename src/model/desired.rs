@@ -36,6 +36,32 @@ pub struct Desired {
 }
 
 impl Desired {
+    /// Every declared channel of every provisioning connection, with its attributes.
+    pub fn channels(&self) -> impl Iterator<Item = (ChannelReference, &Attributes)> {
+        self.resources
+            .iter()
+            .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
+            .flat_map(|resource| {
+                resource
+                    .attributes
+                    .get("channels")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_object)
+                    .filter_map(move |channel| {
+                        let name = channel.get("name")?.as_str()?;
+                        Some((
+                            ChannelReference {
+                                connection: resource.address.clone(),
+                                channel: name.to_string(),
+                            },
+                            channel,
+                        ))
+                    })
+            })
+    }
+
     pub fn get(&self, address: &Address) -> Option<&DesiredResource> {
         self.resources
             .binary_search_by(|r| r.address.cmp(address))

@@ -29,6 +29,7 @@ mod saved;
 mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
+pub use context::default_context;
 pub use drift::{Drift, DriftItem, DriftStatus, drift};
 pub use error::{ImportMissing, PlanError, PreventDestroy, Protected};
 pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview};
