@@ -181,9 +181,26 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
         .map(|object| (*object, base_name(object)))
         .collect();
     wanted.sort_by(|a, b| (a.0.kind, &a.1, &a.0.id).cmp(&(b.0.kind, &b.1, &b.0.id)));
+    for address in desired.removed.keys() {
+        names_of(&mut names, address.kind()).keep(address.name().unwrap_or_default());
+    }
     let mut chosen: Vec<(&ObservedObject, Address)> = Vec::new();
     for (object, base) in wanted {
         let key = (object.kind.collection(), object.id.as_str());
+        // Once a `removed` block is applied the state no longer says which object it
+        // forgot; the object whose block it was would get that address again.
+        let forgotten = Address::new(object.kind, base.clone());
+        if !state_addresses.contains_key(&key) && desired.removed.contains_key(&forgotten) {
+            imported.skipped.push(Skipped {
+                what: describe(object),
+                id: object.id.clone(),
+                why: format!(
+                    "a `removed` block forgets {forgotten}; delete that block to import it again"
+                ),
+                warning: false,
+            });
+            continue;
+        }
         let address = match state_addresses.get(&key) {
             Some(address) if address.kind() == object.kind => (*address).clone(),
             _ if object.kind.is_singleton() => Address::singleton(object.kind),
@@ -356,9 +373,14 @@ fn describe(object: &ObservedObject) -> String {
     } else {
         object.kind.describe()
     };
-    match object.attributes.get("name").and_then(Value::as_str) {
-        Some(name) => format!("{what} \"{name}\""),
-        None => what.to_string(),
+    let name = object.attributes.get("name").and_then(Value::as_str);
+    match name {
+        Some(name)
+            if blocks::computed_name(object.kind, &object.attributes).as_deref() != Some(name) =>
+        {
+            format!("{what} \"{name}\"")
+        }
+        _ => what.to_string(),
     }
 }
 

@@ -571,6 +571,20 @@ fn a_removed_block_forgets_through_plan_and_apply() {
     insta::assert_snapshot!("removed_block_plan", scenario.redact(&plan.stdout));
     scenario.converge();
     assert!(exists(scenario.sandbox(), "leaving"));
+    // While the block is there, import does not bring the object back.
+    let import = scenario
+        .run(&["import", "--only", "datastore.jdbc.leaving"])
+        .success();
+    assert!(
+        import.stdout.starts_with("Nothing to import"),
+        "{}",
+        import.stdout
+    );
+    assert!(
+        import.stdout.contains("  - JDBC data store (id `leaving`): a `removed` block forgets datastore.jdbc.leaving; delete that block to import it again"),
+        "{}",
+        import.stdout
+    );
     // Forgotten for good: without the block, nothing is planned for it.
     scenario.write("main.hcl", KEPT);
     scenario.converge();
