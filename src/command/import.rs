@@ -34,11 +34,9 @@ pub async fn run(args: ImportArgs) -> Result<u8> {
                 prefix: prefix.clone(),
                 kinds: ResourceKind::ALL
                     .iter()
-                    .map(|kind| {
-                        format!(
-                            "`{}`",
-                            kind.block_prefix().replace(" \"", ".").replace('"', "")
-                        )
+                    .map(|kind| match kind.kind_label() {
+                        Some(label) => format!("`{}.{label}`", kind.block_type()),
+                        None => format!("`{}`", kind.block_type()),
                     })
                     .collect::<Vec<_>>()
                     .join(", "),
