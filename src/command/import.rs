@@ -319,7 +319,7 @@ fn leave_out_unloadable(
             if let Some(object) = imported.objects.iter().find(|o| &o.address == address) {
                 left_out.insert(
                     (object.collection, object.id.clone()),
-                    format!("the written block does not load: {error}"),
+                    format!("the written block does not load ({error})"),
                 );
             }
         }

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::model::kinds::{CHANNEL_BLOCK, dn_attribute};
+use crate::model::kinds::dn_attribute;
 use crate::model::ldap_filter::ExclusionMatch;
 use crate::model::{
     Address, ChannelReference, Collection, Desired, Observed, ObservedObject, PingOneView,
@@ -48,7 +48,7 @@ pub struct Inputs<'a> {
     /// `--only` prefixes of addresses (`datastore.ldap`, `provisioning_connection.hr`);
     /// none: everything.
     pub only: &'a [String],
-    /// Objects an earlier attempt found pingform cannot express, with why.
+    /// Objects an earlier attempt found pingform cannot express, with what it found.
     pub left_out: &'a BTreeMap<(Collection, String), String>,
 }
 
@@ -86,13 +86,50 @@ pub struct ImportedExclusion {
 /// A live object left out, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
-    /// What it is: its address, or "a PING_ONE_LDAP_GATEWAY data store".
+    /// What it is: its kind and name, or what PingFederate says it is ("a
+    /// PING_ONE_LDAP_GATEWAY data store").
     pub what: String,
     pub id: String,
-    pub why: String,
-    /// A warning (pingform cannot express it) rather than a note (it is not
-    /// provisioning configuration at all).
-    pub warning: bool,
+    pub why: SkipReason,
+}
+
+/// Why a live object is not imported; `render` words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// An SP connection without outbound provisioning: not provisioning configuration.
+    NotProvisioning,
+    /// A kind pingform does not model.
+    NotModelled,
+    /// A CUSTOM store whose plugin PingFederate has no descriptor for.
+    UnknownPlugin { plugin: String },
+    /// A channel whose name cannot be a block label.
+    ChannelName { channel: String },
+    /// Outbound provisioning with no store selected.
+    NoProvisioningStore,
+    /// An id the configuration cannot declare.
+    InvalidId,
+    /// A `removed` block forgets the object at this address.
+    Removed { address: Address },
+    /// Exclusions the configuration applies to every channel that a live filter lacks.
+    ExclusionsMissing {
+        exclusions: Vec<String>,
+        channel: String,
+    },
+    /// The check of the written configuration found it inexact: a diagnostic of the
+    /// written block, a plan error, or a change the plan would make.
+    Inexact { detail: String },
+}
+
+impl SkipReason {
+    /// Whether pingform should have been able to import it (a warning), rather than
+    /// the object not being provisioning configuration at all or being forgotten on
+    /// purpose (a note).
+    pub fn is_warning(&self) -> bool {
+        !matches!(
+            self,
+            SkipReason::NotProvisioning | SkipReason::Removed { .. }
+        )
+    }
 }
 
 impl Imported {
@@ -139,18 +176,19 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
         if declared.contains(&key) || forgotten.contains(&key) {
             continue;
         }
-        let skip = |why: String, warning: bool| Skipped {
+        let skip = |why: SkipReason| Skipped {
             what: describe(object),
             id: object.id.clone(),
             why,
-            warning,
         };
-        if let Some(why) = inputs.left_out.get(&(key.0, object.id.clone())) {
-            imported.skipped.push(skip(why.clone(), true));
+        if let Some(detail) = inputs.left_out.get(&(key.0, object.id.clone())) {
+            imported.skipped.push(skip(SkipReason::Inexact {
+                detail: detail.clone(),
+            }));
             continue;
         }
         match cannot_express(object, inputs.plugins) {
-            Some((why, warning)) => imported.skipped.push(skip(why, warning)),
+            Some(why) => imported.skipped.push(skip(why)),
             None => candidates.push(object),
         }
     }
@@ -162,8 +200,7 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
             imported.skipped.push(Skipped {
                 what: what.to_string(),
                 id: id.to_string(),
-                why: "pingform does not model it".into(),
-                warning: true,
+                why: SkipReason::NotModelled,
             });
         }
     }
@@ -194,10 +231,7 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
             imported.skipped.push(Skipped {
                 what: describe(object),
                 id: object.id.clone(),
-                why: format!(
-                    "a `removed` block forgets {forgotten}; delete that block to import it again"
-                ),
-                warning: false,
+                why: SkipReason::Removed { address: forgotten },
             });
             continue;
         }
@@ -276,17 +310,10 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
                 imported.skipped.push(Skipped {
                     what: address.to_string(),
                     id: object.id.clone(),
-                    why: format!(
-                        "the configuration applies {} to every channel, and the live user filter of channel `{name}` does not enforce {} where pingform writes exclusions; declare the connection yourself, or give the exclusion a `channels` list",
-                        result
-                            .missing
-                            .iter()
-                            .map(|n| format!("exclusion `{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        if result.missing.len() == 1 { "it" } else { "them" }
-                    ),
-                    warning: true,
+                    why: SkipReason::ExclusionsMissing {
+                        exclusions: result.missing.clone(),
+                        channel: name.to_string(),
+                    },
                 });
                 return false;
             }
@@ -314,34 +341,24 @@ pub fn generate(inputs: Inputs<'_>) -> Imported {
     imported
 }
 
-/// Whether pingform can write `object` as a block, and if not, why (and whether that
-/// deserves a warning).
-fn cannot_express(object: &ObservedObject, plugins: &[PluginDescriptor]) -> Option<(String, bool)> {
+/// Why pingform cannot write `object` as a block, if it cannot.
+fn cannot_express(object: &ObservedObject, plugins: &[PluginDescriptor]) -> Option<SkipReason> {
     match object.kind {
-        ResourceKind::ProvisioningConnection if object.part_missing => Some((
-            "an SP connection without outbound provisioning is not provisioning configuration".into(),
-            false,
-        )),
+        ResourceKind::ProvisioningConnection if object.part_missing => {
+            Some(SkipReason::NotProvisioning)
+        }
         ResourceKind::ProvisioningConnection => channels_of(object)
             .iter()
             .filter_map(|channel| channel.get("name").and_then(Value::as_str))
             .find(|name| !crate::config::is_valid_name(name))
-            .map(|name| {
-                (
-                    format!(
-                        "its channel `{name}` has a name that cannot be a `{CHANNEL_BLOCK}` block label (letters, digits, `_` and `-`, not starting with a digit); rename the channel in PingFederate first"
-                    ),
-                    true,
-                )
+            .map(|name| SkipReason::ChannelName {
+                channel: name.to_string(),
             }),
         ResourceKind::OutboundProvisioning => {
             let store = object.attributes.get("datastore").and_then(Value::as_str);
-            store.is_none_or(str::is_empty).then(|| {
-                (
-                    "no data store is selected for outbound provisioning, and the `outbound_provisioning` block needs one".into(),
-                    true,
-                )
-            })
+            store
+                .is_none_or(str::is_empty)
+                .then_some(SkipReason::NoProvisioningStore)
         }
         ResourceKind::DatastoreCustom => {
             let plugin = object
@@ -349,19 +366,11 @@ fn cannot_express(object: &ObservedObject, plugins: &[PluginDescriptor]) -> Opti
                 .get("plugin_descriptor_id")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            (!plugins.iter().any(|p| p.id == plugin)).then(|| {
-                (
-                    format!(
-                        "its plugin `{plugin}` has no descriptor in PingFederate, so pingform cannot tell its settings from their defaults"
-                    ),
-                    true,
-                )
+            (!plugins.iter().any(|p| p.id == plugin)).then(|| SkipReason::UnknownPlugin {
+                plugin: plugin.to_string(),
             })
         }
-        _ if !object.kind.is_singleton() && !is_valid_id(&object.id) => Some((
-            "its id is not one pingform can declare".into(),
-            true,
-        )),
+        _ if !object.kind.is_singleton() && !is_valid_id(&object.id) => Some(SkipReason::InvalidId),
         _ => None,
     }
 }
@@ -763,10 +772,12 @@ mod tests {
         observed.insert(connection("(objectClass=person)"));
         let imported = generated(&observed, &desired);
         assert!(imported.objects.is_empty());
-        assert!(
-            imported.skipped[0].why.starts_with("the configuration applies exclusion `admin` to every channel, and the live user filter of channel `staff` does not enforce it"),
-            "{:?}",
-            imported.skipped
+        assert_eq!(
+            imported.skipped[0].why,
+            SkipReason::ExclusionsMissing {
+                exclusions: vec!["admin".into()],
+                channel: "staff".into()
+            }
         );
     }
 }

@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::import::{Imported, Skipped};
+use crate::import::{Imported, SkipReason, Skipped};
+use crate::model::kinds::CHANNEL_BLOCK;
 
 /// After writing (or, with `dry_run`, instead of writing) the file.
 pub fn import_summary(
@@ -91,18 +92,54 @@ fn skipped_text(skipped: &[Skipped], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Not imported:")?;
     for item in skipped {
-        let marker = if item.warning { "!" } else { "-" };
+        let marker = if item.why.is_warning() { "!" } else { "-" };
+        let why = skip_reason_text(&item.why);
         if item.id.is_empty() || item.id == crate::model::SINGLETON_ID {
-            writeln!(out, "  {marker} {}: {}", item.what, item.why)?;
+            writeln!(out, "  {marker} {}: {why}", item.what)?;
         } else {
-            writeln!(
-                out,
-                "  {marker} {} (id `{}`): {}",
-                item.what, item.id, item.why
-            )?;
+            writeln!(out, "  {marker} {} (id `{}`): {why}", item.what, item.id)?;
         }
     }
     Ok(())
+}
+
+/// Why an object was not imported, in words.
+pub fn skip_reason_text(reason: &SkipReason) -> String {
+    match reason {
+        SkipReason::NotProvisioning => {
+            "an SP connection without outbound provisioning is not provisioning configuration"
+                .into()
+        }
+        SkipReason::NotModelled => "pingform does not model it".into(),
+        SkipReason::UnknownPlugin { plugin } => format!(
+            "its plugin `{plugin}` has no descriptor in PingFederate, so pingform cannot tell its settings from their defaults"
+        ),
+        SkipReason::ChannelName { channel } => format!(
+            "its channel `{channel}` has a name that cannot be a `{CHANNEL_BLOCK}` block label (letters, digits, `_` and `-`, not starting with a digit); rename the channel in PingFederate first"
+        ),
+        SkipReason::NoProvisioningStore => {
+            "no data store is selected for outbound provisioning, and the `outbound_provisioning` block needs one".into()
+        }
+        SkipReason::InvalidId => "its id is not one pingform can declare".into(),
+        SkipReason::Removed { address } => {
+            format!("a `removed` block forgets {address}; delete that block to import it again")
+        }
+        SkipReason::ExclusionsMissing {
+            exclusions,
+            channel,
+        } => format!(
+            "the configuration applies {} to every channel, and the live user filter of channel `{channel}` does not enforce {} where pingform writes exclusions; declare the connection yourself, or give the exclusion a `channels` list",
+            exclusions
+                .iter()
+                .map(|name| format!("exclusion `{name}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if exclusions.len() == 1 { "it" } else { "them" }
+        ),
+        SkipReason::Inexact { detail } => {
+            format!("pingform cannot write it exactly: {detail}")
+        }
+    }
 }
 
 fn plural(count: usize) -> &'static str {
