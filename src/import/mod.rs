@@ -780,4 +780,57 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn a_plan_that_would_change_an_imported_object_names_it() {
+        use crate::plan::{Change, FieldChange};
+        let address: Address = "datastore.jdbc.db".parse().unwrap();
+        let imported = Imported {
+            objects: vec![ImportedObject {
+                address: address.clone(),
+                collection: crate::model::kinds::DATA_STORES,
+                id: "db".into(),
+            }],
+            ..Imported::default()
+        };
+        let change = |action: Action, fields: Vec<FieldChange>| Change {
+            address: address.clone(),
+            id: "db".into(),
+            action,
+            before: None,
+            after: None,
+            fields,
+            secrets: Vec::new(),
+            reasons: Vec::new(),
+            moved_from: None,
+            state_only: action == Action::NoOp,
+            kept: Vec::new(),
+            waits_for: Vec::new(),
+            unchanged: 0,
+        };
+        let adopted = Plan {
+            changes: vec![change(Action::NoOp, Vec::new())],
+        };
+        assert!(inexact(&imported, &adopted).is_empty());
+        let updated = Plan {
+            changes: vec![change(
+                Action::Update,
+                vec![FieldChange {
+                    field: "max_pool_size".into(),
+                    before: Some(serde_json::json!(50)),
+                    after: Some(serde_json::json!(100)),
+                    after_computed: false,
+                    forces_replacement: false,
+                    released: false,
+                }],
+            )],
+        };
+        assert_eq!(
+            inexact(&imported, &updated),
+            [(
+                address.clone(),
+                "a plan of the written block would update it (max_pool_size)".to_string()
+            )]
+        );
+    }
 }

@@ -790,3 +790,52 @@ fn import_into_a_configuration_that_does_not_validate_writes_nothing() {
     scenario.remove("main.hcl");
     scenario.converge();
 }
+
+#[test]
+fn an_object_whose_written_block_would_not_load_is_left_out_with_the_diagnostic() {
+    let scenario = Scenario::new().with_pingone();
+    let sandbox = scenario.sandbox();
+    load_real_objects(sandbox);
+    provision_by_hand(sandbox);
+    // A second connection whose channel maps no e-mail, which pingform's configuration
+    // requires (PingOne needs one of every user): its block would not validate.
+    let mut no_email = channel(
+        "everyone",
+        "uid",
+        "(objectClass=inetOrgPerson)",
+        "9a9a0000-0000-4000-8000-000000000001",
+    );
+    no_email["attributeMapping"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|entry| entry["fieldName"] != "email");
+    let (status, body) = sandbox.request(
+        "POST",
+        "/idp/spConnections",
+        Some(json!({
+            "type": "SP", "id": "no-email", "name": "No e-mail", "entityId": "urn:example:no-email",
+            "outboundProvision": {
+                "type": "PingOne",
+                "targetSettings": [{"name": "PINGONE_ENVIRONMENT", "value": format!("p1-workforce|{}", sandbox.pingone_environment)}],
+                "channels": [no_email]
+            }
+        })),
+    );
+    assert_eq!(status, 201, "{body}");
+    let import = scenario.run(&["import"]).success();
+    assert!(
+        import.stdout.contains("  ! provisioning connection to PingOne \"No e-mail\" (id `no-email`): pingform cannot write it exactly: the written block does not load (channel `everyone` maps no `email`, which PingOne requires of every user)"),
+        "{}",
+        import.stdout
+    );
+    // The rest was written, and plans empty.
+    assert!(
+        import
+            .stdout
+            .contains("provisioning_connection.hr_to_pingone"),
+        "{}",
+        import.stdout
+    );
+    scenario.assert_plan_is_empty();
+    scenario.converge();
+}
