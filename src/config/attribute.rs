@@ -131,6 +131,17 @@ fn problem_error(
             span: location.span,
             help: Some("use them for `password`, `credential` or a `sensitive_configuration` entry".into()),
         },
+        ProblemKind::OutOfRange { value } => ConfigError::InvalidValue {
+            attribute: path,
+            message: format!(
+                "{value} is out of range: PingFederate stores this field as a 32-bit integer ({} to {})",
+                i32::MIN,
+                i32::MAX
+            ),
+            src: location.src,
+            span: location.span,
+            help: None,
+        },
         ProblemKind::NotAllowed { value, allowed } => {
             let suggestion = did_you_mean(&value, allowed.iter().copied());
             let listing = format!("allowed values are {}", list_names(allowed.iter().copied()));

@@ -79,6 +79,23 @@ pub enum ConfigError {
     #[diagnostic(code(pingform::config::unreadable_file))]
     UnreadableFile { path: String, reason: String },
 
+    #[error(
+        "`{path}` is not UTF-8 text: the byte at line {line}, column {column} is not valid UTF-8"
+    )]
+    #[diagnostic(
+        code(pingform::config::not_utf8),
+        help("save the file as UTF-8 (configuration files are UTF-8, as HCL requires)")
+    )]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+        #[source_code]
+        src: Source,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
     #[error("syntax error: {message}")]
     #[diagnostic(code(pingform::config::syntax))]
     Syntax {

@@ -95,19 +95,49 @@ pub fn read_configuration(
             }
             continue;
         }
-        match std::fs::read_to_string(&path) {
+        match read_text(&path) {
             Ok(text) => {
                 if let Some(file) = parse_file(&display_name(&path), &text, errors) {
                     files.push(file);
                 }
             }
-            Err(error) => errors.push(ConfigError::UnreadableFile {
-                path: display_name(&path),
-                reason: error.to_string(),
-            }),
+            Err(error) => errors.push(*error),
         }
     }
     files
+}
+
+/// A configuration or variable file as text; a file that is not UTF-8 is an error
+/// that points at the first byte that is not.
+pub fn read_text(path: &Path) -> Result<String, Box<ConfigError>> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        Box::new(ConfigError::UnreadableFile {
+            path: display_name(path),
+            reason: error.to_string(),
+        })
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let bytes = error.into_bytes();
+            let valid = std::str::from_utf8(&bytes)
+                .map_err(|e| e.valid_up_to())
+                .err()
+                .unwrap_or(bytes.len());
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let shown = String::from_utf8_lossy(&bytes).into_owned();
+            let name = display_name(path);
+            Err(Box::new(ConfigError::NotUtf8 {
+                src: named_source(&name, &shown),
+                path: name,
+                line,
+                column,
+                span: (valid, char::REPLACEMENT_CHARACTER.len_utf8()).into(),
+            }))
+        }
+    }
 }
 
 pub fn parse_file(name: &str, text: &str, errors: &mut Vec<ConfigError>) -> Option<SourceFile> {

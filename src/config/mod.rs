@@ -276,14 +276,14 @@ fn default_pingone_environment(desired: &mut Desired) {
     }
 }
 
-/// Points the configuration at other servers: the settings blocks (keeping `replicate`
-/// and `bypass_external_validation`), and the PingOne
+/// Points the configuration at other servers: the settings blocks (keeping
+/// `bypass_external_validation`), and the PingOne
 /// environment of every object that names one (the sandbox has one environment).
 fn retarget_servers(desired: &mut Desired, retarget: &Retarget) {
-    // Where the servers are and how to log in change; how to operate them does not.
+    // Where the servers are and how to log in change; the connection-test bypass stays.
+    // `replicate` does not: the built-in sandbox is one standalone server.
     let mut pingfederate = retarget.pingfederate.clone();
     if let Some(configured) = &desired.pingfederate {
-        pingfederate.replicate = configured.replicate;
         pingfederate.bypass_external_validation = configured.bypass_external_validation;
     }
     desired.pingfederate = Some(pingfederate);

@@ -15,7 +15,7 @@ use hcl::edit::structure::Block;
 
 use super::diagnostic::{ConfigError, Location, Source, did_you_mean};
 use super::evaluate::describe_value;
-use super::files::{display_name, parse_file};
+use super::files::{display_name, parse_file, read_text};
 use super::options::LoadOptions;
 
 pub const ENVIRONMENT_PREFIX: &str = "PINGFORM_VAR_";
@@ -249,6 +249,11 @@ pub fn parse_declaration(
                     .get_attribute("default")
                     .and_then(|a| a.value.span());
                 let location = at(span);
+                let message = if declaration.sensitive {
+                    sensitive_mismatch(&declaration.variable_type)
+                } else {
+                    message
+                };
                 errors.push(ConfigError::InvalidValue {
                     attribute: format!("{block_name}.default"),
                     message,
@@ -260,6 +265,14 @@ pub fn parse_declaration(
         }
     }
     declaration
+}
+
+/// The type error of a sensitive variable, which names the type and never the value.
+fn sensitive_mismatch(variable_type: &VariableType) -> String {
+    format!(
+        "expected {}, found a value that is not one (not shown: the variable is sensitive)",
+        variable_type.describe()
+    )
 }
 
 /// The value of every variable, and which of them are sensitive.
@@ -303,12 +316,14 @@ pub fn resolve(
 
     for path in &options.var_files {
         let name = display_name(path);
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_text(path) {
             Ok(text) => text,
             Err(error) => {
-                errors.push(ConfigError::VarFileUnreadable {
-                    path: name,
-                    reason: error.to_string(),
+                errors.push(match *error {
+                    ConfigError::UnreadableFile { reason, .. } => {
+                        ConfigError::VarFileUnreadable { path: name, reason }
+                    }
+                    other => other,
                 });
                 continue;
             }
@@ -383,6 +398,17 @@ pub fn resolve(
                 origin,
                 location,
             }) => {
+                // A sensitive value is never shown: not in the message, not in a
+                // source snippet (a variable file's line holds it).
+                let (origin, message, location) = if declaration.sensitive {
+                    let origin = match &location {
+                        Some(location) => format!("{origin} ({})", location.describe()),
+                        None => origin,
+                    };
+                    (origin, sensitive_mismatch(&declaration.variable_type), None)
+                } else {
+                    (origin, message, location)
+                };
                 errors.push(ConfigError::VariableValue {
                     name: declaration.name.clone(),
                     origin,

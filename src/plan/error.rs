@@ -114,7 +114,7 @@ pub enum PlanError {
     #[diagnostic(
         code(pingform::plan::unsupported_version),
         help(
-            "pingform knows the Admin API of PingFederate {oldest} through {newest}; nothing was read or changed beyond /version"
+            "pingform knows the Admin API of PingFederate {oldest} through {newest} (README: Operating real servers); nothing was changed"
         )
     )]
     UnsupportedVersion {

@@ -4,7 +4,10 @@
 
 mod datastores;
 mod import;
+mod operations;
 mod outputs;
 mod pingone;
+mod real_objects;
+mod real_setups;
 mod safety;
 mod workflow;
