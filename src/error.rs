@@ -133,6 +133,53 @@ pub enum Error {
     )]
     NotInState { address: Address, path: PathBuf },
 
+    #[error("{path} exists; pingform import does not overwrite it")]
+    #[diagnostic(
+        code(pingform::import::exists),
+        help(
+            "pass --force to write it again from the live objects (its blocks are imported again, under the addresses the state knows), or --out to write another file"
+        )
+    )]
+    ImportFileExists { path: PathBuf },
+
+    #[error("--out {path}: {problem}")]
+    #[diagnostic(
+        code(pingform::import::out),
+        help(
+            "write it directly into the configuration folder {} as a `.hcl` file: pingform records the imported objects as managed, and a plan deletes managed objects its configuration does not declare (use --dry-run to print it instead)",
+            dir.display()
+        )
+    )]
+    ImportOutside {
+        path: PathBuf,
+        dir: PathBuf,
+        problem: &'static str,
+    },
+
+    #[error("--only `{prefix}` selects nothing pingform imports")]
+    #[diagnostic(
+        code(pingform::import::only),
+        help(
+            "write an address or its start: {kinds}, or a whole address such as `provisioning_connection.hr`"
+        )
+    )]
+    ImportOnly { prefix: String, kinds: String },
+
+    #[error("cannot write {path}: {reason}")]
+    #[diagnostic(code(pingform::import::write))]
+    ImportWrite { path: PathBuf, reason: String },
+
+    #[error(
+        "nothing was written: the configuration pingform import made for {what} does not load or plan as it must ({detail})"
+    )]
+    #[diagnostic(
+        code(pingform::import::inexact),
+        help(
+            "this is a pingform defect: please report it with the objects named; `--only` can import the others"
+        )
+    )]
+    ImportInexact { what: String, detail: String },
+
     #[error("cannot start the async runtime: {0}")]
     #[diagnostic(code(pingform::runtime))]
     Runtime(std::io::Error),
@@ -221,6 +268,11 @@ impl Error {
             | Error::FormatParse { .. }
             | Error::FormatWrite { .. }
             | Error::UnknownSubcommand { .. }
+            | Error::ImportFileExists { .. }
+            | Error::ImportOutside { .. }
+            | Error::ImportOnly { .. }
+            | Error::ImportWrite { .. }
+            | Error::ImportInexact { .. }
             | Error::Replication { .. } => 1,
             // The shell's code for a process stopped by SIGINT.
             Error::Interrupted(_) => 130,

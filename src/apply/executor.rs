@@ -418,7 +418,8 @@ fn write_request<'a>(
 }
 
 /// What state keeps after a change: the declared attributes, fingerprints of the
-/// secrets, what the server returned, and the exclusions compiled into its channels.
+/// secrets, what the server returned, the exclusions compiled into its channels, and
+/// whether the configuration protects it.
 fn managed_object(
     run: &ApplyRun<'_>,
     resource: &DesiredResource,
@@ -445,5 +446,10 @@ fn managed_object(
             .collect(),
         observed: RawJson::new(&written.attributes).ok(),
         exclusions: exclusion_records(run.desired, run.resolved, resource),
+        prevent_destroy: run
+            .desired
+            .lifecycle
+            .get(&resource.address)
+            .is_some_and(|lifecycle| lifecycle.prevent_destroy),
     }
 }

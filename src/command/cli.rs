@@ -43,7 +43,10 @@ pub enum Command {
     Drift(DriftArgs),
     /// Show a plan saved with `plan --out`.
     Show(ShowArgs),
-    /// Inspect the state file.
+    /// Write the configuration of the live objects the configuration does not declare
+    /// yet, and manage them from now on (nothing is written to PingFederate).
+    Import(ImportArgs),
+    /// Inspect the state file, or forget objects.
     #[command(subcommand)]
     State(StateCommand),
     /// List past applies, from the state file.
@@ -100,6 +103,8 @@ pub enum StateCommand {
     List(StateArgs),
     /// Show what the state holds for one object.
     Show(StateShowArgs),
+    /// Forget objects: pingform stops managing them and PingFederate keeps them.
+    Rm(StateRmArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -132,6 +137,17 @@ pub struct StateShowArgs {
     pub address: String,
     #[command(flatten)]
     pub file: StateFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StateRmArgs {
+    /// The objects to forget (e.g. `datastore.ldap.corp`), then optionally the
+    /// configuration folder whose state to change [default: .].
+    #[arg(value_name = "ADDRESS... [DIR]", required = true)]
+    pub items: Vec<String>,
+    /// The state file [default: DIR/pingform.redb].
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +277,28 @@ pub struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The file to write, a `.hcl` file directly in DIR [default: DIR/imported.hcl].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write --out although it exists: its blocks are imported again from the live
+    /// objects.
+    #[arg(long)]
+    pub force: bool,
+    /// Import only the objects whose address starts with PREFIX, e.g. `datastore.ldap`
+    /// or `provisioning_connection.hr` (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    pub only: Vec<String>,
+    /// Print the configuration instead of writing it; write nothing, record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

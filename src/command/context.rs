@@ -3,37 +3,43 @@
 //! reading the live systems.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::cli::{ConfigArgs, SelectionArgs, TargetArgs};
 use super::output::note;
-use crate::config::{self, LoadOptions, Retarget};
+use crate::config::{self, LoadOptions, Loaded, Retarget};
 use crate::error::{Error, Result};
 use crate::model::{
-    AdminAuth, Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView, PreviousRun,
-    Secret, ServerInfo,
+    Address, AdminAuth, Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView,
+    PreviousRun, Secret, ServerInfo,
 };
 use crate::plan::{Inputs, Planned, Selection, check_server};
 use crate::provider::{PingFederate, PingOne};
 use crate::render::{sandbox_in_use, targeting_in_effect};
+use crate::state::read_previous_run;
 use pingform_sandbox::{Sandbox, SandboxOptions};
 
-/// Loads and checks the configuration, printing warnings; errors carry every
-/// diagnostic.
-pub fn load_configuration(args: &ConfigArgs, retarget: Option<Retarget>) -> Result<Desired> {
-    let loaded = load(args, retarget, false)?;
-    for warning in loaded.warnings {
-        eprintln!("{warning:?}");
-    }
-    Ok(loaded.desired)
+/// Loads and checks the configuration without printing its warnings; `unknown_inputs`
+/// as in `LoadOptions` (`validate`).
+pub fn load(args: &ConfigArgs, retarget: Option<Retarget>, unknown_inputs: bool) -> Result<Loaded> {
+    let options = LoadOptions {
+        unknown_inputs,
+        ..load_options(args, retarget)?
+    };
+    Ok(config::load(&options)?)
 }
 
-/// Loads and checks the configuration; `unknown_inputs` as in `LoadOptions`.
-pub fn load(
-    args: &ConfigArgs,
-    retarget: Option<Retarget>,
-    unknown_inputs: bool,
-) -> Result<config::Loaded> {
+/// Loads with `options`, printing the warnings.
+fn load_printing(options: &LoadOptions) -> Result<Loaded> {
+    let loaded = config::load(options)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning:?}");
+    }
+    Ok(loaded)
+}
+
+/// What `load` reads: the folder, `--var`, `--var-file` and the process environment.
+fn load_options(args: &ConfigArgs, retarget: Option<Retarget>) -> Result<LoadOptions> {
     let mut vars = Vec::new();
     for text in &args.vars {
         let assignment =
@@ -44,15 +50,23 @@ pub fn load(
         vars.push(assignment);
     }
     let environment: BTreeMap<String, String> = std::env::vars().collect();
-    let loaded = config::load(&LoadOptions {
+    Ok(LoadOptions {
         dir: args.dir.clone(),
         vars,
         var_files: args.var_files.clone(),
         environment,
         retarget,
-        unknown_inputs,
-    })?;
-    Ok(loaded)
+        ..LoadOptions::default()
+    })
+}
+
+/// The ids the state at `path` records, by address (none when there is no state).
+fn recorded_ids(path: &Path) -> Result<BTreeMap<Address, String>> {
+    Ok(read_previous_run(path)?
+        .objects
+        .into_iter()
+        .map(|(address, object)| (address, object.id))
+        .collect())
 }
 
 /// The servers a run talks to, the configuration pointed at them, and what keeps them
@@ -63,20 +77,46 @@ pub struct Target {
     pub dir: PathBuf,
     pub client: PingFederate,
     pub state_path: PathBuf,
+    /// The `environment_id` of the files' own `pingone` block.
+    pub declared_pingone_environment: Option<String>,
+    /// How the configuration was loaded, to load it again with more files.
+    options: LoadOptions,
     /// Held for the whole run: the in-process sandbox and its temporary files.
     _sandbox: Option<(Sandbox, tempfile::TempDir)>,
 }
 
 impl Target {
     /// Starts the sandbox when asked, loads the configuration (pointed at the sandbox
-    /// then), and builds the PingFederate client. Sends nothing.
+    /// then, and keeping the ids the state records), and builds the PingFederate
+    /// client. Sends nothing.
     pub async fn open(config: &ConfigArgs, args: &TargetArgs) -> Result<Target> {
+        Target::open_folder(config, args, false).await
+    }
+
+    /// [`Target::open`]; with `allow_empty`, a folder without `*.hcl` files is an
+    /// empty configuration (`pingform import` into a new folder).
+    pub async fn open_folder(
+        config: &ConfigArgs,
+        args: &TargetArgs,
+        allow_empty: bool,
+    ) -> Result<Target> {
         let sandbox = match args.sandbox {
             true => Some(start_sandbox(args).await?),
             false => None,
         };
         let retarget = sandbox.as_ref().map(|(_, _, retarget)| retarget.clone());
-        let desired = load_configuration(config, retarget)?;
+        let state_path = match (&args.state, &sandbox) {
+            (Some(path), _) => path.clone(),
+            (None, Some((_, folder, _))) => folder.path().join("pingform.redb"),
+            (None, None) => config.dir.join("pingform.redb"),
+        };
+        let options = LoadOptions {
+            recorded_ids: recorded_ids(&state_path)?,
+            allow_empty,
+            ..load_options(config, retarget)?
+        };
+        let loaded = load_printing(&options)?;
+        let desired = loaded.desired;
         if let Some((sandbox, _, _)) = &sandbox {
             note(&sandbox_in_use(
                 &sandbox.pingfederate_url(),
@@ -92,18 +132,25 @@ impl Target {
             })?;
         settings.bypass_external_validation |= args.bypass_external_validation;
         let client = PingFederate::new(&settings)?;
-        let state_path = match (&args.state, &sandbox) {
-            (Some(path), _) => path.clone(),
-            (None, Some((_, folder, _))) => folder.path().join("pingform.redb"),
-            (None, None) => config.dir.join("pingform.redb"),
-        };
         Ok(Target {
             desired,
             dir: config.dir.clone(),
             client,
             state_path,
+            declared_pingone_environment: loaded.declared_pingone_environment,
+            options,
             _sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
         })
+    }
+
+    /// The configuration loaded again as it would be with `files` (names and texts)
+    /// in its folder, warnings not printed; the diagnostics on failure.
+    pub fn load_with(&self, files: Vec<(String, String)>) -> Result<Desired, config::ConfigErrors> {
+        let options = LoadOptions {
+            extra_files: files,
+            ..self.options.clone()
+        };
+        config::load(&options).map(|loaded| loaded.desired)
     }
 
     /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,

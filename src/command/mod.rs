@@ -8,6 +8,7 @@ mod completions;
 mod context;
 mod drift;
 mod fmt;
+mod import;
 mod output;
 mod plan;
 mod sandbox;
@@ -129,6 +130,7 @@ fn run(cli: Cli) -> Result<u8> {
             Command::Apply(args) => apply::run(args).await,
             Command::Drift(args) => drift::run(args).await,
             Command::Show(args) => show::run(args),
+            Command::Import(args) => import::run(args).await,
             Command::State(command) => state::run(command),
             Command::History(args) => state::history(args),
             Command::Sandbox(args) => sandbox::run(args).await,

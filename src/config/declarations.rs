@@ -2,8 +2,8 @@
 //! names, duplicate blocks and local names.
 //!
 //! Owns the list of block types (the settings blocks, `variable`, `locals`,
-//! `exclusion`, and one block type per resource kind from the kind registry) and
-//! which labels each takes. It must not check attributes (`shape` does) or evaluate
+//! `exclusion`, one block type per resource kind from the kind registry, and the
+//! state directives `import`, `removed` and `moved`) and which labels each takes. It must not check attributes (`shape` does) or evaluate
 //! expressions.
 
 use std::collections::BTreeMap;
@@ -15,6 +15,7 @@ use crate::model::{Address, ResourceKind};
 
 use super::block::{BlockDeclaration, ResourceDeclaration, is_valid_name};
 use super::diagnostic::{ConfigError, Location, Source, did_you_mean, list_names};
+use super::directives::{DIRECTIVE_BLOCKS, DirectiveDeclaration, DirectiveKind};
 use super::exclusion::ExclusionDeclaration;
 use super::files::SourceFile;
 use super::variables::{self, VariableDeclaration};
@@ -29,6 +30,7 @@ fn block_types() -> Vec<&'static str> {
     let mut types: Vec<&'static str> = SETTINGS_BLOCKS.to_vec();
     types.extend(ResourceKind::block_types());
     types.push(EXCLUSION_BLOCK);
+    types.extend(DIRECTIVE_BLOCKS.iter().map(|(name, _)| *name));
     types
 }
 
@@ -46,6 +48,8 @@ pub struct Declarations {
     pub pingfederate: Option<BlockDeclaration>,
     pub pingone: Option<BlockDeclaration>,
     pub exclusions: Vec<ExclusionDeclaration>,
+    /// `import`, `removed` and `moved` blocks, in file order.
+    pub directives: Vec<DirectiveDeclaration>,
 }
 
 /// Sorts the blocks of every file into declarations. Takes the files, so that each
@@ -203,6 +207,16 @@ impl Collector<'_> {
             }
             other if ResourceKind::block_types().contains(&other) => {
                 self.resource(declaration);
+            }
+            other if DirectiveKind::from_block(other).is_some() => {
+                let Some(kind) = DirectiveKind::from_block(other) else {
+                    return;
+                };
+                if self.labels_are(&declaration, 0, "no labels", kind.example()) {
+                    self.declarations
+                        .directives
+                        .push(DirectiveDeclaration { kind, declaration });
+                }
             }
             other => {
                 let location = declaration.at(block.ident.span());

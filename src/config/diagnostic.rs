@@ -30,6 +30,15 @@ impl Location {
         }
     }
 
+    /// The same place as model data, for errors the plan finds later.
+    pub fn place(&self) -> crate::model::Place {
+        crate::model::Place {
+            file: self.src.name().to_string(),
+            text: self.src.inner().clone(),
+            span: self.span.offset()..self.span.offset() + self.span.len(),
+        }
+    }
+
     /// `main.hcl:3:5`, for hints that point at a second place (another file, maybe).
     pub fn describe(&self) -> String {
         let text = self.src.inner();
@@ -247,6 +256,76 @@ pub enum ConfigError {
         src: Source,
         #[label("invalid value")]
         span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{attribute}` in the `{block}` block is not a resource address: {problem}")]
+    #[diagnostic(code(pingform::config::directive_address))]
+    DirectiveAddress {
+        block: String,
+        attribute: String,
+        problem: String,
+        #[source_code]
+        src: Source,
+        #[label("expected an address such as `datastore.ldap.corp`")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`import` names {address}, which the configuration does not declare")]
+    #[diagnostic(code(pingform::config::import_undeclared))]
+    ImportUndeclared {
+        address: String,
+        #[source_code]
+        src: Source,
+        #[label("no such block")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error(
+        "`import` into {address} names the id `{import_id}`, but the block's id is `{block_id}`"
+    )]
+    #[diagnostic(code(pingform::config::import_id))]
+    ImportIdMismatch {
+        address: String,
+        import_id: String,
+        block_id: String,
+        #[source_code]
+        src: Source,
+        #[label("this id")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{address} is declared, and a `removed` block forgets it")]
+    #[diagnostic(
+        code(pingform::config::removed_declared),
+        help(
+            "remove the block of {address} too (pingform then forgets the object and leaves it in PingFederate), or drop the `removed` block"
+        )
+    )]
+    RemovedDeclared {
+        address: String,
+        #[source_code]
+        src: Source,
+        #[label("still declared")]
+        span: SourceSpan,
+    },
+
+    #[error("`moved` {problem}")]
+    #[diagnostic(code(pingform::config::moved))]
+    Moved {
+        problem: String,
+        #[source_code]
+        src: Source,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
         #[help]
         help: Option<String>,
     },

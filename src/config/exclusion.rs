@@ -203,6 +203,7 @@ pub fn evaluate(
         _ => return None,
     };
     Some(Exclusion {
+        every_channel: declaration.attribute("channels").is_none(),
         name: exclusion.name.clone(),
         pingone_username: pingone_username?,
         source,

@@ -41,31 +41,14 @@ pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Ve
         });
         return Vec::new();
     }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            errors.push(ConfigError::UnreadableFolder {
-                dir: display_name(dir),
-                reason: error.to_string(),
-            });
-            return Vec::new();
-        }
-    };
-    let all: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file())
-        .collect();
-    let with = |extension: &str| -> Vec<PathBuf> {
-        all.iter()
-            .filter(|path| path.extension().is_some_and(|ext| ext == extension))
-            .cloned()
-            .collect()
-    };
-    let mut paths = with("hcl");
-    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    if paths.is_empty() {
-        let terraform = with("tf").len();
+    let paths = list_configuration_files(dir, errors);
+    if paths.is_empty() && errors.is_empty() {
+        let terraform = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "tf"))
+            .count();
         let help = if terraform > 0 {
             format!(
                 "the folder has {terraform} Terraform file{} (`*.tf`); pingform reads only `*.hcl` files, so write pingform's configuration as `*.hcl` (rename a `.tf` file only if it holds pingform blocks)",
@@ -83,11 +66,62 @@ pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Ve
     paths
 }
 
+/// Lists `*.hcl` files directly inside `dir`, sorted by file name.
+fn list_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            errors.push(ConfigError::UnreadableFolder {
+                dir: display_name(dir),
+                reason: error.to_string(),
+            });
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "hcl"))
+        .collect();
+    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    paths
+}
+
 /// Reads and parses every file; syntax errors go to `errors` and the file is skipped.
-pub fn read_configuration(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<SourceFile> {
-    let paths = find_configuration_files(dir, errors);
+/// `extra` files (name and text) are read as if they were in the folder, in place of
+/// a file of the same name; with `allow_empty`, a folder without files is no error.
+pub fn read_configuration(
+    dir: &Path,
+    extra: &[(String, String)],
+    allow_empty: bool,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<SourceFile> {
+    let mut paths = if allow_empty || !extra.is_empty() {
+        list_configuration_files(dir, errors)
+    } else {
+        find_configuration_files(dir, errors)
+    };
+    paths.retain(|path| {
+        !extra
+            .iter()
+            .any(|(name, _)| path.file_name().is_some_and(|file| file == name.as_str()))
+    });
     let mut files = Vec::new();
-    for path in paths {
+    let mut sources: Vec<(PathBuf, Option<&str>)> =
+        paths.into_iter().map(|path| (path, None)).collect();
+    sources.extend(
+        extra
+            .iter()
+            .map(|(name, text)| (dir.join(name), Some(text.as_str()))),
+    );
+    sources.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    for (path, text) in sources {
+        if let Some(text) = text {
+            if let Some(file) = parse_file(&display_name(&path), text, errors) {
+                files.push(file);
+            }
+            continue;
+        }
         match read_text(&path) {
             Ok(text) => {
                 if let Some(file) = parse_file(&display_name(&path), &text, errors) {

@@ -15,6 +15,7 @@ mod block;
 mod declarations;
 mod dependencies;
 mod diagnostic;
+mod directives;
 mod evaluate;
 mod exclusion;
 mod field_value;
@@ -34,6 +35,7 @@ use serde_json::Value as Json;
 
 use crate::model::{Address, Desired, DesiredResource, Exclusion, FieldDefault};
 
+pub use block::is_valid_name;
 pub use diagnostic::{ConfigError, ConfigErrors};
 pub use files::read_text as read_configuration_file;
 pub use format::{FormatError, format as format_file};
@@ -43,6 +45,7 @@ use attribute::AttributeEvaluator;
 use block::ResourceDeclaration;
 use declarations::Declarations;
 use dependencies::Dependencies;
+use directives::KeptIds;
 use evaluate::Scope;
 use references::Node;
 use variables::VariableValues;
@@ -55,6 +58,9 @@ pub struct Loaded {
     /// Inputs that were not given and so not checked (`unknown_inputs`), sorted:
     /// `environment variable `X``, `variable `y``, `file `z``, `CA file `w``.
     pub unknowns: Vec<String>,
+    /// The `environment_id` of the files' own `pingone` block (not of a retargeted
+    /// one): what fields that default to it may leave out.
+    pub declared_pingone_environment: Option<String>,
 }
 
 /// Splits a `--var` argument `NAME=VALUE` at the first `=`.
@@ -74,9 +80,21 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
-    let files = files::read_configuration(&options.dir, &mut errors);
+    let files = files::read_configuration(
+        &options.dir,
+        &options.extra_files,
+        options.allow_empty,
+        &mut errors,
+    );
     let declarations = declarations::collect(files, &mut errors);
     shape::check(&declarations, &mut errors);
+    let directives = directives::read(
+        &declarations.directives,
+        &declarations.resources,
+        &options.recorded_ids,
+        &mut errors,
+    );
+    let kept_ids = KeptIds::new(&options.recorded_ids, &directives);
     let dependencies = dependencies::analyse(&declarations, &mut errors);
     // A built-in sandbox replaces the servers' credentials: variables only they read
     // need no value.
@@ -100,6 +118,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         &dependencies,
         &variables,
         options,
+        &kept_ids,
         &mut errors,
         &mut warnings,
     );
@@ -130,6 +149,14 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
             .map(|name| format!("variable `{name}`")),
     );
     unknowns.sort();
+    let (imports, lifecycle) = directives::finish(
+        &directives,
+        &declarations.resources,
+        &resources,
+        &options.recorded_ids,
+        &evaluator,
+        &mut errors,
+    );
 
     if !errors.is_empty() {
         diagnostic::sort_by_location(&mut errors);
@@ -153,8 +180,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         resources,
         exclusions,
         inputs,
+        imports,
+        removed: directives.removed,
+        moved: directives.moved,
+        lifecycle,
     };
     default_pingone_environment(&mut desired);
+    let declared_pingone_environment = desired.pingone.as_ref().map(|p| p.environment_id.clone());
     if let Some(retarget) = &options.retarget {
         retarget_servers(&mut desired, retarget);
     }
@@ -172,6 +204,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         desired,
         warnings: reports,
         unknowns,
+        declared_pingone_environment,
     })
 }
 
@@ -182,6 +215,7 @@ fn evaluate_in_order<'a>(
     dependencies: &Dependencies,
     variables: &VariableValues,
     options: &'a LoadOptions,
+    kept_ids: &KeptIds,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<ConfigError>,
 ) -> (Scope<'a>, Vec<DesiredResource>) {
@@ -230,7 +264,7 @@ fn evaluate_in_order<'a>(
                     sensitive: &variables.sensitive,
                     local_variables: &dependencies.local_variables,
                 };
-                let Some(id) = resource::evaluate_id(resource, &evaluator, errors) else {
+                let Some(id) = resource::evaluate_id(resource, &evaluator, kept_ids, errors) else {
                     continue;
                 };
                 let depends_on = dependencies
@@ -283,7 +317,7 @@ pub fn channel_attribute_location(
     attribute: &str,
 ) -> Option<(diagnostic::Source, miette::SourceSpan)> {
     let mut ignored = Vec::new();
-    let files = files::read_configuration(dir, &mut ignored);
+    let files = files::read_configuration(dir, &[], false, &mut ignored);
     let declarations = declarations::collect(files, &mut ignored);
     let resource = declarations
         .resources
@@ -524,7 +558,7 @@ mod tests {
             var_files: vec![var_file, dir.path().join("missing.txt")],
             environment: BTreeMap::new(),
             retarget: None,
-            unknown_inputs: false,
+            ..LoadOptions::default()
         };
         let errors: Vec<String> = load(&options)
             .unwrap_err()
@@ -707,6 +741,141 @@ mod tests {
         assert!(
             errors[0].starts_with("provisioning_connection.pingone.channel.groups selects users by `group_dn`, and exclusions `a` apply to it"),
             "{errors:?}"
+        );
+    }
+
+    fn load_recorded(
+        text: &str,
+        recorded: &[(&str, &str)],
+    ) -> (Result<Loaded, Vec<String>>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+        let options = LoadOptions {
+            dir: dir.path().to_path_buf(),
+            recorded_ids: recorded
+                .iter()
+                .map(|(address, id)| (address.parse().unwrap(), id.to_string()))
+                .collect(),
+            ..LoadOptions::default()
+        };
+        let result =
+            load(&options).map_err(|errors| errors.iter().map(ToString::to_string).collect());
+        (result, dir)
+    }
+
+    const STORE: &str = "datastore \"jdbc\" \"db\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n}\n";
+
+    #[test]
+    fn an_import_block_names_a_declared_block_and_its_id() {
+        let text = format!("{STORE}import {{\n  to = datastore.jdbc.db\n  id = \"db\"\n}}\n");
+        let (loaded, _dir) = load_text(&text, &[]);
+        let desired = loaded.unwrap().desired;
+        let address: Address = "datastore.jdbc.db".parse().unwrap();
+        assert_eq!(desired.imports[&address].id, "db");
+        assert_eq!(
+            desired.imports[&address]
+                .declared_at
+                .describe()
+                .rsplit('/')
+                .next(),
+            Some("main.hcl:5:1")
+        );
+
+        let text = format!(
+            "{STORE}import {{\n  to = datastore.jdbc.db\n  id = \"LDAP-1\"\n}}\nimport {{\n  to = datastore.ldap.nope\n  id = \"x\"\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "`import` into datastore.jdbc.db names the id `LDAP-1`, but the block's id is `db`",
+                "`import` names datastore.ldap.nope, which the configuration does not declare",
+            ]
+        );
+    }
+
+    #[test]
+    fn removed_and_moved_blocks_name_addresses_the_configuration_no_longer_declares() {
+        let text = format!(
+            "{STORE}removed {{\n  from = datastore.jdbc.db\n}}\nremoved {{\n  from = \"datastore.jdbc.gone\"\n}}\nmoved {{\n  from = datastore.jdbc.db\n  to   = datastore.ldap.db\n}}\n"
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "datastore.jdbc.db is declared, and a `removed` block forgets it",
+                "`from` in the `removed` block is not a resource address: \"datastore.jdbc.gone\" is a string",
+                "`moved` cannot change the kind of an object: datastore.jdbc.db is a JDBC data store, datastore.ldap.db is an LDAP data store",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_moved_block_keeps_the_recorded_id_and_references_follow_it() {
+        let text = "datastore \"jdbc\" \"renamed\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n}\nmoved {\n  from = datastore.jdbc.db\n  to   = datastore.jdbc.renamed\n}\noutbound_provisioning {\n  datastore = datastore.jdbc.renamed\n}\n";
+        let (loaded, _dir) = load_recorded(text, &[("datastore.jdbc.db", "db")]);
+        let desired = loaded.unwrap().desired;
+        assert_eq!(desired.resources[0].id, "db");
+        assert_eq!(desired.resources[1].attributes["datastore"], "db");
+        let to: Address = "datastore.jdbc.renamed".parse().unwrap();
+        assert_eq!(desired.moved[&to].from.to_string(), "datastore.jdbc.db");
+        // Once the state records the new address, it keeps that id with or without
+        // the `moved` block; an explicit `id` always wins.
+        let (loaded, _dir) = load_recorded(text, &[("datastore.jdbc.renamed", "db")]);
+        assert_eq!(loaded.unwrap().desired.resources[0].id, "db");
+        let explicit = text.replace(
+            "datastore \"jdbc\" \"renamed\" {\n",
+            "datastore \"jdbc\" \"renamed\" {\n  id = \"renamed\"\n",
+        );
+        let (loaded, _dir) = load_recorded(&explicit, &[("datastore.jdbc.db", "db")]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "`moved` moves datastore.jdbc.db (id `db`) to datastore.jdbc.renamed, whose block declares the id `renamed`"
+            ]
+        );
+        let both = load_recorded(
+            text,
+            &[
+                ("datastore.jdbc.db", "db"),
+                ("datastore.jdbc.renamed", "other"),
+            ],
+        )
+        .0
+        .unwrap_err();
+        assert_eq!(
+            both,
+            [
+                "`moved` moves datastore.jdbc.db to datastore.jdbc.renamed, but the state manages both"
+            ]
+        );
+    }
+
+    #[test]
+    fn lifecycle_declares_prevent_destroy_once_per_block() {
+        let text = STORE.replace("}\n", "  lifecycle {\n    prevent_destroy = true\n  }\n}\n");
+        let (loaded, _dir) = load_text(&text, &[]);
+        let desired = loaded.unwrap().desired;
+        let address: Address = "datastore.jdbc.db".parse().unwrap();
+        assert!(desired.lifecycle[&address].prevent_destroy);
+        assert!(
+            desired.lifecycle[&address]
+                .declared_at
+                .describe()
+                .ends_with("main.hcl:5:5")
+        );
+
+        let text = STORE.replace(
+            "}\n",
+            "  lifecycle {\n    prevent_destory = true\n  }\n  lifecycle {}\n}\n",
+        );
+        let (loaded, _dir) = load_text(&text, &[]);
+        assert_eq!(
+            loaded.unwrap_err(),
+            [
+                "unknown attribute `prevent_destory` in the `lifecycle` block of datastore.jdbc.db",
+                "duplicate `lifecycle` block in datastore.jdbc.db",
+            ]
         );
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::model::{PingFederateSettings, PingOneSettings};
+use crate::model::{Address, PingFederateSettings, PingOneSettings};
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -22,6 +22,15 @@ pub struct LoadOptions {
     /// without a value and a missing `file()` or CA file are unknown instead of
     /// errors, and whatever depends on them is not checked. Everything else is.
     pub unknown_inputs: bool,
+    /// The ids the state records, by address: a block without `id` keeps its recorded
+    /// id (and a `moved` block's new address the id of its old one).
+    pub recorded_ids: BTreeMap<Address, String>,
+    /// Files read as if they were in the folder (a file name and its text), replacing
+    /// a file of that name: `pingform import` checks what it is about to write.
+    pub extra_files: Vec<(String, String)>,
+    /// A folder without `*.hcl` files is an empty configuration instead of an error
+    /// (`pingform import` into a new folder).
+    pub allow_empty: bool,
 }
 
 /// Servers that replace the configuration's own: the `pingfederate` and `pingone`

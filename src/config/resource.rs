@@ -21,12 +21,16 @@ use crate::model::{
 use super::attribute::AttributeEvaluator;
 use super::block::{BlockDeclaration, ResourceDeclaration};
 use super::diagnostic::{ConfigError, Location};
+use super::directives::KeptIds;
 use super::field_value::{FieldValue, locate};
 
-/// The PingFederate id of a resource: its `id` attribute, or its block name.
+/// The PingFederate id of a resource: its `id` attribute; else the id the state
+/// records for it (which a `moved` block carries over from its old address); else its
+/// block name.
 pub fn evaluate_id(
     resource: &ResourceDeclaration,
     evaluator: &AttributeEvaluator,
+    kept_ids: &KeptIds,
     errors: &mut Vec<ConfigError>,
 ) -> Option<String> {
     let address = &resource.address;
@@ -35,6 +39,9 @@ pub fn evaluate_id(
     }
     let declaration = &resource.declaration;
     let Some(attribute) = declaration.attribute("id") else {
+        if let Some(kept) = kept_ids.for_block(address) {
+            return Some(kept.to_string());
+        }
         return address.name().map(str::to_string);
     };
     let value = evaluator.evaluate(&declaration.source, attribute, &ID_FIELD, errors)?;

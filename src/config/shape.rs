@@ -1,11 +1,12 @@
 //! The checks that need no evaluation, driven by the field tables: attribute names
 //! (unknown, nested blocks, missing required), nested blocks (labels, names,
 //! duplicates, attributes, fields that exclude each other), one-of groups, references
-//! to declared blocks of the wrong kind, and the attributes only a `pingone` block can
-//! default.
+//! to declared blocks of the wrong kind, the attributes only a `pingone` block can
+//! default, and the attributes of the state directives and of `lifecycle` blocks.
 //!
 //! Owns these checks for every block type. It must not evaluate expressions: what a
-//! value means is decided later, in `resource`, `exclusion` and the settings blocks.
+//! value means is decided later, in `resource`, `exclusion`, `directives` and the
+//! settings blocks.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,7 @@ use crate::model::{Field, FieldDefault, FieldType, NestedBlocks};
 use super::block::{BlockDeclaration, ResourceDeclaration, is_valid_name};
 use super::declarations::Declarations;
 use super::diagnostic::ConfigError;
+use super::directives::{DirectiveDeclaration, LIFECYCLE_BLOCK, LIFECYCLE_FIELDS};
 use super::exclusion;
 use super::pingfederate_block::{self, PINGFEDERATE_FIELDS};
 use super::pingone_block::PINGONE_FIELDS;
@@ -70,6 +72,68 @@ pub fn check(declarations: &Declarations, errors: &mut Vec<ConfigError>) {
         );
         exclusion::check_shape(&declaration.declaration, &description, errors);
     }
+    check_directives(&declarations.directives, &declarations.resources, errors);
+}
+
+/// The attribute checks of every directive block (`import`, `removed`, `moved`) and of
+/// each resource's `lifecycle`.
+fn check_directives(
+    directives: &[DirectiveDeclaration],
+    resources: &[ResourceDeclaration],
+    errors: &mut Vec<ConfigError>,
+) {
+    for directive in directives {
+        let description = directive.description();
+        check_attributes(
+            &directive.declaration,
+            directive.kind.fields(),
+            &[],
+            &[],
+            &description,
+            errors,
+        );
+        for name in directive.kind.addresses() {
+            if directive.declaration.attribute(name).is_none() {
+                let location = directive.declaration.header();
+                errors.push(ConfigError::MissingAttribute {
+                    name: (*name).to_string(),
+                    block: description.clone(),
+                    src: location.src,
+                    span: location.span,
+                    help: Some(format!("write `{}`", directive.kind.example())),
+                });
+            }
+        }
+    }
+    for resource in resources {
+        let found = resource.declaration.nested(LIFECYCLE_BLOCK);
+        let description = format!("the `lifecycle` block of {}", resource.address);
+        for (index, lifecycle) in found.iter().enumerate() {
+            if !lifecycle.block.labels.is_empty() {
+                let location = lifecycle.header();
+                errors.push(ConfigError::BlockLabels {
+                    block: LIFECYCLE_BLOCK.into(),
+                    expected: "no labels".into(),
+                    src: location.src,
+                    span: location.span,
+                    help: Some("write `lifecycle { prevent_destroy = true }`".into()),
+                });
+            }
+            if index > 0 {
+                let location = lifecycle.header();
+                errors.push(ConfigError::Duplicate {
+                    what: format!("`lifecycle` block in {}", resource.address),
+                    src: location.src,
+                    span: location.span,
+                    help: Some(format!(
+                        "first declared at {}; a block has at most one",
+                        found[0].header().describe()
+                    )),
+                });
+            }
+            check_attributes(lifecycle, LIFECYCLE_FIELDS, &[], &[], &description, errors);
+        }
+    }
 }
 
 /// A field a block may leave out although PingFederate requires it: the loader
@@ -106,7 +170,8 @@ fn check_resource(
         })
         .collect();
     let nested: Vec<(&Field, &NestedBlocks)> = descriptor.nested_blocks().collect();
-    let block_names: Vec<&str> = nested.iter().map(|(_, blocks)| blocks.block).collect();
+    let mut block_names: Vec<&str> = nested.iter().map(|(_, blocks)| blocks.block).collect();
+    block_names.push(LIFECYCLE_BLOCK);
     let extra: &[&str] = if kind.is_singleton() { &[] } else { &["id"] };
     check_attributes(
         declaration,

@@ -534,6 +534,7 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+            ..LoadOptions::default()
         };
         let mut errors = Vec::new();
         let values = resolve(
@@ -563,7 +564,7 @@ mod tests {
             var_files: vec![],
             environment: BTreeMap::new(),
             retarget: None,
-            unknown_inputs: false,
+            ..LoadOptions::default()
         };
         let mut errors = Vec::new();
         resolve(

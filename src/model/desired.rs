@@ -2,12 +2,15 @@
 //! Built once by `config`; nothing changes it afterwards (what the plan learns from
 //! the live systems, such as population ids, lives beside it).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::ldap_filter::ExclusionMatch;
-use super::{Address, Attributes, FieldMap, PingOneSettings, ResourceKind, Secret};
+use super::{
+    Address, Attributes, FieldMap, ImportTarget, Lifecycle, PingOneSettings, Removal, Rename,
+    ResourceKind, Secret,
+};
 
 /// What the configuration asks for, fully evaluated and checked.
 #[derive(Debug, Clone, Default)]
@@ -26,9 +29,43 @@ pub struct Desired {
     /// value, not its default) and `environment variable `Y``. A saved plan lists them:
     /// `apply FILE` needs them again.
     pub inputs: Vec<String>,
+    /// `import` blocks, by the address they import to.
+    pub imports: BTreeMap<Address, ImportTarget>,
+    /// `removed` blocks, by the address the state forgets.
+    pub removed: BTreeMap<Address, Removal>,
+    /// `moved` blocks, by the address the object moves to.
+    pub moved: BTreeMap<Address, Rename>,
+    /// The `lifecycle` of each resource block that has one.
+    pub lifecycle: BTreeMap<Address, Lifecycle>,
 }
 
 impl Desired {
+    /// Every declared channel of every provisioning connection, with its attributes.
+    pub fn channels(&self) -> impl Iterator<Item = (ChannelReference, &Attributes)> {
+        self.resources
+            .iter()
+            .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
+            .flat_map(|resource| {
+                resource
+                    .attributes
+                    .get("channels")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_object)
+                    .filter_map(move |channel| {
+                        let name = channel.get("name")?.as_str()?;
+                        Some((
+                            ChannelReference {
+                                connection: resource.address.clone(),
+                                channel: name.to_string(),
+                            },
+                            channel,
+                        ))
+                    })
+            })
+    }
+
     pub fn get(&self, address: &Address) -> Option<&DesiredResource> {
         self.resources
             .binary_search_by(|r| r.address.cmp(address))
@@ -132,6 +169,9 @@ pub struct Exclusion {
     pub source: ExclusionMatch,
     /// The channels it applies to (every PingOne channel when the block names none).
     pub channels: Vec<ChannelReference>,
+    /// The block names no `channels`: it applies to every channel, also to one added
+    /// later.
+    pub every_channel: bool,
     pub reason: String,
 }
 

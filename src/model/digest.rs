@@ -59,11 +59,25 @@ pub fn configuration_digest(desired: &Desired, fingerprinter: &Fingerprinter) ->
             })
         })
         .collect();
-    let document = json!({
+    let mut document = json!({
         "resources": resources,
         "exclusions": exclusions,
         "pingfederate": target,
     });
+    // The state directives count too; left out when there are none, so that the
+    // digest of a configuration without them is what it always was.
+    let directives = json!({
+        "imports": desired.imports.values().map(|i| json!([i.to, i.id])).collect::<Vec<_>>(),
+        "removed": desired.removed.keys().collect::<Vec<_>>(),
+        "moved": desired.moved.values().map(|m| json!([m.from, m.to])).collect::<Vec<_>>(),
+        "lifecycle": desired.lifecycle.iter().map(|(a, l)| json!([a, l.prevent_destroy])).collect::<Vec<_>>(),
+    });
+    if directives.as_object().is_some_and(|all| {
+        all.values()
+            .any(|list| list.as_array().is_some_and(|l| !l.is_empty()))
+    }) {
+        document["directives"] = directives;
+    }
     sha256_hex(document.to_string().as_bytes())
 }
 

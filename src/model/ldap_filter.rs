@@ -404,7 +404,7 @@ pub fn parse(filter: &str) -> Result<Filter, FilterError> {
 
 /// The top-level parts of a filter with their source text (parenthesised): the
 /// children of a top-level AND, or the whole filter.
-fn top_level_parts(text: &str) -> Result<Vec<(String, Filter)>, FilterError> {
+pub fn top_level_parts(text: &str) -> Result<Vec<(String, Filter)>, FilterError> {
     let mut parser = Parser::new(text);
     parser.skip_whitespace();
     if parser.peek() != Some(b'(') {

@@ -18,10 +18,13 @@ pub mod ldap_filter;
 pub mod mapping;
 mod observed;
 mod pingone;
+mod place;
+mod plugin;
 mod previous;
 mod references;
 mod secret;
 mod server;
+mod state_directives;
 pub mod suggest;
 
 pub use address::{Address, AddressParseError};
@@ -45,10 +48,13 @@ pub use observed::{Observed, ObservedObject, SINGLETON_ID};
 pub use pingone::{
     PingOnePopulation, PingOneSettings, PingOneUser, PingOneView, REGIONS, region_urls,
 };
+pub use place::Place;
+pub use plugin::{PluginDescriptor, PluginField};
 pub use previous::{ExclusionRecord, ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use secret::Secret;
 pub use server::{Cluster, NEWEST_SUPPORTED, OLDEST_SUPPORTED, Release, ServerInfo, Version};
+pub use state_directives::{ImportTarget, Lifecycle, Removal, Rename};
 
 /// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since
 /// an object has one or two, and a tree node per object would dominate the memory of

@@ -87,6 +87,13 @@ impl Observed {
             .map(String::as_str)
     }
 
+    /// Every object of a type pingform does not manage: collection, id, what it is.
+    pub fn foreign_objects(&self) -> impl Iterator<Item = (Collection, &str, &str)> {
+        self.foreign
+            .iter()
+            .map(|((collection, id), what)| (*collection, id.as_str(), what.as_str()))
+    }
+
     pub fn objects(&self) -> impl Iterator<Item = &ObservedObject> {
         self.objects.values()
     }

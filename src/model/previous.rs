@@ -51,6 +51,11 @@ pub struct ManagedObject {
     /// that never was, and call one the live filter lost "restored" rather than "new".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<ExclusionRecord>,
+    /// The configuration protected it with `lifecycle { prevent_destroy = true }` when
+    /// it was last applied: a plan that would delete it after its block is gone fails.
+    /// Absent in state files written before pingform knew `prevent_destroy`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
 }
 
 /// One exclusion as an apply compiled it into one channel's user filter.

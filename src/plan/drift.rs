@@ -172,6 +172,7 @@ mod tests {
             .collect(),
             observed: RawJson::new(&json!({"driver_class": "d", "max_pool_size": pool})).ok(),
             exclusions: Vec::new(),
+            prevent_destroy: false,
         }
     }
 

@@ -1,6 +1,8 @@
 use crate::model::suggest::did_you_mean;
+use miette::SourceSpan;
+
 use crate::model::suggest::with_article;
-use crate::model::{Address, ReferenceTarget};
+use crate::model::{Address, Place, ReferenceTarget};
 
 /// "did you mean `Employees`? the populations there are: ..." (`existing` quoted).
 pub fn population_help(name: &str, existing: &[String]) -> String {
@@ -183,7 +185,100 @@ pub enum PlanError {
     #[diagnostic(code(pingform::plan::cannot_replace))]
     CannotReplace { address: Address, why: String },
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    PreventDestroy(Box<PreventDestroy>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ImportMissing(Box<ImportMissing>),
+
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]
     Cycle { addresses: Vec<Address> },
+}
+
+impl PlanError {
+    /// The object the error is about, when it is about one.
+    pub fn address(&self) -> Option<&Address> {
+        match self {
+            PlanError::IdTaken { address, .. }
+            | PlanError::UnknownReferent { address, .. }
+            | PlanError::ReferentWrongKind { address, .. }
+            | PlanError::ReferentDeleted { address, .. }
+            | PlanError::ReferentReplaced { address, .. }
+            | PlanError::SecretNeeded { address, .. } => Some(address),
+            PlanError::ImportMissing(missing) => Some(&missing.address),
+            _ => None,
+        }
+    }
+}
+
+/// A plan that would delete or replace objects `prevent_destroy` protects.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "nothing was changed: the plan would destroy {} that `prevent_destroy` protects:\n{}",
+    if objects.len() == 1 { "an object" } else { "objects" },
+    objects.iter().map(|o| format!("  - {o}")).collect::<Vec<_>>().join("\n")
+)]
+#[diagnostic(
+    code(pingform::plan::prevent_destroy),
+    help(
+        "to destroy a protected object on purpose, apply its block with `prevent_destroy = false` first, then make the change; to stop managing it and leave it in PingFederate, use `removed {{ from = ADDRESS }}` or `pingform state rm ADDRESS`"
+    )
+)]
+pub struct PreventDestroy {
+    pub objects: Vec<Protected>,
+    /// The configuration file of the first protection declared in it.
+    #[source_code]
+    pub declared_in: Option<Place>,
+    #[label("protected here")]
+    pub span: Option<SourceSpan>,
+}
+
+/// An `import` block for an object PingFederate does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{address}: the `import` block names `{id}`, which does not exist in PingFederate")]
+#[diagnostic(
+    code(pingform::plan::import_missing),
+    help(
+        "import takes over an existing object and never creates one: check the id, or remove the `import` block to let pingform create the object"
+    )
+)]
+pub struct ImportMissing {
+    pub address: Address,
+    pub id: String,
+    #[source_code]
+    pub declared_in: Place,
+    #[label("this import")]
+    pub span: SourceSpan,
+}
+
+/// One change a `prevent_destroy` protection refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protected {
+    pub address: Address,
+    /// "must be replaced", "would be deleted (its block is gone)".
+    pub would: String,
+    /// Where the configuration protects it; `None` when only the state remembers it.
+    pub declared_at: Option<Place>,
+}
+
+impl std::fmt::Display for Protected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.declared_at {
+            Some(place) => write!(
+                f,
+                "{} {}: `prevent_destroy = true` at {}",
+                self.address,
+                self.would,
+                place.describe()
+            ),
+            None => write!(
+                f,
+                "{} {}: the last apply recorded `prevent_destroy = true` for it",
+                self.address, self.would
+            ),
+        }
+    }
 }

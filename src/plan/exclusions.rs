@@ -365,6 +365,7 @@ mod tests {
                 channel: "employees".into(),
             }],
             reason: "administers PingOne".into(),
+            every_channel: false,
         }
     }
 

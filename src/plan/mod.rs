@@ -22,6 +22,7 @@ mod order;
 mod ownership;
 mod pingone;
 mod planner;
+mod protection;
 mod reason;
 mod referents;
 mod saved;
@@ -30,8 +31,9 @@ mod select;
 mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
+pub use context::default_context;
 pub use drift::{Drift, DriftItem, DriftStatus, ExclusionNotEnforced, drift};
-pub use error::{PlanError, population_help};
+pub use error::{ImportMissing, PlanError, PreventDestroy, Protected, population_help};
 pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview, exclusion_records};
 pub use guard::{Consent, check as check_consent};
 pub use pingone::Resolved;

@@ -74,34 +74,13 @@ impl Resolved {
 
 /// The channels that name their population, with the name.
 pub fn named_populations(desired: &Desired) -> Vec<(ChannelReference, String)> {
-    let mut named = Vec::new();
-    for resource in desired
-        .resources
-        .iter()
-        .filter(|r| r.kind() == ResourceKind::ProvisioningConnection)
-    {
-        for channel in resource
-            .attributes
-            .get("channels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let (Some(name), Some(population)) = (
-                channel.get("name").and_then(Value::as_str),
-                channel.get("population").and_then(Value::as_str),
-            ) {
-                named.push((
-                    ChannelReference {
-                        connection: resource.address.clone(),
-                        channel: name.to_string(),
-                    },
-                    population.to_string(),
-                ));
-            }
-        }
-    }
-    named
+    desired
+        .channels()
+        .filter_map(|(channel, attributes)| {
+            let population = attributes.get("population")?.as_str()?;
+            Some((channel, population.to_string()))
+        })
+        .collect()
 }
 
 /// Looks every named population up in what PingOne holds. A name PingOne does not
@@ -236,6 +215,7 @@ mod tests {
                     channel: "staff".into(),
                 }],
                 reason: "r".into(),
+                every_channel: false,
             }],
             ..Desired::default()
         }

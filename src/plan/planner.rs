@@ -4,10 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{after_update, effective_after, effective_before, field_changes, owned_fields};
+use super::error::ImportMissing;
 use super::order::order_changes;
 use super::ownership::unmanaged_paths;
 use super::pingone::Resolved;
-use super::{Action, Change, Plan, PlanError, Reason, SecretChange, SecretStatus, referents};
+use super::{
+    Action, Change, Plan, PlanError, Reason, SecretChange, SecretStatus, protection, referents,
+};
 use crate::model::suggest::with_article;
 use crate::model::{
     Address, Attributes, DefaultContext, DeleteStrategy, Desired, DesiredResource, Fingerprinter,
@@ -56,6 +59,18 @@ pub fn changes(
             });
         }
         let live = observed.get(collection, &resource.id);
+        let import = desired
+            .imports
+            .get(&resource.address)
+            .filter(|_| managed.is_none());
+        if let (Some(import), None) = (import, live) {
+            return Err(PlanError::ImportMissing(Box::new(ImportMissing {
+                address: resource.address.clone(),
+                id: import.id.clone(),
+                span: import.declared_at.source_span(),
+                declared_in: import.declared_at.clone(),
+            })));
+        }
         let mut change = plan_desired(
             resource,
             &attributes,
@@ -66,6 +81,15 @@ pub fn changes(
         )?;
         if replace.contains(&resource.address) {
             force_replacement(&mut change, resource, &attributes, live, &resolved.context)?;
+        }
+        if let Some(import) = import {
+            for reason in change.reasons.iter_mut() {
+                if matches!(reason, Reason::Adopted | Reason::AdoptedSettings) {
+                    *reason = Reason::Imported {
+                        id: import.id.clone(),
+                    };
+                }
+            }
         }
         if let Some(old) = moved_from {
             change.reasons.insert(
@@ -86,8 +110,14 @@ pub fn changes(
             continue;
         }
         let live = observed.get(address.kind().collection(), &managed.id);
+        if desired.removed.contains_key(address) {
+            changes.push(forget(address, managed, live));
+            continue;
+        }
         changes.push(plan_removal(address, managed, live));
     }
+    protection::record_changes(desired, previous, &mut changes);
+    protection::check(desired, previous, &changes)?;
 
     let depends_on: BTreeMap<&Address, &BTreeSet<Address>> = desired
         .resources
@@ -360,6 +390,25 @@ fn secret_changes(
         .collect()
 }
 
+/// A `removed` block: the state forgets the object; PingFederate keeps it as it is.
+fn forget(address: &Address, managed: &ManagedObject, live: Option<&ObservedObject>) -> Change {
+    Change {
+        address: address.clone(),
+        id: managed.id.clone(),
+        action: Action::NoOp,
+        before: live.map(|l| effective_before(l.kind, &l.attributes)),
+        after: None,
+        fields: Vec::new(),
+        secrets: Vec::new(),
+        reasons: vec![Reason::RemovedBlock],
+        moved_from: None,
+        state_only: true,
+        kept: Vec::new(),
+        waits_for: Vec::new(),
+        unchanged: 0,
+    }
+}
+
 fn plan_removal(
     address: &Address,
     managed: &ManagedObject,
@@ -504,6 +553,7 @@ mod tests {
                 .collect(),
             observed: Default::default(),
             exclusions: Vec::new(),
+            prevent_destroy: false,
         }
     }
 
@@ -760,6 +810,131 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "provisioning_connection.hr: the id `hr` is already used by an SP connection that provisions to another target than PingOne that pingform does not manage"
+        );
+    }
+
+    fn place() -> crate::model::Place {
+        crate::model::Place {
+            file: "main.hcl".into(),
+            text: std::sync::Arc::from("lifecycle {\n  prevent_destroy = true\n}\n"),
+            span: 14..36,
+        }
+    }
+
+    fn protect(config: &mut Desired, address: &Address, prevent_destroy: bool) {
+        config.lifecycle.insert(
+            address.clone(),
+            crate::model::Lifecycle {
+                prevent_destroy,
+                declared_at: place(),
+            },
+        );
+    }
+
+    #[test]
+    fn an_import_block_adopts_the_live_object_or_refuses_a_missing_one() {
+        let store = jdbc("prov", "prov");
+        let mut config = desired(vec![store.clone()]);
+        config.imports.insert(
+            store.address.clone(),
+            crate::model::ImportTarget {
+                to: store.address.clone(),
+                id: "prov".into(),
+                declared_at: place(),
+            },
+        );
+        let mut observed = Observed::default();
+        observed.insert(live(&store, "enc"));
+        let plan = plan(&config, &PreviousRun::default(), &observed).unwrap();
+        // The configured password is new to pingform: the import is also an update.
+        assert_eq!(actions(&plan), [("datastore.jdbc.prov".into(), "update")]);
+        assert_eq!(
+            plan.changes[0].reasons,
+            [Reason::Imported { id: "prov".into() }]
+        );
+        let refused = super::changes(
+            &config,
+            &Resolved::default(),
+            &PreviousRun::default(),
+            &Observed::default(),
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            matches!(refused, PlanError::ImportMissing { .. }),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_removed_block_forgets_instead_of_deleting() {
+        let gone = jdbc("gone", "gone");
+        let mut observed = Observed::default();
+        observed.insert(live(&gone, "enc"));
+        let previous = PreviousRun {
+            objects: [(gone.address.clone(), managed(&gone, &KEY, "enc"))].into(),
+            fingerprint_key: Some(KEY.to_vec()),
+            ..Default::default()
+        };
+        let mut config = desired(vec![]);
+        config.removed.insert(
+            gone.address.clone(),
+            crate::model::Removal {
+                from: gone.address.clone(),
+                declared_at: place(),
+            },
+        );
+        let plan = plan(&config, &previous, &observed).unwrap();
+        assert_eq!(actions(&plan), [("datastore.jdbc.gone".into(), "no-op")]);
+        assert!(plan.changes[0].state_only);
+        assert_eq!(plan.changes[0].reasons, [Reason::RemovedBlock]);
+    }
+
+    #[test]
+    fn prevent_destroy_refuses_a_replacement_and_the_state_remembers_it_for_a_deleted_block() {
+        let store = jdbc("prov", "prov");
+        let mut as_ldap = live(&store, "enc");
+        as_ldap.kind = ResourceKind::DatastoreLdap;
+        let mut observed = Observed::default();
+        observed.insert(as_ldap);
+        let mut recorded = managed(&store, &KEY, "enc");
+        let previous = PreviousRun {
+            objects: [(store.address.clone(), recorded.clone())].into(),
+            fingerprint_key: Some(KEY.to_vec()),
+            ..Default::default()
+        };
+        let mut config = desired(vec![store.clone()]);
+        protect(&mut config, &store.address, true);
+        let refused = plan(&config, &previous, &observed).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "nothing was changed: the plan would destroy an object that `prevent_destroy` protects:\n  - datastore.jdbc.prov must be replaced: `prevent_destroy = true` at main.hcl:2:3"
+        );
+
+        // The block is gone: what the last apply recorded decides.
+        let mut observed = Observed::default();
+        observed.insert(live(&store, "enc"));
+        recorded.prevent_destroy = true;
+        let previous = PreviousRun {
+            objects: [(store.address.clone(), recorded)].into(),
+            fingerprint_key: Some(KEY.to_vec()),
+            ..Default::default()
+        };
+        let refused = plan(&desired(vec![]), &previous, &observed).unwrap_err();
+        assert!(
+            refused.to_string().ends_with("datastore.jdbc.prov would be deleted (its block is gone): the last apply recorded `prevent_destroy = true` for it"),
+            "{refused}"
+        );
+        // Switching it off is a state-only change; once applied, the delete may go.
+        let mut config = desired(vec![store.clone()]);
+        protect(&mut config, &store.address, false);
+        let plan = plan(&config, &previous, &observed).unwrap();
+        assert!(plan.changes[0].state_only, "{:?}", plan.changes[0]);
+        assert_eq!(
+            plan.changes[0].reasons,
+            [Reason::ProtectionChanged {
+                prevent_destroy: false
+            }]
         );
     }
 }

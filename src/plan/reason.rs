@@ -36,6 +36,13 @@ pub enum Reason {
     Removed,
     /// `--replace`: replaced although nothing forces it.
     ReplaceRequested,
+    /// An `import` block takes the existing object over.
+    Imported { id: String },
+    /// A `removed` block: the state forgets the object, PingFederate keeps it.
+    RemovedBlock,
+    /// `lifecycle { prevent_destroy }` differs from what the state records: the
+    /// apply records the new value.
+    ProtectionChanged { prevent_destroy: bool },
     /// An exclusion the live user filter of a channel does not enforce.
     ExclusionNotEnforced {
         exclusion: String,
@@ -60,6 +67,9 @@ impl Reason {
             Reason::Removed => "removed",
             Reason::ReplaceRequested => "replace_requested",
             Reason::ExclusionNotEnforced { .. } => "exclusion_not_enforced",
+            Reason::Imported { .. } => "imported",
+            Reason::RemovedBlock => "removed_block",
+            Reason::ProtectionChanged { .. } => "prevent_destroy_changed",
         }
     }
 }

@@ -531,6 +531,7 @@ mod tests {
             secrets: Default::default(),
             observed: None,
             exclusions,
+            prevent_destroy: false,
         };
         PreviousRun {
             objects: [(address(), object)].into(),

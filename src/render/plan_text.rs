@@ -67,7 +67,17 @@ pub fn plan_summary_line(plan: &Plan) -> String {
         replace,
         delete,
     } = plan.summary();
-    let state_only = plan.effective().filter(|c| c.state_only).count();
+    let imported = |change: &&Change| {
+        change
+            .reasons
+            .iter()
+            .any(|reason| matches!(reason, Reason::Imported { .. }))
+    };
+    let imports = plan.effective().filter(imported).count();
+    let state_only = plan
+        .effective()
+        .filter(|c| c.state_only && !imported(c))
+        .count();
     let mut line = if create + update + replace + delete == 0 {
         "No changes to PingFederate.".to_string()
     } else {
@@ -75,6 +85,9 @@ pub fn plan_summary_line(plan: &Plan) -> String {
             "Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete."
         )
     };
+    if imports > 0 {
+        line.push_str(&format!(" {imports} to import."));
+    }
     if state_only > 0 {
         line.push_str(&format!(
             " {state_only} state-only change{}.",
@@ -89,9 +102,13 @@ pub(super) fn write_change(
     styles: &Styles,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let has = |wanted: fn(&Reason) -> bool| change.reasons.iter().any(wanted);
+    let imported = has(|r| matches!(r, Reason::Imported { .. }));
     let (headline, symbol, style) = match change.action {
         Action::Create => ("will be created", "+", styles.create),
+        Action::Update if imported => ("will be imported and updated in place", "~", styles.update),
         Action::Update => ("will be updated in place", "~", styles.update),
+        Action::Replace if imported => ("will be imported and replaced", "-/+", styles.delete),
         Action::Replace => ("must be replaced", "-/+", styles.delete),
         Action::Delete if change.kind().is_singleton() => (
             "will be reset to PingFederate's defaults",
@@ -107,6 +124,36 @@ pub(super) fn write_change(
             ("will lose its outbound provisioning", "-", styles.delete)
         }
         Action::Delete => ("will be deleted", "-", styles.delete),
+        Action::NoOp if imported => ("will be imported", " ", styles.note),
+        Action::NoOp if has(|r| matches!(r, Reason::RemovedBlock)) => {
+            ("will be forgotten, not deleted", " ", styles.note)
+        }
+        Action::NoOp
+            if change.moved_from.is_none()
+                && has(|r| {
+                    matches!(
+                        r,
+                        Reason::ProtectionChanged {
+                            prevent_destroy: true
+                        }
+                    )
+                }) =>
+        {
+            ("will be protected from destruction", " ", styles.note)
+        }
+        Action::NoOp
+            if change.moved_from.is_none()
+                && has(|r| {
+                    matches!(
+                        r,
+                        Reason::ProtectionChanged {
+                            prevent_destroy: false
+                        }
+                    )
+                }) =>
+        {
+            ("is no longer protected from destruction", " ", styles.note)
+        }
         Action::NoOp => match (&change.moved_from, change.after.is_some()) {
             (Some(_), _) => ("has moved", " ", styles.note),
             (None, true) => (

@@ -44,6 +44,19 @@ pub fn reason_text(reason: &Reason) -> String {
             )
         }
         Reason::Removed => "removed from the configuration".into(),
+        Reason::Imported { id } if id == crate::model::SINGLETON_ID => {
+            "an `import` block takes over PingFederate's existing settings".into()
+        }
+        Reason::Imported { id } => {
+            format!("an `import` block takes over the existing object `{id}`")
+        }
+        Reason::RemovedBlock => "a `removed` block forgets it: it stays in PingFederate as it is, and pingform no longer manages it".into(),
+        Reason::ProtectionChanged { prevent_destroy: true } => {
+            "`prevent_destroy = true`: the state remembers that the object must not be destroyed, also once its block is gone".into()
+        }
+        Reason::ProtectionChanged { prevent_destroy: false } => {
+            "`prevent_destroy` is off: the state forgets the protection".into()
+        }
         Reason::ExclusionNotEnforced { exclusion, channel } => format!(
             "exclusion `{exclusion}` is not enforced by the live user filter of channel `{}`",
             channel.channel

@@ -48,6 +48,11 @@ pub fn state_show_text(object: &ManagedObject, out: &mut dyn Write) -> io::Resul
         })
         .collect();
     write_body(out, kind, &attributes, &secrets, "  ")?;
+    if object.prevent_destroy {
+        writeln!(out, "  lifecycle {{")?;
+        writeln!(out, "    prevent_destroy = true")?;
+        writeln!(out, "  }}")?;
+    }
     writeln!(out, "}}")?;
     if !object.exclusions.is_empty() {
         writeln!(out)?;
@@ -144,6 +149,33 @@ fn write_body(
         }
     }
     Ok(())
+}
+
+/// `state rm`: what was forgotten, and that PingFederate still holds it.
+pub fn state_removed_text(forgotten: &[ManagedObject], out: &mut dyn Write) -> io::Result<()> {
+    for object in forgotten {
+        let id = if object.address.kind().is_singleton() {
+            String::new()
+        } else {
+            format!(" (id `{}`)", object.id)
+        };
+        writeln!(
+            out,
+            "Removed {}{id} from the state; PingFederate still holds it, unchanged.",
+            object.address
+        )?;
+    }
+    writeln!(
+        out,
+        "pingform no longer manages {}. A block that still declares {} takes {} over again at the next apply.",
+        if forgotten.len() == 1 { "it" } else { "them" },
+        if forgotten.len() == 1 { "it" } else { "one" },
+        if forgotten.len() == 1 {
+            "it"
+        } else {
+            "that one"
+        },
+    )
 }
 
 /// `history`: one line per apply, oldest first.

@@ -367,6 +367,7 @@ mod tests {
             .collect(),
             observed: None,
             exclusions: Vec::new(),
+            prevent_destroy: false,
         }
     }
 

@@ -1,4 +1,4 @@
-//! `model`, `plan` and `render` do no I/O (design, section 3): no network, no redb, no
+//! `model`, `plan`, `render` and `import` do no I/O (design, section 3): no network, no redb, no
 //! files, no terminal. They get data and a `Write` from `command`, which wires the real
 //! pieces together. Every file under them is read (unit tests included), comments and
 //! string literals left out; a finding names its file and line.
@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use super::rust_source::{PathKind, paths, relative, repository, rust_files, tokens};
 
 /// The folders that must not do I/O.
-const PURE: &[&str] = &["src/model", "src/plan", "src/render"];
+const PURE: &[&str] = &["src/model", "src/plan", "src/render", "src/import"];
 
 #[derive(Debug, Clone, Copy)]
 enum Resource {

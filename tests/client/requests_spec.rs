@@ -32,7 +32,7 @@ fn load_folder(dir: &str, vars: &[(&str, &str)], environment: &[(&str, &str)]) -
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
         retarget: None,
-        unknown_inputs: false,
+        ..LoadOptions::default()
     };
     load(&options)
         .unwrap_or_else(|errors| panic!("{dir}: {:?}", miette::Report::new(errors)))

@@ -51,6 +51,7 @@ fn full_options() -> LoadOptions {
             ("PINGFORM_VAR_provisioner_db_password", "db-secret"),
             ("PINGFORM_VAR_sync_frequency", "120"),
         ]),
+        ..LoadOptions::default()
     }
 }
 
@@ -259,6 +260,7 @@ fn provisioning_options() -> LoadOptions {
             ("PINGONE_CLIENT_SECRET", "worker-secret"),
             ("LDAP_BIND_PASSWORD", "ldap-secret"),
         ]),
+        ..LoadOptions::default()
     }
 }
 

@@ -3,6 +3,7 @@
 //! (apply, then an empty `plan --detailed-exitcode`).
 
 mod datastores;
+mod import;
 mod operations;
 mod outputs;
 mod pingone;

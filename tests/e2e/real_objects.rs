@@ -6,45 +6,10 @@
 //! field but that one. The two SP connections (SAML browser SSO, WS-Trust) get
 //! outbound provisioning added, then removed, and end exactly as they were.
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 
 use crate::support::Scenario;
-
-/// A real object with its `${...}` placeholders replaced (host names by plausible
-/// names, passwords by `password`; PingFederate's own run-time variables kept).
-fn real_object(file: &str) -> Value {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "crates",
-        "pingform-sandbox",
-        "tests",
-        "data",
-        "real-objects",
-        file,
-    ]
-    .iter()
-    .collect();
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut output = String::new();
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find("${") {
-        output.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}').unwrap();
-        let name = &after[..end];
-        output.push_str(&match name {
-            "pf.server.data.dir" | "/" => format!("${{{name}}}"),
-            name if name.ends_with("_password") => "password".to_string(),
-            name if name.contains("PORT") => "9031".to_string(),
-            name => format!("{}.example.com", name.to_lowercase().replace('_', "-")),
-        });
-        rest = &after[end + 1..];
-    }
-    output.push_str(rest);
-    serde_json::from_str(&output).unwrap()
-}
+use crate::support::real_objects::real_object;
 
 /// What the server computes on every write (timestamps), left out of comparisons.
 const VOLATILE: &[&str] = &["lastModified", "modificationDate", "creationDate"];

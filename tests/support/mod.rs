@@ -7,6 +7,7 @@
 //! [`sandbox_client::Api`], and [`openapi`] checks bodies against PingFederate's spec.
 
 pub mod openapi;
+pub mod real_objects;
 pub mod redact;
 pub mod run;
 pub mod sandbox_client;

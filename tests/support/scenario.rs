@@ -261,7 +261,13 @@ impl Scenario {
         self.changed();
     }
 
-    fn run_with_options(&self, args: &[&str]) -> Run {
+    /// The data file of a [`Scenario::builtin_sandbox`] scenario's sandbox.
+    pub fn builtin_sandbox_data(&self) -> PathBuf {
+        self.workspace.dir().join("sandbox.json")
+    }
+
+    /// `pingform ARGS... DIR` with the scenario's options (target, variables).
+    pub fn run_with_options(&self, args: &[&str]) -> Run {
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         all.extend(self.target_args.iter().cloned());
         for (name, value) in self.vars.borrow().iter() {
@@ -285,7 +291,11 @@ impl Scenario {
     }
 
     fn finish(&self, args: &[&str], mut command: Command) -> Run {
-        if args.first() == Some(&"apply") {
+        // Runs that may leave work for an apply: an apply itself, an import (a new file
+        // and state records), forgetting objects.
+        if matches!(args.first(), Some(&"apply") | Some(&"import"))
+            || args.starts_with(&["state", "rm"])
+        {
             self.changed();
         }
         let output = command.output().unwrap();

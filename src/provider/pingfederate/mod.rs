@@ -13,7 +13,7 @@ use super::{Executor, ExecutorSettings, Method, ProviderError};
 use crate::model::kinds::COLLECTIONS;
 use crate::model::{
     Attributes, Cluster, Collection, DefaultContext, DeleteStrategy, Observed, ObservedObject,
-    PingFederateSettings, ResourceKind, Secret, ServerInfo, Version,
+    PingFederateSettings, PluginDescriptor, PluginField, ResourceKind, Secret, ServerInfo, Version,
 };
 
 pub use codec::{configuration_path, decode, encode};
@@ -166,6 +166,52 @@ impl PingFederate {
     }
 
     /// `POST /cluster/replicate`: pushes the admin node's configuration to the engines.
+    /// `GET /dataStores/descriptors`: every CUSTOM data store plugin the server knows
+    /// (spec `CustomDataStoreDescriptors`), with its configuration fields and tables.
+    pub async fn plugin_descriptors(&self) -> Result<Vec<PluginDescriptor>, ProviderError> {
+        let response = self
+            .executor
+            .send(Method::Get, "/dataStores/descriptors", None, &no_fields)
+            .await?;
+        let text =
+            |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+        let list = |value: &Value, key: &str| -> Vec<Value> {
+            value
+                .get("configDescriptor")
+                .and_then(|config| config.get(key))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let items = response.body.get("items").and_then(Value::as_array);
+        Ok(items
+            .into_iter()
+            .flatten()
+            .filter_map(|item| {
+                Some(PluginDescriptor {
+                    id: text(item, "id")?,
+                    fields: list(item, "fields")
+                        .iter()
+                        .filter_map(|field| {
+                            Some(PluginField {
+                                name: text(field, "name")?,
+                                // Spec `FieldDescriptor.defaultForLegacyConfig`: applied to a
+                                // field missing from a POST or PUT; else `defaultValue`.
+                                default: text(field, "defaultForLegacyConfig")
+                                    .or_else(|| text(field, "defaultValue")),
+                                encrypted: field.get("encrypted") == Some(&Value::Bool(true)),
+                            })
+                        })
+                        .collect(),
+                    tables: list(item, "tables")
+                        .iter()
+                        .filter_map(|table| text(table, "name"))
+                        .collect(),
+                })
+            })
+            .collect())
+    }
+
     pub async fn replicate(&self) -> Result<(), ProviderError> {
         self.executor
             .send(Method::Post, "/cluster/replicate", None, &no_fields)
