@@ -1,30 +1,39 @@
+use std::future::Future;
+
 use super::cli::{ApplyArgs, ConfigArgs, TargetArgs};
 use super::context::{Read, Target};
-use super::output::{Progress, confirm, note, stdout_styles, write_stdout};
+use super::output::{Progress, confirm, note, print_state_warnings, stdout_styles, write_stdout};
 use super::plan::read_plan_file;
+use super::signals::Signals;
+use super::whoami::{lock_holder, run_origin};
 use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
 use crate::plan::{Consent, SavedPlan, Stale, check_consent, drift};
 use crate::render::{
     APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_summary, convergence, drift_text,
-    plan_text, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
+    plan_text, rebound, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
     refresh_only_nothing, replicated, replicating, replication_pending, review_text, server_text,
+    state_backed_up,
 };
-use crate::state::StateFile;
+use crate::state::{Approval, StateStore};
 
 pub async fn run(args: ApplyArgs) -> Result<u8> {
+    // From here on a signal stops the apply in order instead of killing the process.
+    let signals = Signals::install();
     if args.config.dir.is_file() {
-        return apply_saved(args).await;
+        return apply_saved(args, &signals).await;
     }
     if args.refresh_only {
-        return refresh_only(args).await;
+        return refresh_only(args, &signals).await;
     }
-    let target = Target::open(&args.config, &args.target).await?;
+    let target = until_signal(&signals, "while planning", Target::open(&args.config, &args.target)).await??;
     // The write lock is held from planning to the last recorded change, so nobody
-    // applies in between.
-    let mut state = StateFile::open_for_write(&target.state_path)?;
+    // applies in between. A new state exists only in this process until the apply
+    // begins: a cancelled or refused apply leaves none behind.
+    let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
+    print_state_warnings(state.warnings());
     let previous = state.previous().clone();
-    let read = target.plan(&previous).await?;
+    let read = until_signal(&signals, "while planning", target.plan(&previous)).await??;
     let planned = &read.planned;
     let styles = stdout_styles();
     write_stdout(|out| {
@@ -38,16 +47,22 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
         plan_text(&planned.plan, &styles, out)?;
         review_text(&planned.review, read.pingone.as_ref(), &styles, out)
     })?;
-    if planned.plan.is_empty() && !planned.replicates() {
+    if planned.plan.is_empty() && !planned.replicates() && !needs_rebind(&target, &state, &read) {
         return Ok(0);
     }
     check_consent(planned, consent(&args))?;
-    if !args.auto_approve && !confirm(APPLY_QUESTION)? {
-        state.abandon();
-        note(apply_cancelled());
-        return Ok(1);
-    }
-    execute(&target, &read, &mut state, None, args.parallelism).await
+    let approval = if args.auto_approve {
+        Approval::AutoApprove
+    } else {
+        let confirmed = until_signal(&signals, "at the confirmation prompt", confirm(APPLY_QUESTION))
+            .await??;
+        if !confirmed {
+            note(apply_cancelled());
+            return Ok(1);
+        }
+        Approval::Interactive
+    };
+    execute(&target, &read, &mut state, None, args.parallelism, approval, &signals).await
 }
 
 fn consent(args: &ApplyArgs) -> Consent {
@@ -56,14 +71,59 @@ fn consent(args: &ApplyArgs) -> Consent {
     }
 }
 
+/// Whether an apply with nothing to change still records something: `--rebind` on a
+/// state bound to other servers.
+fn needs_rebind(target: &Target, state: &StateStore, read: &Read) -> bool {
+    target.rebind
+        && state
+            .previous()
+            .binding
+            .as_ref()
+            .is_some_and(|recorded| !recorded.differences(&read.binding).is_empty())
+}
+
+/// `future`, unless a signal arrives first: then nothing has been changed yet, and the
+/// command ends with the signal's exit code.
+async fn until_signal<T>(
+    signals: &Signals,
+    during: &'static str,
+    future: impl Future<Output = T>,
+) -> Result<T> {
+    tokio::select! {
+        value = future => Ok(value),
+        signal = signals.first() => Err(Error::StoppedBeforeChanges { signal, during }),
+    }
+}
+
 /// Runs the plan, prints progress and the summary, then checks convergence.
+#[allow(clippy::too_many_arguments)]
 async fn execute(
     target: &Target,
     read: &Read,
-    state: &mut StateFile,
+    state: &mut StateStore,
     saved: Option<&SavedPlan>,
     parallelism: u16,
+    approval: Approval,
+    signals: &Signals,
 ) -> Result<u8> {
+    if let Some(signal) = signals.received() {
+        return Err(Error::StoppedBeforeChanges {
+            signal,
+            during: "before the apply started",
+        });
+    }
+    let rebinding = state
+        .previous()
+        .binding
+        .as_ref()
+        .filter(|recorded| !recorded.differences(&read.binding).is_empty())
+        .cloned();
+    if let Some(backup) = state.begin_apply(&read.binding).await? {
+        note(&state_backed_up(&backup));
+    }
+    if let Some(recorded) = rebinding {
+        note(&rebound(&recorded, &read.binding));
+    }
     let saved_plan = saved.map(SavedPlan::plan);
     let run = ApplyRun {
         plan: saved_plan.as_ref().unwrap_or(&read.planned.plan),
@@ -76,6 +136,7 @@ async fn execute(
         } else {
             "apply"
         },
+        origin: run_origin(approval),
     };
     let replicate = read
         .planned
@@ -89,7 +150,8 @@ async fn execute(
         &target.client,
         state,
         &mut |event| progress.show(&event),
-        interrupt(),
+        signals.first(),
+        signals.second(),
     )
     .await;
     progress.finish();
@@ -108,21 +170,24 @@ async fn execute(
         writeln!(out, "{}", apply_summary(&report, &out_styles))
     })?;
     if replicate {
+        after_changes(signals, "the replication to the cluster")?;
         note(replicating());
-        target
-            .client
-            .replicate()
-            .await
-            .map_err(|error| Error::Replication { error })?;
+        let replicated_now = tokio::select! {
+            result = target.client.replicate() => result,
+            signal = signals.first() => {
+                return Err(Error::StoppedAfterChanges { signal, skipped: "the replication to the cluster" });
+            }
+        };
+        replicated_now.map_err(|error| Error::Replication { error })?;
         write_stdout(|out| writeln!(out, "{}", replicated()))?;
     }
-    let still_changing = converge(
-        &target.client,
-        &target.desired,
-        read.pingone.as_ref(),
-        state,
-    )
-    .await?;
+    after_changes(signals, "the convergence check")?;
+    let still_changing = tokio::select! {
+        result = converge(&target.client, &target.desired, read.pingone.as_ref(), state) => result?,
+        signal = signals.first() => {
+            return Err(Error::StoppedAfterChanges { signal, skipped: "the convergence check" });
+        }
+    };
     let line = convergence(&still_changing);
     if still_changing.is_empty() {
         write_stdout(|out| writeln!(out, "{line}"))?;
@@ -132,23 +197,17 @@ async fn execute(
     Ok(0)
 }
 
-/// Completes at the first Ctrl-C; a second one ends the process at once (the changes
-/// still in flight are then not recorded, and the next plan reads them back).
-async fn interrupt() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        // No signal handling here: never interrupt.
-        return std::future::pending().await;
+/// A signal that arrived while the last changes finished ends the command now.
+fn after_changes(signals: &Signals, skipped: &'static str) -> Result<()> {
+    match signals.received() {
+        Some(signal) => Err(Error::StoppedAfterChanges { signal, skipped }),
+        None => Ok(()),
     }
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            std::process::exit(130);
-        }
-    });
 }
 
 /// `pingform apply FILE`: exactly the saved plan, without a prompt, or nothing at all
 /// when anything it was based on has moved.
-async fn apply_saved(args: ApplyArgs) -> Result<u8> {
+async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     let file = args.config.dir.clone();
     let saved = read_plan_file(&file)?;
     let config = ConfigArgs {
@@ -165,13 +224,14 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
         ),
         ..args.target.clone()
     };
-    let target = Target::open(&config, &target_args).await?;
-    let mut state = StateFile::open_for_write(&target.state_path)?;
+    let target =
+        until_signal(signals, "while planning", Target::open(&config, &target_args)).await??;
+    let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
+    print_state_warnings(state.warnings());
     let previous = state.previous().clone();
-    let read = target.plan(&previous).await?;
+    let read = until_signal(signals, "while planning", target.plan(&previous)).await??;
     let verified = saved.verify(&read.planned, &target.desired, &previous, &read.observed);
     if let Err(stale) = verified {
-        state.abandon();
         return Err(match stale {
             Stale::Moved(moved) => Error::StalePlan { path: file, moved },
             Stale::Damaged(detail) => Error::PlanFileDamaged { path: file, detail },
@@ -194,14 +254,30 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
         return Ok(0);
     }
     check_consent(&read.planned, consent(&args))?;
-    execute(&target, &read, &mut state, Some(&saved), args.parallelism).await
+    let approval = Approval::PlanFile {
+        file: file.display().to_string(),
+    };
+    execute(
+        &target,
+        &read,
+        &mut state,
+        Some(&saved),
+        args.parallelism,
+        approval,
+        signals,
+    )
+    .await
 }
 
 /// `pingform apply --refresh-only`: accept the live values into state.
-async fn refresh_only(args: ApplyArgs) -> Result<u8> {
-    let target = Target::open(&args.config, &args.target).await?;
-    let mut state = StateFile::open_for_write(&target.state_path)?;
-    let (_, observed) = target.read_pingfederate().await?;
+async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
+    let target =
+        until_signal(signals, "while planning", Target::open(&args.config, &args.target)).await??;
+    let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
+    print_state_warnings(state.warnings());
+    let previous = state.previous().clone();
+    let (server, observed) =
+        until_signal(signals, "while planning", target.read_pingfederate(&previous)).await??;
     let drift = drift(state.previous(), &observed);
     let styles = stdout_styles();
     if drift.is_empty() {
@@ -213,11 +289,28 @@ async fn refresh_only(args: ApplyArgs) -> Result<u8> {
         writeln!(out)?;
         writeln!(out, "{}", refresh_only_intent())
     })?;
-    if !args.auto_approve && !confirm(REFRESH_ONLY_QUESTION)? {
-        note(refresh_only_cancelled());
-        return Ok(1);
+    let approval = if args.auto_approve {
+        Approval::AutoApprove
+    } else {
+        let confirmed =
+            until_signal(signals, "at the confirmation prompt", confirm(REFRESH_ONLY_QUESTION))
+                .await??;
+        if !confirmed {
+            note(refresh_only_cancelled());
+            return Ok(1);
+        }
+        Approval::Interactive
+    };
+    if let Some(signal) = signals.received() {
+        return Err(Error::StoppedBeforeChanges {
+            signal,
+            during: "before the apply started",
+        });
     }
-    let recorded = accept_live(&drift, &observed, &mut state)?;
+    if let Some(backup) = state.begin_apply(&target.binding(&server)).await? {
+        note(&state_backed_up(&backup));
+    }
+    let recorded = accept_live(&drift, &observed, &mut state, run_origin(approval)).await?;
     write_stdout(|out| writeln!(out, "{}", refresh_only_accepted(recorded)))?;
     Ok(0)
 }

@@ -38,6 +38,8 @@ pub enum StateCommand {
     List(StateArgs),
     /// Show what the state holds for one object.
     Show(StateShowArgs),
+    /// Copy the state, history included, to a new file or an empty PostgreSQL database.
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -45,17 +47,21 @@ pub struct StateFileArgs {
     /// The configuration folder whose state to read.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
-    /// The state file [default: DIR/pingform.redb].
-    #[arg(long, value_name = "PATH")]
+    /// The state: a file, or postgres://USER@HOST:PORT/DB [default: the `state` block
+    /// of DIR, else DIR/pingform.redb].
+    #[arg(long, value_name = "PATH|URL", env = "PINGFORM_STATE", hide_env_values = true)]
     pub state: Option<PathBuf>,
 }
 
-impl StateFileArgs {
-    pub fn path(&self) -> PathBuf {
-        self.state
-            .clone()
-            .unwrap_or_else(|| self.dir.join("pingform.redb"))
-    }
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub from: StateFileArgs,
+    /// Where to copy it: a file that does not exist yet, or
+    /// postgres://USER@HOST:PORT/DB (a database without a pingform state; pingform
+    /// creates its tables there).
+    #[arg(long, value_name = "PATH|URL")]
+    pub to: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -129,9 +135,15 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// The state file [default: DIR/pingform.redb; with --sandbox, a temporary file].
-    #[arg(long, value_name = "PATH")]
+    /// The state: a file, or postgres://USER@HOST:PORT/DB (password in the URL or
+    /// PGPASSWORD) [default: the `state` block, else DIR/pingform.redb; with --sandbox,
+    /// a temporary file].
+    #[arg(long, value_name = "PATH|URL", env = "PINGFORM_STATE", hide_env_values = true)]
     pub state: Option<PathBuf>,
+    /// Use a state bound to another PingFederate or PingOne environment (a renamed
+    /// host); apply then records the servers it talks to.
+    #[arg(long)]
+    pub rebind: bool,
     /// Run against a built-in sandbox started for this run instead of the
     /// configuration's pingfederate block.
     #[arg(long)]
@@ -231,6 +243,13 @@ pub struct SandboxArgs {
     /// The PingFederate version GET /version reports.
     #[arg(long, value_name = "VERSION", default_value = "12.1.0.4")]
     pub pingfederate_version: String,
+    /// The SAML 2.0 entity id GET /serverSettings reports (the server's identity, which
+    /// a state records).
+    #[arg(long, value_name = "ID", default_value = "initial.pingidentity.com")]
+    pub saml2_entity_id: String,
+    /// The runtime base URL GET /serverSettings reports.
+    #[arg(long, value_name = "URL", default_value = "https://localhost:9999")]
+    pub federation_base_url: String,
     /// Run as the administrative node of a cluster (/cluster/status, /cluster/replicate).
     #[arg(long)]
     pub cluster: bool,

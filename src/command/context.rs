@@ -3,15 +3,14 @@
 //! reading the live systems.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use super::cli::{ConfigArgs, TargetArgs};
 use super::output::note;
 use crate::config::{self, LoadOptions, Retarget};
 use crate::error::{Error, Result};
 use crate::model::{
-    AdminAuth, Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView, PreviousRun,
-    Secret, ServerInfo,
+    AdminAuth, Binding, Desired, Endpoint, Observed, PingFederateSettings, PingOneSettings,
+    PingOneView, PreviousRun, Secret, ServerInfo, StateLocation,
 };
 use crate::plan::{Inputs, Planned, check_server};
 use crate::provider::{PingFederate, PingOne};
@@ -49,7 +48,9 @@ pub fn load_configuration(args: &ConfigArgs, retarget: Option<Retarget>) -> Resu
 pub struct Target {
     pub desired: Desired,
     pub client: PingFederate,
-    pub state_path: PathBuf,
+    pub state: StateLocation,
+    /// `--rebind`: use a state bound to other servers, and record these.
+    pub rebind: bool,
     /// Held for the whole run: the in-process sandbox and its temporary files.
     _sandbox: Option<(Sandbox, tempfile::TempDir)>,
 }
@@ -64,11 +65,15 @@ impl Target {
         };
         let retarget = sandbox.as_ref().map(|(_, _, retarget)| retarget.clone());
         let desired = load_configuration(config, retarget)?;
+        let given_state = match &args.state {
+            Some(path) => Some(StateLocation::from_path(path).map_err(crate::state::StateError::from)?),
+            None => None,
+        };
         if let Some((sandbox, _, _)) = &sandbox {
             note(&sandbox_in_use(
                 &sandbox.pingfederate_url(),
                 args.sandbox_data.as_deref(),
-                args.state.as_deref(),
+                given_state.as_ref(),
             ));
         }
         let mut settings = desired
@@ -79,22 +84,28 @@ impl Target {
             })?;
         settings.bypass_external_validation |= args.bypass_external_validation;
         let client = PingFederate::new(&settings)?;
-        let state_path = match (&args.state, &sandbox) {
-            (Some(path), _) => path.clone(),
-            (None, Some((_, folder, _))) => folder.path().join("pingform.redb"),
-            (None, None) => config.dir.join("pingform.redb"),
+        let state = match (given_state, &sandbox) {
+            (Some(location), _) => location,
+            // The built-in sandbox never touches a real state.
+            (None, Some((_, folder, _))) => StateLocation::File(folder.path().join("pingform.redb")),
+            (None, None) => default_state(&config.dir)?,
         };
         Ok(Target {
             desired,
             client,
-            state_path,
+            state,
+            rebind: args.rebind,
             _sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
         })
     }
 
     /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,
-    /// and checks the server is one pingform supports.
-    pub async fn read(&self) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
+    /// and checks the server is one pingform supports and the one `previous` is bound
+    /// to.
+    pub async fn read(
+        &self,
+        previous: &PreviousRun,
+    ) -> Result<(ServerInfo, Observed, Option<PingOneView>)> {
         let (server, observed, pingone) = tokio::join!(
             self.client.server(),
             self.client.refresh(),
@@ -103,20 +114,53 @@ impl Target {
         // The server's answer first: a wrong URL or refused login explains the rest.
         let server = server?;
         check_server(&server, &self.desired)?;
+        self.check_binding(previous, &server)?;
         Ok((server, observed?, pingone?))
     }
 
     /// Reads PingFederate alone (drift, refresh-only): its objects and what it is.
-    pub async fn read_pingfederate(&self) -> Result<(ServerInfo, Observed)> {
+    pub async fn read_pingfederate(&self, previous: &PreviousRun) -> Result<(ServerInfo, Observed)> {
         let (server, observed) = tokio::join!(self.client.server(), self.client.refresh());
         let server = server?;
         check_server(&server, &self.desired)?;
+        self.check_binding(previous, &server)?;
         Ok((server, observed?))
+    }
+
+    /// The servers this run talks to, as a state records them.
+    pub fn binding(&self, server: &ServerInfo) -> Binding {
+        Binding {
+            pingfederate: match self._sandbox {
+                Some(_) => Endpoint::Sandbox,
+                None => Endpoint::Url(server.url.clone()),
+            },
+            identity: server.identity.clone(),
+            pingone_environment: self
+                .desired
+                .pingone
+                .as_ref()
+                .map(|pingone| pingone.environment_id.clone()),
+        }
+    }
+
+    /// Refuses a state bound to other servers, unless `--rebind`.
+    fn check_binding(&self, previous: &PreviousRun, server: &ServerInfo) -> Result<()> {
+        let Some(recorded) = &previous.binding else {
+            return Ok(());
+        };
+        let differences = recorded.differences(&self.binding(server));
+        if differences.is_empty() || self.rebind {
+            return Ok(());
+        }
+        Err(Error::BoundElsewhere {
+            location: self.state.clone(),
+            differences,
+        })
     }
 
     /// Reads the live systems and plans against `previous`.
     pub async fn plan(&self, previous: &PreviousRun) -> Result<Read> {
-        let (server, observed, pingone) = self.read().await?;
+        let (server, observed, pingone) = self.read(previous).await?;
         let planned = crate::plan::plan(Inputs {
             desired: &self.desired,
             previous,
@@ -125,6 +169,7 @@ impl Target {
             server: Some(&server),
         })?;
         Ok(Read {
+            binding: self.binding(&server),
             planned,
             observed,
             pingone,
@@ -132,8 +177,19 @@ impl Target {
     }
 }
 
+/// The state of a configuration folder without `--state`: the `state` block's URL or
+/// path, else `DIR/pingform.redb`.
+pub fn default_state(dir: &std::path::Path) -> Result<StateLocation> {
+    match config::state_setting(dir)? {
+        Some(location) => Ok(location),
+        None => Ok(StateLocation::File(dir.join("pingform.redb"))),
+    }
+}
+
 /// A plan and what it was made from.
 pub struct Read {
+    /// The servers the plan was made against.
+    pub binding: Binding,
     pub planned: Planned,
     pub observed: Observed,
     pub pingone: Option<PingOneView>,

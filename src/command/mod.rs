@@ -10,8 +10,10 @@ mod output;
 mod plan;
 mod sandbox;
 mod show;
+mod signals;
 mod state;
 mod validate;
+mod whoami;
 
 use std::process::ExitCode;
 
@@ -53,8 +55,8 @@ fn run(cli: Cli) -> Result<u8> {
             Command::Apply(args) => apply::run(args).await,
             Command::Drift(args) => drift::run(args).await,
             Command::Show(args) => show::run(args),
-            Command::State(command) => state::run(command),
-            Command::History(args) => state::history(args),
+            Command::State(command) => state::run(command).await,
+            Command::History(args) => state::history(args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
         }
     })

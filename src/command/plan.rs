@@ -9,16 +9,28 @@ use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan}
 use crate::render::{
     drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text, server_text,
 };
-use crate::state::read_previous_run;
+use super::output::print_state_warnings;
+use crate::model::PreviousRun;
+use crate::render::no_state_yet;
+use crate::state::{self, StateError};
 
 pub async fn run(args: PlanArgs) -> Result<u8> {
     let target = Target::open(&args.config, &args.target).await?;
     // Planning only reads state, without the write lock: it never blocks an apply.
-    let previous = read_previous_run(&target.state_path)?;
+    print_state_warnings(&state::warnings(&target.state));
+    let previous = match state::read(&target.state).await {
+        Ok(snapshot) => snapshot.previous,
+        Err(StateError::Missing { location }) => {
+            note(&no_state_yet(&location));
+            PreviousRun::default()
+        }
+        Err(error) => return Err(error.into()),
+    };
     let Read {
         planned,
         observed,
         pingone,
+        ..
     } = target.plan(&previous).await?;
 
     if let Some(path) = &args.out {
@@ -33,7 +45,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             &observed,
             Origin {
                 dir: args.config.dir.display().to_string(),
-                state_path: target.state_path.display().to_string(),
+                state_path: target.state.to_string(),
                 created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                     .to_string(),
             },

@@ -1,7 +1,7 @@
 use super::cli::{AdminAuthArg, SandboxArgs};
 use super::output::write_stdout;
 use crate::error::{Error, Result};
-use pingform_sandbox::{AdminAuth, Sandbox, SandboxOptions};
+use pingform_sandbox::{AdminAuth, Federation, Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
 pub async fn run(args: SandboxArgs) -> Result<u8> {
@@ -17,6 +17,10 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
             AdminAuthArg::Oauth => AdminAuth::OAuth,
         },
         version: args.pingfederate_version.clone(),
+        federation: Federation {
+            base_url: args.federation_base_url.clone(),
+            saml2_entity_id: args.saml2_entity_id.clone(),
+        },
         cluster: args.cluster,
         read_latency: args.read_latency.unwrap_or_default(),
         write_latency: args.write_latency.unwrap_or_default(),
@@ -67,6 +71,11 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
             out,
             "  PingFederate version:   {}",
             args.pingfederate_version
+        )?;
+        writeln!(
+            out,
+            "  Server identity:        {} ({})",
+            args.saml2_entity_id, args.federation_base_url
         )?;
         if args.cluster {
             writeln!(out, "  Cluster:                administrative node")?;

@@ -25,6 +25,7 @@ mod pingone_block;
 mod references;
 mod resource;
 mod shape;
+mod state_block;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ use crate::model::{Address, Desired, DesiredResource, Exclusion, FieldDefault};
 
 pub use diagnostic::{ConfigError, ConfigErrors};
 pub use options::{LoadOptions, Retarget};
+pub use state_block::state_setting;
 
 use attribute::AttributeEvaluator;
 use block::ResourceDeclaration;
@@ -101,6 +103,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .as_ref()
         .and_then(|block| pingone_block::evaluate(block, &evaluator, &mut errors));
     let exclusions = evaluate_exclusions(&declarations, &evaluator, &mut errors);
+    // Checked here so that `validate` reports it; commands read it with
+    // `state_setting`, before the rest is evaluated.
+    if let Some(block) = &declarations.state {
+        state_block::evaluate(block, &options.dir, &mut errors);
+    }
 
     if !errors.is_empty() {
         diagnostic::sort_by_location(&mut errors);

@@ -7,6 +7,7 @@
 //! plan normalisation, so a field is described exactly once.
 
 mod address;
+mod binding;
 mod collection;
 mod desired;
 mod digest;
@@ -22,9 +23,11 @@ mod previous;
 mod references;
 mod secret;
 mod server;
+mod state_location;
 pub mod suggest;
 
 pub use address::{Address, AddressParseError};
+pub use binding::{Binding, BindingDifference, Endpoint, ServerIdentity};
 pub use collection::{Collection, CollectionInfo};
 pub use desired::{
     AdminAuth, ChannelReference, Desired, DesiredResource, Exclusion, OAuthClient,
@@ -48,6 +51,7 @@ pub use pingone::{
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use secret::Secret;
+pub use state_location::{PostgresUrl, SslMode, StateLocation, StateUrlError, is_postgres_url};
 pub use server::{Cluster, NEWEST_SUPPORTED, OLDEST_SUPPORTED, Release, ServerInfo, Version};
 
 /// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since

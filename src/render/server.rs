@@ -89,6 +89,7 @@ mod tests {
 
     fn server(replicate: bool, cluster: Cluster) -> ServerInfo {
         ServerInfo {
+            identity: None,
             url: "https://pf:9999/pf-admin-api/v1".into(),
             version: Version::parse("12.1.0.4").unwrap(),
             cluster,

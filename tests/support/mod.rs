@@ -12,6 +12,7 @@ pub mod run;
 pub mod sandbox_client;
 pub mod sandbox_process;
 pub mod scenario;
+pub mod state;
 pub mod workspace;
 
 pub use run::{BINARY, Run};

@@ -83,6 +83,8 @@ pub struct AdminApiState {
     /// Tokens of the OAuth mode.
     pub tokens: Mutex<TokenBook>,
     pub version: String,
+    /// `federationInfo` of `GET /serverSettings`.
+    pub federation: crate::options::Federation,
     pub master_key: MasterKey,
     pub store: Mutex<Store>,
     /// The data file, when there is one. Locked only while `store` is.
@@ -199,6 +201,7 @@ impl AdminApiState {
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/version", get(version))
+        .route("/serverSettings", get(server_settings))
         .route(
             "/dataStores",
             get(list::<DataStores>).post(create::<DataStores>),
@@ -336,6 +339,22 @@ fn ok(value: Value) -> Response {
 
 async fn version(State(state): State<Shared>) -> Response {
     ok(json!({ "version": state.version }))
+}
+
+/// `GET /serverSettings` (spec operation `getServerSettings`, schema `ServerSettings`,
+/// none of whose members is required): the `federationInfo` that identifies the
+/// server, `baseUrl` and `saml2EntityId` (schema `FederationInfo`). Ping's Terraform
+/// provider imports the server settings by `federation_info.saml_2_entity_id`
+/// (`server_settings_resource_gen_test.go`). The other members (contact info,
+/// notifications, roles and protocols, email server, captcha) are not emulated: no
+/// source shows a server's values for them, and pingform does not read them.
+async fn server_settings(State(state): State<Shared>) -> Response {
+    ok(json!({
+        "federationInfo": {
+            "baseUrl": state.federation.base_url,
+            "saml2EntityId": state.federation.saml2_entity_id,
+        }
+    }))
 }
 
 /// GET on a collection: every item, in creation order.
