@@ -84,6 +84,10 @@ impl RedbFile {
             }
             return RedbFile::start_new(path);
         }
+        RedbFile::open_existing(path, holder).map_err(|error| with_backup(path, error))
+    }
+
+    fn open_existing(path: &Path, holder: &LockHolder) -> Result<(RedbFile, PreviousRun), StateError> {
         preflight(path)?;
         let database = guarded(|| builder().open(path))
             .map_err(|detail| damaged(path, detail))?
@@ -111,8 +115,7 @@ impl RedbFile {
             })?;
             read_previous(&file.database, path)
         })
-        .map_err(|detail| damaged(path, detail))?
-        .map_err(|error| with_backup(path, error))?;
+        .map_err(|detail| damaged(path, detail))??;
         Ok((file, previous))
     }
 
@@ -434,10 +437,10 @@ fn preflight(path: &Path) -> Result<(), StateError> {
         .zip(MAGIC)
         .filter(|(a, b)| **a == *b)
         .count();
-    if matching >= 5 {
+    if matching >= 5 || start[..read].iter().all(|byte| *byte == 0) {
         return Err(damaged(
             path,
-            "its first bytes are not a redb header".to_string(),
+            "its header is not a redb header (overwritten or zeroed)".to_string(),
         ));
     }
     let detail = if start.first() == Some(&b'{') {

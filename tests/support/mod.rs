@@ -11,7 +11,9 @@ pub mod redact;
 pub mod run;
 pub mod sandbox_client;
 pub mod sandbox_process;
+pub mod postgres;
 pub mod scenario;
+pub mod spawned;
 pub mod state;
 pub mod workspace;
 

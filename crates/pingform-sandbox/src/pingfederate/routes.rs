@@ -284,6 +284,7 @@ async fn admin_api_gate(
         None => relative.clone(),
     };
     let fault = state.control().trigger(method.as_str(), &logged_path);
+    let delay_response = fault.as_ref().map_or(0, |fault| fault.delay_response_ms);
     let mut injected = None;
     if let Some(fault) = fault {
         if fault.delay_ms > 0 {
@@ -324,6 +325,9 @@ async fn admin_api_gate(
         path: logged_path,
         status: response.status().as_u16(),
     });
+    if delay_response > 0 {
+        tokio::time::sleep(Duration::from_millis(delay_response)).await;
+    }
     response
 }
 
