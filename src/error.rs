@@ -257,15 +257,15 @@ pub fn signal_exit_code(signal: Signal) -> u8 {
 
 fn binding_difference(difference: &BindingDifference) -> String {
     match difference {
-        BindingDifference::Url { recorded, current } => format!(
-            "it manages the PingFederate at {recorded}; this run talks to {current}"
-        ),
-        BindingDifference::Identity { recorded, current } => format!(
-            "that PingFederate reported {recorded}; this one reports {current}"
-        ),
-        BindingDifference::PingOneEnvironment { recorded, current } => format!(
-            "its PingOne environment is {recorded}; the configuration names {current}"
-        ),
+        BindingDifference::Url { recorded, current } => {
+            format!("it manages the PingFederate at {recorded}; this run talks to {current}")
+        }
+        BindingDifference::Identity { recorded, current } => {
+            format!("that PingFederate reported {recorded}; this one reports {current}")
+        }
+        BindingDifference::PingOneEnvironment { recorded, current } => {
+            format!("its PingOne environment is {recorded}; the configuration names {current}")
+        }
     }
 }
 

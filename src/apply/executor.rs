@@ -10,8 +10,8 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 
 use super::{
-    ApplyError, ApplyEvent, ApplyFailure, ApplyInterrupted, ApplyStopped, Failed, STILL_RUNNING_EVERY,
-    Signal,
+    ApplyError, ApplyEvent, ApplyFailure, ApplyInterrupted, ApplyStopped, Failed,
+    STILL_RUNNING_EVERY, Signal,
 };
 use crate::model::{
     Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
@@ -259,9 +259,9 @@ pub async fn apply(
             .filter(|failed| failed.error.outcome_unknown())
             .map(|failed| failed.address.clone()),
     );
-    let outcome = if let Some(signal) = interrupted.filter(|_| {
-        aborted || started.len() < changes.len() || !failures.is_empty()
-    }) {
+    let outcome = if let Some(signal) =
+        interrupted.filter(|_| aborted || started.len() < changes.len() || !failures.is_empty())
+    {
         let failed = failures
             .iter()
             .filter(|failed| !failed.error.outcome_unknown())

@@ -39,24 +39,25 @@ pub async fn accept_live(
         }
         recorded += 1;
     }
-    state.append_history(&HistoryEntry {
-        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        command: "apply --refresh-only".into(),
-        origin: Some(origin),
-        create: 0,
-        update: 0,
-        delete: 0,
-        replace: 0,
-        finished: recorded,
-        done: DoneCounts {
-            recorded,
-            ..DoneCounts::default()
-        },
-        unknown: 0,
-        not_started: 0,
-        outcome: Outcome::Succeeded,
-        serial: state.previous().serial,
-    })
-    .await?;
+    state
+        .append_history(&HistoryEntry {
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            command: "apply --refresh-only".into(),
+            origin: Some(origin),
+            create: 0,
+            update: 0,
+            delete: 0,
+            replace: 0,
+            finished: recorded,
+            done: DoneCounts {
+                recorded,
+                ..DoneCounts::default()
+            },
+            unknown: 0,
+            not_started: 0,
+            outcome: Outcome::Succeeded,
+            serial: state.previous().serial,
+        })
+        .await?;
     Ok(recorded)
 }

@@ -26,7 +26,12 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     if args.refresh_only {
         return refresh_only(args, &signals).await;
     }
-    let target = until_signal(&signals, "while planning", Target::open(&args.config, &args.target)).await??;
+    let target = until_signal(
+        &signals,
+        "while planning",
+        Target::open(&args.config, &args.target),
+    )
+    .await??;
     // The write lock is held from planning to the last recorded change, so nobody
     // applies in between. A new state exists only in this process until the apply
     // begins: a cancelled or refused apply leaves none behind.
@@ -54,15 +59,28 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     let approval = if args.auto_approve {
         Approval::AutoApprove
     } else {
-        let confirmed = until_signal(&signals, "at the confirmation prompt", confirm(APPLY_QUESTION))
-            .await??;
+        let confirmed = until_signal(
+            &signals,
+            "at the confirmation prompt",
+            confirm(APPLY_QUESTION),
+        )
+        .await??;
         if !confirmed {
             note(apply_cancelled());
             return Ok(1);
         }
         Approval::Interactive
     };
-    execute(&target, &read, &mut state, None, args.parallelism, approval, &signals).await
+    execute(
+        &target,
+        &read,
+        &mut state,
+        None,
+        args.parallelism,
+        approval,
+        &signals,
+    )
+    .await
 }
 
 fn consent(args: &ApplyArgs) -> Consent {
@@ -224,8 +242,12 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
         ),
         ..args.target.clone()
     };
-    let target =
-        until_signal(signals, "while planning", Target::open(&config, &target_args)).await??;
+    let target = until_signal(
+        signals,
+        "while planning",
+        Target::open(&config, &target_args),
+    )
+    .await??;
     let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
@@ -271,13 +293,21 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
 
 /// `pingform apply --refresh-only`: accept the live values into state.
 async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
-    let target =
-        until_signal(signals, "while planning", Target::open(&args.config, &args.target)).await??;
+    let target = until_signal(
+        signals,
+        "while planning",
+        Target::open(&args.config, &args.target),
+    )
+    .await??;
     let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
-    let (server, observed) =
-        until_signal(signals, "while planning", target.read_pingfederate(&previous)).await??;
+    let (server, observed) = until_signal(
+        signals,
+        "while planning",
+        target.read_pingfederate(&previous),
+    )
+    .await??;
     let drift = drift(state.previous(), &observed);
     let styles = stdout_styles();
     if drift.is_empty() {
@@ -292,9 +322,12 @@ async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     let approval = if args.auto_approve {
         Approval::AutoApprove
     } else {
-        let confirmed =
-            until_signal(signals, "at the confirmation prompt", confirm(REFRESH_ONLY_QUESTION))
-                .await??;
+        let confirmed = until_signal(
+            signals,
+            "at the confirmation prompt",
+            confirm(REFRESH_ONLY_QUESTION),
+        )
+        .await??;
         if !confirmed {
             note(refresh_only_cancelled());
             return Ok(1);

@@ -49,7 +49,12 @@ pub struct StateFileArgs {
     pub dir: PathBuf,
     /// The state: a file, or postgres://USER@HOST:PORT/DB [default: the `state` block
     /// of DIR, else DIR/pingform.redb].
-    #[arg(long, value_name = "PATH|URL", env = "PINGFORM_STATE", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "PINGFORM_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
 }
 
@@ -138,7 +143,12 @@ pub struct TargetArgs {
     /// The state: a file, or postgres://USER@HOST:PORT/DB (password in the URL or
     /// PGPASSWORD) [default: the `state` block, else DIR/pingform.redb; with --sandbox,
     /// a temporary file].
-    #[arg(long, value_name = "PATH|URL", env = "PINGFORM_STATE", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "PINGFORM_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
     /// Use a state bound to another PingFederate or PingOne environment (a renamed
     /// host); apply then records the servers it talks to.

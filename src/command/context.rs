@@ -66,7 +66,9 @@ impl Target {
         let retarget = sandbox.as_ref().map(|(_, _, retarget)| retarget.clone());
         let desired = load_configuration(config, retarget)?;
         let given_state = match &args.state {
-            Some(path) => Some(StateLocation::from_path(path).map_err(crate::state::StateError::from)?),
+            Some(path) => {
+                Some(StateLocation::from_path(path).map_err(crate::state::StateError::from)?)
+            }
             None => None,
         };
         if let Some((sandbox, _, _)) = &sandbox {
@@ -87,7 +89,9 @@ impl Target {
         let state = match (given_state, &sandbox) {
             (Some(location), _) => location,
             // The built-in sandbox never touches a real state.
-            (None, Some((_, folder, _))) => StateLocation::File(folder.path().join("pingform.redb")),
+            (None, Some((_, folder, _))) => {
+                StateLocation::File(folder.path().join("pingform.redb"))
+            }
             (None, None) => default_state(&config.dir)?,
         };
         Ok(Target {
@@ -119,7 +123,10 @@ impl Target {
     }
 
     /// Reads PingFederate alone (drift, refresh-only): its objects and what it is.
-    pub async fn read_pingfederate(&self, previous: &PreviousRun) -> Result<(ServerInfo, Observed)> {
+    pub async fn read_pingfederate(
+        &self,
+        previous: &PreviousRun,
+    ) -> Result<(ServerInfo, Observed)> {
         let (server, observed) = tokio::join!(self.client.server(), self.client.refresh());
         let server = server?;
         check_server(&server, &self.desired)?;

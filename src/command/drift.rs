@@ -1,10 +1,10 @@
 use super::cli::DriftArgs;
 use super::context::Target;
+use super::output::print_state_warnings;
 use super::output::{stdout_styles, write_stdout};
 use crate::error::Result;
 use crate::plan::drift;
 use crate::render::{drift_json, drift_text, no_drift, server_text};
-use super::output::print_state_warnings;
 use crate::state;
 
 /// `pingform drift`: live objects against what the last apply recorded. Read-only: it

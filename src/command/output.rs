@@ -101,7 +101,7 @@ pub async fn confirm(question: &str) -> Result<bool> {
 /// Warnings about the state (a file other users may read), one per line on stderr.
 pub fn print_state_warnings(warnings: &[StateWarning]) {
     for warning in warnings {
-        eprintln!("{}", state_warning(warning, &stderr_styles()));
+        eprintln!("{}", state_warning(warning));
     }
 }
 

@@ -2,16 +2,16 @@ use std::path::Path;
 
 use super::cli::{PlanArgs, PlanFormat};
 use super::context::{Read, Target};
+use super::output::print_state_warnings;
 use super::output::{note, stdout_styles, write_stdout};
 use crate::error::{Error, Result};
 use crate::model::Fingerprinter;
+use crate::model::PreviousRun;
 use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan};
+use crate::render::no_state_yet;
 use crate::render::{
     drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text, server_text,
 };
-use super::output::print_state_warnings;
-use crate::model::PreviousRun;
-use crate::render::no_state_yet;
 use crate::state::{self, StateError};
 
 pub async fn run(args: PlanArgs) -> Result<u8> {

@@ -19,10 +19,9 @@ impl Endpoint {
     /// without case (host names are case-insensitive; the Admin API path is fixed).
     pub fn same_as(&self, other: &Endpoint) -> bool {
         match (self, other) {
-            (Endpoint::Url(a), Endpoint::Url(b)) => {
-                a.trim_end_matches('/')
-                    .eq_ignore_ascii_case(b.trim_end_matches('/'))
-            }
+            (Endpoint::Url(a), Endpoint::Url(b)) => a
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case(b.trim_end_matches('/')),
             (Endpoint::Sandbox, Endpoint::Sandbox) => true,
             _ => false,
         }
@@ -168,7 +167,11 @@ mod tests {
             recorded.differences(&renamed).as_slice(),
             [BindingDifference::Url { .. }]
         ));
-        let other = binding("https://pf:9999/pf-admin-api/v1", Some("staging"), Some("e2"));
+        let other = binding(
+            "https://pf:9999/pf-admin-api/v1",
+            Some("staging"),
+            Some("e2"),
+        );
         assert!(matches!(
             recorded.differences(&other).as_slice(),
             [

@@ -51,8 +51,8 @@ pub use pingone::{
 pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use secret::Secret;
-pub use state_location::{PostgresUrl, SslMode, StateLocation, StateUrlError, is_postgres_url};
 pub use server::{Cluster, NEWEST_SUPPORTED, OLDEST_SUPPORTED, Release, ServerInfo, Version};
+pub use state_location::{PostgresUrl, SslMode, StateLocation, StateUrlError, is_postgres_url};
 
 /// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since
 /// an object has one or two, and a tree node per object would dominate the memory of

@@ -15,14 +15,14 @@ use super::Secret;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateLocation {
     File(PathBuf),
-    Postgres(PostgresUrl),
+    Postgres(Box<PostgresUrl>),
 }
 
 impl StateLocation {
     /// A `postgres://` or `postgresql://` URL, or else a file path.
     pub fn parse(text: &str) -> Result<StateLocation, StateUrlError> {
         if is_postgres_url(text) {
-            PostgresUrl::parse(text).map(StateLocation::Postgres)
+            PostgresUrl::parse(text).map(|url| StateLocation::Postgres(Box::new(url)))
         } else {
             Ok(StateLocation::File(PathBuf::from(text)))
         }
@@ -273,7 +273,8 @@ mod tests {
     #[test]
     fn a_url_parses_and_never_shows_its_password() {
         let location =
-            StateLocation::parse("postgres://pingform:S3cret%2F@db.example.com:6432/state").unwrap();
+            StateLocation::parse("postgres://pingform:S3cret%2F@db.example.com:6432/state")
+                .unwrap();
         let StateLocation::Postgres(url) = &location else {
             panic!("a file: {location}");
         };
@@ -316,10 +317,22 @@ mod tests {
         for (text, expected) in [
             ("postgres://db.example.com/state", "names no user"),
             ("postgres://u:hunter2@db.example.com/", "names no database"),
-            ("postgres://u:hunter2@db.example.com/s?sslmode=always", "sslmode `always`"),
-            ("postgres://u:hunter2@db.example.com/s?pool=3", "unknown parameter `pool`"),
-            ("postgres://u:hunter2@db.example.com:99999/s", "not a valid URL"),
-            ("postgres://u:hunter2@db/s?sslrootcert=/ca.pem", "needs sslmode=verify-ca"),
+            (
+                "postgres://u:hunter2@db.example.com/s?sslmode=always",
+                "sslmode `always`",
+            ),
+            (
+                "postgres://u:hunter2@db.example.com/s?pool=3",
+                "unknown parameter `pool`",
+            ),
+            (
+                "postgres://u:hunter2@db.example.com:99999/s",
+                "not a valid URL",
+            ),
+            (
+                "postgres://u:hunter2@db/s?sslrootcert=/ca.pem",
+                "needs sslmode=verify-ca",
+            ),
         ] {
             let error = PostgresUrl::parse(text).unwrap_err().to_string();
             assert!(error.contains(expected), "{text}: {error}");

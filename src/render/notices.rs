@@ -8,7 +8,6 @@ use crate::model::{Address, Binding, StateLocation};
 use crate::plan::{Drift, SavedPlan};
 use crate::state::{Migrated, StateWarning};
 
-use super::Styles;
 use super::drift_text::drift_summary_line;
 
 fn plural(count: usize, word: &str) -> String {
@@ -108,7 +107,11 @@ pub fn convergence(still_changing: &[Address]) -> String {
 }
 
 /// `--sandbox`: where the run goes.
-pub fn sandbox_in_use(url: &str, data_file: Option<&Path>, state: Option<&StateLocation>) -> String {
+pub fn sandbox_in_use(
+    url: &str,
+    data_file: Option<&Path>,
+    state: Option<&StateLocation>,
+) -> String {
     format!(
         "Using a built-in sandbox at {url} ({}; state {}).",
         match data_file {
@@ -145,26 +148,8 @@ pub fn replication_pending(finished: usize) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(
-            configuration_valid(1),
-            "The configuration is valid: 1 object declared."
-        );
-        assert_eq!(
-            no_drift(&Drift::default(), 3),
-            "No drift: every managed object is as the last apply left it. (3 managed objects checked)"
-        );
-        assert_eq!(convergence(&[]), "Checked: a fresh plan finds no changes.");
-    }
-}
-
 /// A state with a problem worth a warning.
-pub fn state_warning(warning: &StateWarning, _styles: &Styles) -> String {
+pub fn state_warning(warning: &StateWarning) -> String {
     match warning {
         StateWarning::ReadableByOthers { path, mode } => format!(
             "warning: the state file {} can be read by other users (mode {mode:04o}); it holds the key of the secret fingerprints: run `chmod 600 {}`",
@@ -209,4 +194,22 @@ pub fn state_migrated(from: &StateLocation, to: &StateLocation, migrated: &Migra
         "Copied the state from {from} to {to}: lineage {}, serial {}, {} managed objects, {} history rows.\nPoint --state (or the `state` block) at {to} from now on; {from} was left as it was: archive it, so that nobody applies with it again.",
         migrated.lineage, migrated.serial, migrated.objects, migrated.history
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(
+            configuration_valid(1),
+            "The configuration is valid: 1 object declared."
+        );
+        assert_eq!(
+            no_drift(&Drift::default(), 3),
+            "No drift: every managed object is as the last apply left it. (3 managed objects checked)"
+        );
+        assert_eq!(convergence(&[]), "Checked: a fresh plan finds no changes.");
+    }
 }

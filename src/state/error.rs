@@ -6,7 +6,10 @@ use super::LockHolder;
 /// each names the state and says what to run.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum StateError {
-    #[error("the state {location} is in use by another pingform process{}", holder_text(holder))]
+    #[error(
+        "the state {location} is in use by another pingform process{}",
+        holder_text(holder)
+    )]
     #[diagnostic(
         code(pingform::state::locked),
         help(
@@ -15,7 +18,7 @@ pub enum StateError {
     )]
     Locked {
         location: StateLocation,
-        holder: Option<LockHolder>,
+        holder: Option<Box<LockHolder>>,
     },
 
     #[error("there is no state at {location}")]
@@ -41,12 +44,15 @@ pub enum StateError {
     },
 
     #[error("the state file {location} is damaged: {detail}")]
-    #[diagnostic(code(pingform::state::damaged), help("{}", restore_help(location, backup)))]
+    #[diagnostic(
+        code(pingform::state::damaged),
+        help("{}", restore_help(location, backup))
+    )]
     Damaged {
         location: StateLocation,
         detail: String,
         /// The backup kept from before the last apply, when there is a readable one.
-        backup: Option<BackupInfo>,
+        backup: Option<Box<BackupInfo>>,
     },
 
     #[error("{location} is not a pingform state file: {detail}")]
@@ -126,14 +132,14 @@ pub struct BackupInfo {
     pub last_apply: Option<String>,
 }
 
-fn holder_text(holder: &Option<LockHolder>) -> String {
+fn holder_text(holder: &Option<Box<LockHolder>>) -> String {
     match holder {
         Some(holder) => format!(": {holder}"),
         None => String::new(),
     }
 }
 
-fn restore_help(location: &StateLocation, backup: &Option<BackupInfo>) -> String {
+fn restore_help(location: &StateLocation, backup: &Option<Box<BackupInfo>>) -> String {
     if let StateLocation::Postgres(_) = location {
         return "restore the pingform_* tables from the database's backups (pg_dump), or copy a good state in with `pingform state migrate --state FILE --to URL` into an empty database".to_string();
     }

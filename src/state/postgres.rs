@@ -16,7 +16,9 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio_postgres::Client;
 use tokio_postgres::types::ToSql;
 
@@ -71,7 +73,7 @@ impl PostgresState {
         if !locked {
             return Err(StateError::Locked {
                 location: location(url),
-                holder: lock_holder(&client, key).await,
+                holder: lock_holder(&client, key).await.map(Box::new),
             });
         }
         client.batch_execute(CREATE_TABLES).await.map_err(fail)?;
@@ -125,7 +127,11 @@ impl PostgresState {
         let url = self.url.clone();
         let binding = serde_json::to_vec(binding).map_err(|e| detail_error(&url, e))?;
         let new = self.new;
-        let transaction = self.client.transaction().await.map_err(|e| postgres_error(&url, &e))?;
+        let transaction = self
+            .client
+            .transaction()
+            .await
+            .map_err(|e| postgres_error(&url, &e))?;
         if new {
             insert_identity(&transaction, previous)
                 .await
@@ -135,7 +141,10 @@ impl PostgresState {
             .execute(UPSERT_META, &[&"binding", &binding])
             .await
             .map_err(|e| postgres_error(&url, &e))?;
-        transaction.commit().await.map_err(|e| postgres_error(&url, &e))?;
+        transaction
+            .commit()
+            .await
+            .map_err(|e| postgres_error(&url, &e))?;
         self.new = false;
         Ok(())
     }
@@ -223,7 +232,10 @@ pub(super) async fn read(url: &PostgresUrl) -> Result<Snapshot, StateError> {
         .map_err(|e| postgres_error(url, &e))?;
     let previous = read_previous(&transaction, url).await?;
     let history = read_history(&transaction, url).await?;
-    transaction.commit().await.map_err(|e| postgres_error(url, &e))?;
+    transaction
+        .commit()
+        .await
+        .map_err(|e| postgres_error(url, &e))?;
     Ok(Snapshot { previous, history })
 }
 
@@ -329,7 +341,10 @@ impl Queries for tokio_postgres::Transaction<'_> {
     }
 }
 
-async fn read_previous(client: &impl Queries, url: &PostgresUrl) -> Result<PreviousRun, StateError> {
+async fn read_previous(
+    client: &impl Queries,
+    url: &PostgresUrl,
+) -> Result<PreviousRun, StateError> {
     let fail = |error: tokio_postgres::Error| postgres_error(url, &error);
     let mut meta = std::collections::BTreeMap::new();
     for row in client
@@ -381,20 +396,26 @@ async fn read_previous(client: &impl Queries, url: &PostgresUrl) -> Result<Previ
         ));
     }
     if let Some(binding) = meta.get("binding") {
-        previous.binding = Some(
-            serde_json::from_slice(binding)
-                .map_err(|e| damaged(url, format!("pingform_meta's binding cannot be read ({e})")))?,
-        );
+        previous.binding =
+            Some(serde_json::from_slice(binding).map_err(|e| {
+                damaged(url, format!("pingform_meta's binding cannot be read ({e})"))
+            })?);
     }
     for row in client
-        .rows("SELECT address, object FROM pingform_objects ORDER BY address", &[])
+        .rows(
+            "SELECT address, object FROM pingform_objects ORDER BY address",
+            &[],
+        )
         .await
         .map_err(fail)?
     {
         let address: String = row.get(0);
         let text: String = row.get(1);
         let object: ManagedObject = serde_json::from_str(&text).map_err(|e| {
-            damaged(url, format!("pingform_objects row {address} cannot be read ({e})"))
+            damaged(
+                url,
+                format!("pingform_objects row {address} cannot be read ({e})"),
+            )
         })?;
         previous.objects.insert(object.address.clone(), object);
     }
@@ -414,7 +435,10 @@ async fn read_history(
         let id: i64 = row.get(0);
         let text: String = row.get(1);
         entries.push(serde_json::from_str(&text).map_err(|e| {
-            damaged(url, format!("pingform_history row {id} cannot be read ({e})"))
+            damaged(
+                url,
+                format!("pingform_history row {id} cannot be read ({e})"),
+            )
         })?);
     }
     Ok(entries)
@@ -577,7 +601,10 @@ fn roots(url: &PostgresUrl) -> Result<RootCertStore, StateError> {
             let certificates = CertificateDer::pem_file_iter(path)
                 .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
                 .map_err(|e| {
-                    detail_error(url, format!("cannot read sslrootcert {}: {e}", path.display()))
+                    detail_error(
+                        url,
+                        format!("cannot read sslrootcert {}: {e}", path.display()),
+                    )
                 })?;
             let (added, _) = roots.add_parsable_certificates(certificates);
             if added == 0 {
@@ -624,7 +651,8 @@ impl ServerCertVerifier for AnyHostName {
         certificate: &CertificateDer<'_>,
         signature: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, certificate, signature)
+        self.0
+            .verify_tls12_signature(message, certificate, signature)
     }
 
     fn verify_tls13_signature(
@@ -633,7 +661,8 @@ impl ServerCertVerifier for AnyHostName {
         certificate: &CertificateDer<'_>,
         signature: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, certificate, signature)
+        self.0
+            .verify_tls13_signature(message, certificate, signature)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -691,7 +720,7 @@ impl ServerCertVerifier for Unverified {
 }
 
 fn location(url: &PostgresUrl) -> StateLocation {
-    StateLocation::Postgres(url.clone())
+    StateLocation::Postgres(Box::new(url.clone()))
 }
 
 /// The error and its causes, one line; the server's own message when it sent one.

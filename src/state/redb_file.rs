@@ -87,7 +87,10 @@ impl RedbFile {
         RedbFile::open_existing(path, holder).map_err(|error| with_backup(path, error))
     }
 
-    fn open_existing(path: &Path, holder: &LockHolder) -> Result<(RedbFile, PreviousRun), StateError> {
+    fn open_existing(
+        path: &Path,
+        holder: &LockHolder,
+    ) -> Result<(RedbFile, PreviousRun), StateError> {
         preflight(path)?;
         let database = guarded(|| builder().open(path))
             .map_err(|detail| damaged(path, detail))?
@@ -95,7 +98,7 @@ impl RedbFile {
                 DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch => {
                     StateError::Locked {
                         location: location(path),
-                        holder: read_holder(path),
+                        holder: read_holder(path).map(Box::new),
                     }
                 }
                 other => open_error(path, other),
@@ -293,10 +296,12 @@ fn read_plain(path: &Path) -> Result<Snapshot, StateError> {
         });
     }
     preflight(path)?;
-    let opened = guarded(|| builder().open_read_only(path)).map_err(|detail| damaged(path, detail))?;
+    let opened =
+        guarded(|| builder().open_read_only(path)).map_err(|detail| damaged(path, detail))?;
     match opened {
-        Ok(database) => guarded(|| read_snapshot(&database, path))
-            .map_err(|detail| damaged(path, detail))?,
+        Ok(database) => {
+            guarded(|| read_snapshot(&database, path)).map_err(|detail| damaged(path, detail))?
+        }
         // Not closed cleanly, and no writer holds it to repair it: a crash.
         Err(DatabaseError::RepairAborted) => read_repaired_copy(path),
         Err(DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch) => {
@@ -466,7 +471,10 @@ fn check_version(database: &Database, path: &Path) -> Result<(), StateError> {
         }
         Err(e) => return Err(redb_error(path, e)),
     };
-    let found = match meta.get(SCHEMA_VERSION_KEY).map_err(|e| redb_error(path, e))? {
+    let found = match meta
+        .get(SCHEMA_VERSION_KEY)
+        .map_err(|e| redb_error(path, e))?
+    {
         Some(bytes) => decode_u64(path, bytes.value())?,
         None => {
             return Err(damaged(path, "its schema version is missing".into()));
@@ -577,7 +585,8 @@ fn read_previous(database: &impl ReadableDatabase, path: &Path) -> Result<Previo
         }
         None => return Err(damaged(path, "its schema version is missing".into())),
     }
-    let lineage = get(LINEAGE_KEY)?.ok_or_else(|| damaged(path, "its lineage is missing".into()))?;
+    let lineage =
+        get(LINEAGE_KEY)?.ok_or_else(|| damaged(path, "its lineage is missing".into()))?;
     previous.lineage = Some(
         String::from_utf8(lineage).map_err(|_| damaged(path, "its lineage is not text".into()))?,
     );
@@ -586,13 +595,19 @@ fn read_previous(database: &impl ReadableDatabase, path: &Path) -> Result<Previo
         None => return Err(damaged(path, "its serial is missing".into())),
     };
     previous.fingerprint_key = get(FINGERPRINT_KEY_KEY)?;
-    if previous.fingerprint_key.as_ref().map(Vec::len) != Some(crate::model::Fingerprinter::KEY_LENGTH) {
-        return Err(damaged(path, "its fingerprint key is missing or has the wrong length".into()));
+    if previous.fingerprint_key.as_ref().map(Vec::len)
+        != Some(crate::model::Fingerprinter::KEY_LENGTH)
+    {
+        return Err(damaged(
+            path,
+            "its fingerprint key is missing or has the wrong length".into(),
+        ));
     }
     if let Some(binding) = get(BINDING_KEY)? {
-        previous.binding = Some(serde_json::from_slice(&binding).map_err(|e| {
-            damaged(path, format!("its binding cannot be read ({e})"))
-        })?);
+        previous.binding = Some(
+            serde_json::from_slice(&binding)
+                .map_err(|e| damaged(path, format!("its binding cannot be read ({e})")))?,
+        );
     }
     match transaction.open_table(OBJECTS) {
         Ok(objects) => {
@@ -630,7 +645,10 @@ fn read_history(
     for row in table.iter().map_err(|e| redb_error(path, e))? {
         let (key, value) = row.map_err(|e| redb_error(path, e))?;
         entries.push(serde_json::from_slice(value.value()).map_err(|e| {
-            damaged(path, format!("history row {} cannot be read ({e})", key.value()))
+            damaged(
+                path,
+                format!("history row {} cannot be read ({e})", key.value()),
+            )
         })?);
     }
     Ok(entries)
@@ -658,10 +676,12 @@ fn with_backup(path: &Path, error: StateError) -> StateError {
             backup: None,
         } => {
             let backup_file = backup_path(path);
-            let backup = read_plain(&backup_file).ok().map(|snapshot| BackupInfo {
-                path: backup_file,
-                serial: snapshot.previous.serial,
-                last_apply: snapshot.history.last().map(|entry| entry.time.clone()),
+            let backup = read_plain(&backup_file).ok().map(|snapshot| {
+                Box::new(BackupInfo {
+                    path: backup_file,
+                    serial: snapshot.previous.serial,
+                    last_apply: snapshot.history.last().map(|entry| entry.time.clone()),
+                })
             });
             StateError::Damaged {
                 location,
@@ -734,9 +754,12 @@ fn redb_error(path: &Path, error: impl Into<redb::Error>) -> StateError {
 }
 
 fn decode_u64(path: &Path, bytes: &[u8]) -> Result<u64, StateError> {
-    let array: [u8; 8] = bytes
-        .try_into()
-        .map_err(|_| damaged(path, "a number in its meta table has the wrong length".into()))?;
+    let array: [u8; 8] = bytes.try_into().map_err(|_| {
+        damaged(
+            path,
+            "a number in its meta table has the wrong length".into(),
+        )
+    })?;
     Ok(u64::from_be_bytes(array))
 }
 

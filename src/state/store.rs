@@ -12,7 +12,7 @@ use crate::model::{Address, Binding, Fingerprinter, ManagedObject, PreviousRun, 
 
 enum Backend {
     File(RedbFile),
-    Postgres(PostgresState),
+    Postgres(Box<PostgresState>),
 }
 
 /// An open, writable state. Holding it holds the write lock: no other process applies
@@ -62,9 +62,15 @@ impl StateStore {
                 )
             }
             StateLocation::Postgres(url) => {
-                let (database, previous) = PostgresState::open_for_write(url, holder, create).await?;
+                let (database, previous) =
+                    PostgresState::open_for_write(url, holder, create).await?;
                 let new = database.is_new();
-                (Backend::Postgres(database), previous, new, Vec::new())
+                (
+                    Backend::Postgres(Box::new(database)),
+                    previous,
+                    new,
+                    Vec::new(),
+                )
             }
         };
         Ok(StateStore {
@@ -105,7 +111,11 @@ impl StateStore {
         let binding = binding.merged_over(self.previous.binding.as_ref());
         let backup = match &mut self.backend {
             Backend::File(file) => {
-                let history = if self.new { Vec::new() } else { file.history()? };
+                let history = if self.new {
+                    Vec::new()
+                } else {
+                    file.history()?
+                };
                 file.begin_apply(&binding, &self.previous, history)?
             }
             Backend::Postgres(database) => {

@@ -22,15 +22,12 @@ fn another_pingfederate_is_refused_by_plan_drift_and_apply() {
     // Another server that reports another identity.
     let staging = SandboxProcess::start_with(&["--saml2-entity-id", "staging.example.com"]);
     scenario.write("pingfederate.hcl", &staging.pingfederate_block());
-    for args in [
-        vec!["plan"],
-        vec!["drift"],
-        vec!["apply", "--auto-approve"],
-    ] {
+    for args in [vec!["plan"], vec!["drift"], vec!["apply", "--auto-approve"]] {
         let run = scenario.run(&args);
         assert_eq!(run.code, 1, "{args:?}: {}", run.combined());
         assert!(
-            run.stderr.contains("the state [DIR]/pingform.redb belongs to other servers"),
+            run.stderr
+                .contains("the state [DIR]/pingform.redb belongs to other servers"),
             "{args:?}: {}",
             run.stderr
         );
@@ -39,7 +36,12 @@ fn another_pingfederate_is_refused_by_plan_drift_and_apply() {
             "{args:?}: {}",
             run.stderr
         );
-        assert!(run.stderr.contains(&format!("this run talks to {}", staging.url)), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("this run talks to {}", staging.url)),
+            "{}",
+            run.stderr
+        );
     }
     let refused = scenario.run(&["plan"]);
     insta::assert_snapshot!(
@@ -103,14 +105,31 @@ fn a_renamed_host_is_refused_until_an_apply_rebinds_on_purpose() {
     workspace.write("pingfederate.hcl", &after.pingfederate_block());
     let refused = workspace.run(&["plan"]);
     assert_eq!(refused.code, 1, "{}", refused.combined());
-    assert!(refused.stderr.contains("it manages the PingFederate at https://127.0.0.1:"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("run `pingform apply --rebind` once"), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("it manages the PingFederate at https://127.0.0.1:"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("run `pingform apply --rebind` once"),
+        "{}",
+        refused.stderr
+    );
     // A plan with --rebind shows nothing to change; the apply records the new URL.
     let plan = workspace.run(&["plan", "--rebind", "--detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.combined());
-    let rebound = workspace.run(&["apply", "--auto-approve", "--rebind"]).success();
+    let rebound = workspace
+        .run(&["apply", "--auto-approve", "--rebind"])
+        .success();
     assert!(
-        rebound.stderr.contains(&format!("The state is now bound to the PingFederate at {}", after.url)),
+        rebound.stderr.contains(&format!(
+            "The state is now bound to the PingFederate at {}",
+            after.url
+        )),
         "{}",
         rebound.stderr
     );

@@ -53,8 +53,19 @@ fn damaged_copies(original: &[u8]) -> Vec<(String, Vec<u8>)> {
         zeroed[page * PAGE..end].fill(0);
         copies.push((format!("page {page} zeroed"), zeroed));
     }
-    for length in [0, 5, 100, PAGE, PAGE + 1, original.len() / 2, original.len() - 1] {
-        copies.push((format!("truncated to {length} bytes"), original[..length].to_vec()));
+    for length in [
+        0,
+        5,
+        100,
+        PAGE,
+        PAGE + 1,
+        original.len() / 2,
+        original.len() - 1,
+    ] {
+        copies.push((
+            format!("truncated to {length} bytes"),
+            original[..length].to_vec(),
+        ));
     }
     copies
 }
@@ -75,8 +86,10 @@ enum Outcome {
 fn try_copy(path: &Path) -> Result<Outcome, String> {
     let location = StateLocation::File(path.to_path_buf());
     let runtime = runtime();
-    let read = catch_unwind(AssertUnwindSafe(|| runtime.block_on(state::read(&location))))
-        .map_err(|_| "state::read panicked".to_string())?;
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        runtime.block_on(state::read(&location))
+    }))
+    .map_err(|_| "state::read panicked".to_string())?;
     let open = catch_unwind(AssertUnwindSafe(|| {
         runtime
             .block_on(StateStore::open_existing(&location, &lock_holder()))
@@ -93,7 +106,10 @@ fn error_text(error: &StateError) -> String {
     use miette::Diagnostic;
     format!(
         "{error} {}",
-        error.help().map(|help| help.to_string()).unwrap_or_default()
+        error
+            .help()
+            .map(|help| help.to_string())
+            .unwrap_or_default()
     )
 }
 
@@ -118,7 +134,12 @@ fn no_damaged_copy_of_a_real_state_file_panics_and_each_refusal_names_the_file()
         std::fs::write(&path, bytes).unwrap();
         std::fs::write(dir.join("pingform.redb.backup"), &backup).unwrap();
         // The binary: never exit 101, and an error names the file.
-        let run = crate::support::Workspace::new().run(&["state", "list", "--state", path.to_str().unwrap()]);
+        let run = crate::support::Workspace::new().run(&[
+            "state",
+            "list",
+            "--state",
+            path.to_str().unwrap(),
+        ]);
         assert!(
             run.code == 0 || run.code == 1,
             "{what}: `state list` exited {}: {}",
@@ -137,10 +158,19 @@ fn no_damaged_copy_of_a_real_state_file_panics_and_each_refusal_names_the_file()
             Ok(Outcome::Read(snapshot)) => {
                 // Damage the reader did not notice must have hit space the state does
                 // not use: what it read is the state as it was.
-                assert_eq!(snapshot.previous.lineage, expected.previous.lineage, "{what}");
+                assert_eq!(
+                    snapshot.previous.lineage, expected.previous.lineage,
+                    "{what}"
+                );
                 assert_eq!(snapshot.previous.serial, expected.previous.serial, "{what}");
-                assert_eq!(snapshot.previous.objects, expected.previous.objects, "{what}");
-                assert_eq!(snapshot.previous.binding, expected.previous.binding, "{what}");
+                assert_eq!(
+                    snapshot.previous.objects, expected.previous.objects,
+                    "{what}"
+                );
+                assert_eq!(
+                    snapshot.previous.binding, expected.previous.binding,
+                    "{what}"
+                );
                 assert_eq!(snapshot.history, expected.history, "{what}");
                 read += 1;
             }

@@ -45,7 +45,8 @@ fn a_missing_state_is_reported_and_drift_fails_on_it() {
         let run = scenario.run(&args);
         assert_eq!(run.code, 1, "{command:?}: {}", run.combined());
         assert!(
-            run.stderr.contains("there is no state at [DIR]/typo/pingform.redb"),
+            run.stderr
+                .contains("there is no state at [DIR]/typo/pingform.redb"),
             "{command:?}: {}",
             run.stderr
         );
@@ -76,11 +77,22 @@ fn state_backup_and_plan_files_are_0600_and_a_readable_state_gets_a_warning() {
     );
     assert_eq!(mode(&backup), 0o600);
     let before = scenario
-        .run(&["state", "show", "datastore.jdbc.files", "--state", backup.to_str().unwrap()])
+        .run(&[
+            "state",
+            "show",
+            "datastore.jdbc.files",
+            "--state",
+            backup.to_str().unwrap(),
+        ])
         .success();
     assert!(before.stdout.contains("5432/files\""), "{}", before.stdout);
     assert_eq!(
-        scenario.run(&["history", "--state", backup.to_str().unwrap()]).success().stdout.lines().count(),
+        scenario
+            .run(&["history", "--state", backup.to_str().unwrap()])
+            .success()
+            .stdout
+            .lines()
+            .count(),
         1
     );
 
@@ -119,8 +131,17 @@ fn a_file_that_is_not_a_state_is_named() {
         "{}",
         run.stderr
     );
-    let apply = scenario.run(&["apply", "--auto-approve", "--state", plan_file.to_str().unwrap()]);
+    let apply = scenario.run(&[
+        "apply",
+        "--auto-approve",
+        "--state",
+        plan_file.to_str().unwrap(),
+    ]);
     assert_eq!(apply.code, 1, "{}", apply.combined());
-    assert!(apply.stderr.contains("is not a pingform state file"), "{}", apply.stderr);
+    assert!(
+        apply.stderr.contains("is not a pingform state file"),
+        "{}",
+        apply.stderr
+    );
     scenario.converge();
 }

@@ -68,7 +68,9 @@ fn converges_without_duplicates(scenario: &Scenario) {
         .sandbox()
         .pingfederate_requests()
         .into_iter()
-        .filter(|request| request["method"] == "POST" && request["status"] != 200 && request["status"] != 201)
+        .filter(|request| {
+            request["method"] == "POST" && request["status"] != 200 && request["status"] != 201
+        })
         .collect();
     assert!(refused.is_empty(), "a create was refused: {refused:?}");
 }
@@ -83,16 +85,24 @@ fn stop_with(signal: i32, name: &str, code: i32) -> (Scenario, Run) {
     let run = apply.finish();
     assert_eq!(run.code, code, "{}", run.combined());
     assert!(
-        run.stderr.contains(&format!("apply was interrupted by {name}: 2 of 6 changes finished, 4 did not start")),
+        run.stderr.contains(&format!(
+            "apply was interrupted by {name}: 2 of 6 changes finished, 4 did not start"
+        )),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("finished and recorded in state: datastore.jdbc.store_1, datastore.jdbc.store_2"),
+        run.stderr.contains(
+            "finished and recorded in state: datastore.jdbc.store_1, datastore.jdbc.store_2"
+        ),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("not started: datastore.jdbc.store_3"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not started: datastore.jdbc.store_3"),
+        "{}",
+        run.stderr
+    );
     read_only_commands_work(&scenario);
     let listed = scenario.run(&["state", "list"]).success();
     assert_eq!(listed.stdout.lines().count(), 2, "{}", listed.stdout);
@@ -104,7 +114,9 @@ fn sigterm_mid_apply_finishes_the_change_in_flight_records_it_and_exits_143() {
     let (scenario, _) = stop_with(libc::SIGTERM, "SIGTERM", 143);
     let history = scenario.run(&["history"]).success();
     assert!(
-        history.stdout.contains("interrupted (SIGTERM)  2 finished: 2 created; 4 not started"),
+        history
+            .stdout
+            .contains("interrupted (SIGTERM)  2 finished: 2 created; 4 not started"),
         "{}",
         history.stdout
     );
@@ -157,7 +169,9 @@ fn a_second_signal_stops_at_once_and_leaves_the_change_in_flight_unknown() {
     read_only_commands_work(&scenario);
     let history = scenario.run(&["history"]).success();
     assert!(
-        history.stdout.contains("interrupted (SIGINT, at once)  1 finished: 1 created; 1 outcome unknown, 4 not started"),
+        history.stdout.contains(
+            "interrupted (SIGINT, at once)  1 finished: 1 created; 1 outcome unknown, 4 not started"
+        ),
         "{}",
         history.stdout
     );
@@ -175,10 +189,19 @@ fn kill_9_mid_apply_leaves_a_state_that_read_only_commands_read_at_once() {
     // The file was not closed cleanly; read-only commands read it anyway.
     read_only_commands_work(&scenario);
     let listed = scenario.run(&["state", "list"]).success();
-    assert!(listed.stdout.contains("datastore.jdbc.store_2"), "{}", listed.stdout);
+    assert!(
+        listed.stdout.contains("datastore.jdbc.store_2"),
+        "{}",
+        listed.stdout
+    );
     // The plan still to do names the rest, and reading changed nothing in the file.
     let plan = scenario.run_with_options(&["plan"]).success();
-    assert!(plan.stdout.contains("datastore.jdbc.store_6 will be created"), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("datastore.jdbc.store_6 will be created"),
+        "{}",
+        plan.stdout
+    );
     converges_without_duplicates(&scenario);
     let history = scenario.run(&["history"]).success();
     assert_eq!(history.stdout.lines().count(), 1, "{}", history.stdout);

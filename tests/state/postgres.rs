@@ -74,21 +74,39 @@ fn two_runners_share_one_state_and_nothing_secret_reaches_the_database() {
     assert_eq!(plan.code, 0, "{}", plan.combined());
     assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
     let listed = in_runner(&runner, &database, &["state", "list"]).success();
-    assert!(listed.stdout.contains("datastore.jdbc.team_db"), "{}", listed.stdout);
+    assert!(
+        listed.stdout.contains("datastore.jdbc.team_db"),
+        "{}",
+        listed.stdout
+    );
     let history = in_runner(&runner, &database, &["history"]).success();
-    assert!(history.stdout.contains("succeeded  2 finished: 2 created"), "{}", history.stdout);
+    assert!(
+        history.stdout.contains("succeeded  2 finished: 2 created"),
+        "{}",
+        history.stdout
+    );
 
     // The tables are pingform's, in the database it was given.
-    let tables = database.query(
-        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'pingform%' ORDER BY 1",
-    );
-    let tables: Vec<_> = tables.into_iter().map(|row| row[0].clone().unwrap()).collect();
+    let tables = database
+        .query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'pingform%' ORDER BY 1");
+    let tables: Vec<_> = tables
+        .into_iter()
+        .map(|row| row[0].clone().unwrap())
+        .collect();
     assert_eq!(
         tables,
-        ["pingform_history", "pingform_lock", "pingform_meta", "pingform_objects"]
+        [
+            "pingform_history",
+            "pingform_lock",
+            "pingform_meta",
+            "pingform_objects"
+        ]
     );
     let dump = database.dump();
-    assert!(dump.contains("datastore.jdbc.team_db"), "the dump holds the state");
+    assert!(
+        dump.contains("datastore.jdbc.team_db"),
+        "the dump holds the state"
+    );
     for secret in SECRETS {
         assert!(!dump.contains(secret), "{secret} is in the database dump");
         for run in [&converged.apply, &converged.plan, &plan] {
@@ -101,9 +119,13 @@ fn two_runners_share_one_state_and_nothing_secret_reaches_the_database() {
 #[test]
 fn a_second_apply_is_refused_naming_the_holder_and_a_killed_holder_frees_the_lock() {
     let database = database();
-    let scenario = Scenario::start_with(&["--write-latency", "500ms"]);
+    let scenario = Scenario::new();
     on_postgres(&scenario, &database);
     scenario.write("main.hcl", &configuration());
+    // The holder's first create hangs (well within its 30 s request timeout).
+    scenario.sandbox().inject_fault(serde_json::json!({
+        "method": "POST", "path": "/dataStores", "delay_ms": 20000, "count": 1
+    }));
     let mut holder = scenario.spawn(&["apply", "--auto-approve", "--parallelism", "1"]);
     holder.wait_for("Creating...", 1);
     let runner = second_runner(&scenario, &database);
@@ -118,7 +140,9 @@ fn a_second_apply_is_refused_naming_the_holder_and_a_killed_holder_frees_the_loc
         refused.stderr
     );
     assert!(
-        refused.stderr.contains(&format!("(process {})", holder.pid())),
+        refused
+            .stderr
+            .contains(&format!("(process {})", holder.pid())),
         "{}",
         refused.stderr
     );
@@ -150,20 +174,28 @@ fn migrate_carries_lineage_serial_and_history_from_redb_to_postgres_and_back() {
     let scenario = Scenario::new();
     scenario.write("main.hcl", &configuration());
     scenario.converge();
-    scenario.write("main.hcl", &configuration().replace("5432/team", "5432/team_v2"));
+    scenario.write(
+        "main.hcl",
+        &configuration().replace("5432/team", "5432/team_v2"),
+    );
     scenario.converge();
     let file = scenario.state_file();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let read = |location: &StateLocation| runtime.block_on(pingform::state::read(location)).unwrap();
+    let read =
+        |location: &StateLocation| runtime.block_on(pingform::state::read(location)).unwrap();
     let original = read(&StateLocation::File(file.clone()));
 
     // Into PostgreSQL, with the password in the URL: it never shows.
     let migrated = scenario.run(&["state", "migrate", "--to", &database.url_with_password()]);
     assert_eq!(migrated.code, 0, "{}", migrated.combined());
-    assert!(!migrated.combined().contains(&database.password), "{}", migrated.combined());
+    assert!(
+        !migrated.combined().contains(&database.password),
+        "{}",
+        migrated.combined()
+    );
     assert!(
         migrated.stderr.contains(&format!(
             "Copied the state from [DIR]/pingform.redb to {}: lineage {}, serial {}, 2 managed objects, 2 history rows.",
@@ -179,14 +211,21 @@ fn migrate_carries_lineage_serial_and_history_from_redb_to_postgres_and_back() {
     assert_eq!(in_postgres.previous.lineage, original.previous.lineage);
     assert_eq!(in_postgres.previous.serial, original.previous.serial);
     assert_eq!(in_postgres.previous.objects, original.previous.objects);
-    assert_eq!(in_postgres.previous.fingerprint_key, original.previous.fingerprint_key);
+    assert_eq!(
+        in_postgres.previous.fingerprint_key,
+        original.previous.fingerprint_key
+    );
     assert_eq!(in_postgres.previous.binding, original.previous.binding);
     assert_eq!(in_postgres.history, original.history);
 
     // A second migration into the same database is refused.
     let again = scenario.run(&["state", "migrate", "--to", &database.url_with_password()]);
     assert_eq!(again.code, 1, "{}", again.combined());
-    assert!(again.stderr.contains("already holds a pingform state"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("already holds a pingform state"),
+        "{}",
+        again.stderr
+    );
     assert!(!again.combined().contains(&database.password));
 
     // And back into a new file.
@@ -207,7 +246,11 @@ fn migrate_carries_lineage_serial_and_history_from_redb_to_postgres_and_back() {
     assert_eq!(round_trip.history, original.history);
     let refused = scenario.run(&["state", "migrate", "--to", back.to_str().unwrap()]);
     assert_eq!(refused.code, 1, "{}", refused.combined());
-    assert!(refused.stderr.contains("back.redb already exists"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("back.redb already exists"),
+        "{}",
+        refused.stderr
+    );
 
     // The PostgreSQL copy plans like the file did.
     on_postgres(&scenario, &database);
@@ -224,13 +267,24 @@ fn a_wrong_password_is_an_error_that_does_not_echo_it() {
     );
     let run = workspace.run(&["state", "list", "--state", &url]);
     assert_eq!(run.code, 1, "{}", run.combined());
-    assert!(!run.combined().contains("Wrong-Password-77"), "{}", run.combined());
     assert!(
-        run.stderr.contains(&format!("cannot use the PostgreSQL state {}", database.url())),
+        !run.combined().contains("Wrong-Password-77"),
+        "{}",
+        run.combined()
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot use the PostgreSQL state {}",
+            database.url()
+        )),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("password authentication failed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("password authentication failed"),
+        "{}",
+        run.stderr
+    );
     // A database without a state is missing, not empty.
     let missing = workspace.run_with_env(
         &["history", "--state", &database.url()],
@@ -238,7 +292,9 @@ fn a_wrong_password_is_an_error_that_does_not_echo_it() {
     );
     assert_eq!(missing.code, 1, "{}", missing.combined());
     assert!(
-        missing.stderr.contains(&format!("there is no state at {}", database.url())),
+        missing
+            .stderr
+            .contains(&format!("there is no state at {}", database.url())),
         "{}",
         missing.stderr
     );

@@ -30,29 +30,35 @@ fn a_create_that_timed_out_is_reported_unknown_and_the_next_plan_takes_it_over()
     let run = scenario.apply_with(&["--parallelism", "1"]);
     assert_eq!(run.code, 1, "{}", run.combined());
     assert!(
-        run.stderr.contains("create of datastore.jdbc.first got no answer: its outcome is unknown"),
+        run.stderr
+            .contains("create of datastore.jdbc.first got no answer: its outcome is unknown"),
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr.contains("timed out after 1s"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("timed out after 1s"), "{}", run.stderr);
     assert!(
         run.stderr.contains("outcome unknown (the request was sent but no answer came, so PingFederate may have made the change): datastore.jdbc.first"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("not started: datastore.jdbc.second"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not started: datastore.jdbc.second"),
+        "{}",
+        run.stderr
+    );
     // It did land.
     assert_eq!(
-        scenario.sandbox().request("GET", "/dataStores/first", None).0,
+        scenario
+            .sandbox()
+            .request("GET", "/dataStores/first", None)
+            .0,
         200
     );
     let history = scenario.run(&["history"]).success();
     assert!(
-        history.stdout.contains("  failed  nothing finished; 1 outcome unknown, 1 not started"),
+        history
+            .stdout
+            .contains("  failed  nothing finished; 1 outcome unknown, 1 not started"),
         "{}",
         history.stdout
     );
@@ -64,7 +70,8 @@ fn a_create_that_timed_out_is_reported_unknown_and_the_next_plan_takes_it_over()
         plan.stdout
     );
     assert!(
-        plan.stdout.contains("datastore.jdbc.second will be created"),
+        plan.stdout
+            .contains("datastore.jdbc.second will be created"),
         "{}",
         plan.stdout
     );

@@ -7,11 +7,11 @@
 //! [`sandbox_client::Api`], and [`openapi`] checks bodies against PingFederate's spec.
 
 pub mod openapi;
+pub mod postgres;
 pub mod redact;
 pub mod run;
 pub mod sandbox_client;
 pub mod sandbox_process;
-pub mod postgres;
 pub mod scenario;
 pub mod spawned;
 pub mod state;

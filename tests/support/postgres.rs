@@ -89,15 +89,7 @@ pub fn database() -> Database {
     let number = NEXT.fetch_add(1, Ordering::SeqCst);
     let name = format!("pingform_test_{number}");
     let password = format!("role-password-{number}-{}", std::process::id());
-    let admin = |sql: &str| {
-        run_sql(
-            cluster.port,
-            SUPERUSER,
-            SUPERUSER_PASSWORD,
-            "postgres",
-            sql,
-        )
-    };
+    let admin = |sql: &str| run_sql(cluster.port, SUPERUSER, SUPERUSER_PASSWORD, "postgres", sql);
     admin(&format!(
         "CREATE ROLE {name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'"
     ));
@@ -157,7 +149,9 @@ fn unprivileged_user() -> Option<(u32, u32)> {
             return Some((uid, gid));
         }
     }
-    panic!("running as root, but there is neither a `postgres` nor a `nobody` user to run PostgreSQL as");
+    panic!(
+        "running as root, but there is neither a `postgres` nor a `nobody` user to run PostgreSQL as"
+    );
 }
 
 fn command_as(program: &Path, run_as: Option<(u32, u32)>) -> Command {
@@ -194,7 +188,14 @@ impl Cluster {
         let initdb = command_as(&bin.join("initdb"), run_as)
             .arg("-D")
             .arg(&data)
-            .args(["-U", SUPERUSER, "--auth=scram-sha-256", "-E", "UTF8", "--no-sync"])
+            .args([
+                "-U",
+                SUPERUSER,
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ])
             .arg(format!("--pwfile={}", password_file.display()))
             .current_dir(&folder)
             .output()
@@ -229,8 +230,12 @@ impl Cluster {
                 return;
             }
             if Instant::now() > deadline {
-                let log = std::fs::read_to_string(self.folder.join("server.log")).unwrap_or_default();
-                panic!("PostgreSQL did not start within 60 s (run as {:?}):\n{log}", self.run_as);
+                let log =
+                    std::fs::read_to_string(self.folder.join("server.log")).unwrap_or_default();
+                panic!(
+                    "PostgreSQL did not start within 60 s (run as {:?}):\n{log}",
+                    self.run_as
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -273,13 +278,11 @@ fn spawn_server(
                 Ok(())
             });
         }
-        let child = command.spawn().expect("start postgres");
+        let mut child = command.spawn().expect("start postgres");
         sender.send(child.id()).unwrap();
-        // This thread is the server's parent for the parent-death signal: it waits
-        // for the process to end.
-        loop {
-            std::thread::park();
-        }
+        // This thread is the server's parent for the parent-death signal, so it lives
+        // as long as the server: it waits for it (and reaps it) here.
+        let _ = child.wait();
     });
     receiver.recv().unwrap()
 }
@@ -288,11 +291,16 @@ static CLEANUP: OnceLock<(u32, PathBuf)> = OnceLock::new();
 
 extern "C" fn stop_cluster() {
     if let Some((pid, folder)) = CLEANUP.get() {
-        // SAFETY: signals and waits for the server process this test process started.
+        // SAFETY: signals the server process this test process started; the thread
+        // that started it reaps it, and kill(pid, 0) tells when it is gone.
         unsafe {
             libc::kill(*pid as libc::pid_t, libc::SIGQUIT);
-            let mut status = 0;
-            libc::waitpid(*pid as libc::pid_t, &mut status, 0);
+            for _ in 0..500 {
+                if libc::kill(*pid as libc::pid_t, 0) != 0 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
         let _ = std::fs::remove_dir_all(folder);
     }

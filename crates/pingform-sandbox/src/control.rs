@@ -75,9 +75,7 @@ impl Fault {
             return Some(format!("status {status} is not an HTTP status"));
         }
         if self.status.is_none() && self.delay_ms == 0 && self.delay_response_ms == 0 {
-            return Some(
-                "a fault needs a status, a delay_ms or a delay_response_ms".to_string(),
-            );
+            return Some("a fault needs a status, a delay_ms or a delay_response_ms".to_string());
         }
         if self.count == 0 {
             return Some("count must be at least 1".to_string());
