@@ -766,3 +766,73 @@ fn decode_u64(path: &Path, bytes: &[u8]) -> Result<u64, StateError> {
 fn storage_error(error: serde_json::Error) -> redb::Error {
     redb::Error::Io(std::io::Error::other(error))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_from_a_newer_pingform_is_refused_by_readers_and_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pingform.redb");
+        {
+            let database = builder().create(&path).unwrap();
+            write(&database, &path, |transaction| {
+                let mut meta = transaction.open_table(META)?;
+                meta.insert(SCHEMA_VERSION_KEY, 99u64.to_be_bytes().as_slice())?;
+                Ok(())
+            })
+            .unwrap();
+        }
+        let holder = LockHolder {
+            command: "apply".into(),
+            user: "u".into(),
+            host: "h".into(),
+            pid: 1,
+            since: "2026-12-02T10:00:00Z".into(),
+        };
+        assert!(matches!(
+            RedbFile::open_for_write(&path, &holder, true),
+            Err(StateError::TooNew { found: 99, .. })
+        ));
+        assert!(matches!(
+            read(&path),
+            Err(StateError::TooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn what_is_not_a_redb_file_is_named_before_redb_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (
+                "plan.json",
+                b"{\"format_version\": 1}".to_vec(),
+                "it holds JSON",
+            ),
+            ("empty.redb", Vec::new(), "the file is empty"),
+            (
+                "text.redb",
+                b"hello, world".to_vec(),
+                "it is not a redb database",
+            ),
+        ];
+        for (name, bytes, expected) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            match read(&path) {
+                Err(StateError::NotAState { detail, .. }) => {
+                    assert!(detail.contains(expected), "{name}: {detail}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let zeroed = dir.path().join("zeroed.redb");
+        std::fs::write(&zeroed, vec![0u8; 8192]).unwrap();
+        assert!(matches!(read(&zeroed), Err(StateError::Damaged { .. })));
+        assert!(matches!(
+            read(dir.path()),
+            Err(StateError::NotAState { .. })
+        ));
+    }
+}

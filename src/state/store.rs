@@ -232,3 +232,245 @@ pub async fn migrate(
         history: snapshot.history.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, SecretRecord};
+    use crate::state::{Outcome, StateError};
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn holder(name: &str) -> LockHolder {
+        LockHolder {
+            command: "apply".into(),
+            user: name.into(),
+            host: "host-1".into(),
+            pid: 42,
+            since: "2026-12-02T10:00:00Z".into(),
+        }
+    }
+
+    fn binding() -> Binding {
+        Binding {
+            pingfederate: Endpoint::Url("https://pf:9999/pf-admin-api/v1".into()),
+            identity: None,
+            pingone_environment: Some("env-1".into()),
+        }
+    }
+
+    fn object(name: &str) -> ManagedObject {
+        ManagedObject {
+            address: format!("datastore.jdbc.{name}").parse().unwrap(),
+            id: name.to_string(),
+            attributes: serde_json::json!({"driver_class": "org.postgresql.Driver"})
+                .as_object()
+                .unwrap()
+                .clone(),
+            secrets: [(
+                "password".to_string(),
+                SecretRecord {
+                    fingerprint: "hmac-sha256:00".into(),
+                    encrypted_digest: None,
+                },
+            )]
+            .into_iter()
+            .collect(),
+            observed: None,
+        }
+    }
+
+    fn file(path: &std::path::Path) -> StateLocation {
+        StateLocation::File(path.to_path_buf())
+    }
+
+    fn entries(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_state_appears_only_when_an_apply_begins() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let location = file(&dir.path().join("pingform.redb"));
+        let state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        assert!(state.is_new());
+        assert_eq!(
+            state.previous().fingerprint_key.as_ref().map(Vec::len),
+            Some(32)
+        );
+        assert!(
+            entries(dir.path())
+                .iter()
+                .all(|name| name.starts_with(".pingform-state-"))
+        );
+        drop(state);
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+        assert!(matches!(
+            runtime.block_on(read(&location)),
+            Err(StateError::Missing { .. })
+        ));
+
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        let lineage = state.previous().lineage.clone();
+        assert_eq!(
+            runtime.block_on(state.begin_apply(&binding())).unwrap(),
+            None
+        );
+        drop(state);
+        assert_eq!(entries(dir.path()), ["pingform.redb"]);
+        let snapshot = runtime.block_on(read(&location)).unwrap();
+        assert_eq!(snapshot.previous.lineage, lineage);
+        assert_eq!(snapshot.previous.binding, Some(binding()));
+    }
+
+    #[test]
+    fn two_first_applies_cannot_both_create_the_state() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let location = file(&dir.path().join("pingform.redb"));
+        let mut first = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        let mut second = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("b")))
+            .unwrap();
+        runtime.block_on(first.begin_apply(&binding())).unwrap();
+        assert!(matches!(
+            runtime.block_on(second.begin_apply(&binding())),
+            Err(StateError::CreatedMeanwhile { .. })
+        ));
+    }
+
+    #[test]
+    fn changes_history_and_the_backup_survive_reopening() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pingform.redb");
+        let location = file(&path);
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        runtime.block_on(state.begin_apply(&binding())).unwrap();
+        let (a, b) = (object("a"), object("b"));
+        runtime
+            .block_on(state.record(&a.address, Some(&a), None))
+            .unwrap();
+        runtime
+            .block_on(state.record(&b.address, Some(&b), None))
+            .unwrap();
+        let mut renamed = object("a");
+        renamed.address = "datastore.jdbc.renamed".parse().unwrap();
+        runtime
+            .block_on(state.record(&renamed.address, Some(&renamed), Some(&a.address)))
+            .unwrap();
+        let entry: HistoryEntry = serde_json::from_value(serde_json::json!({
+            "time": "2026-11-27T08:00:00Z", "command": "apply", "create": 2, "update": 0,
+            "delete": 0, "finished": 2, "outcome": {"status": "succeeded"}, "serial": 3
+        }))
+        .unwrap();
+        runtime.block_on(state.append_history(&entry)).unwrap();
+        drop(state);
+
+        // A second writer is refused and told who holds the lock.
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("first")))
+            .unwrap();
+        match runtime.block_on(StateStore::open_for_write(&location, &holder("second"))) {
+            Err(StateError::Locked {
+                holder: Some(holder),
+                ..
+            }) => assert_eq!(holder.user, "first"),
+            Err(other) => panic!("expected Locked with a holder, got {other}"),
+            Ok(_) => panic!("a second writer must be refused"),
+        }
+        assert_eq!(state.previous().serial, 3);
+        let keys: Vec<String> = state
+            .previous()
+            .objects
+            .keys()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(keys, ["datastore.jdbc.b", "datastore.jdbc.renamed"]);
+
+        // The next apply keeps the state from before it.
+        let backup = runtime
+            .block_on(state.begin_apply(&binding()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(backup, dir.path().join("pingform.redb.backup"));
+        runtime
+            .block_on(state.record(&b.address, None, None))
+            .unwrap();
+        drop(state);
+        let now = runtime.block_on(read(&location)).unwrap();
+        let before = runtime.block_on(read(&file(&backup))).unwrap();
+        assert_eq!((now.previous.serial, before.previous.serial), (4, 3));
+        assert_eq!(before.previous.objects.len(), 2);
+        assert_eq!(now.previous.lineage, before.previous.lineage);
+        assert_eq!(before.history.len(), 1);
+        assert_eq!(before.history[0].outcome, Outcome::Succeeded);
+        assert_eq!(before.history[0].replace, 0);
+    }
+
+    #[test]
+    fn migrate_copies_everything_into_a_new_file_and_refuses_an_existing_one() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let from = file(&dir.path().join("from.redb"));
+        let to = file(&dir.path().join("to.redb"));
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&from, &holder("a")))
+            .unwrap();
+        runtime.block_on(state.begin_apply(&binding())).unwrap();
+        let a = object("a");
+        runtime
+            .block_on(state.record(&a.address, Some(&a), None))
+            .unwrap();
+        drop(state);
+        let migrated = runtime.block_on(migrate(&from, &to, &holder("m"))).unwrap();
+        assert_eq!(
+            (migrated.serial, migrated.objects, migrated.history),
+            (1, 1, 0)
+        );
+        let (source, copy) = (
+            runtime.block_on(read(&from)).unwrap(),
+            runtime.block_on(read(&to)).unwrap(),
+        );
+        assert_eq!(copy.previous.lineage, source.previous.lineage);
+        assert_eq!(copy.previous.objects, source.previous.objects);
+        assert_eq!(
+            copy.previous.fingerprint_key,
+            source.previous.fingerprint_key
+        );
+        assert_eq!(copy.previous.binding, source.previous.binding);
+        assert!(matches!(
+            runtime.block_on(migrate(&from, &to, &holder("m"))),
+            Err(StateError::Exists { .. })
+        ));
+        let missing = file(&dir.path().join("missing.redb"));
+        assert!(matches!(
+            runtime.block_on(migrate(
+                &missing,
+                &file(&dir.path().join("x.redb")),
+                &holder("m")
+            )),
+            Err(StateError::Missing { .. })
+        ));
+    }
+}
