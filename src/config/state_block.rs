@@ -54,6 +54,18 @@ pub fn evaluate(
     dir: &Path,
     errors: &mut Vec<ConfigError>,
 ) -> Option<StateLocation> {
+    // A password in the file: that alone is reported, without a source snippet, so
+    // that no line of this block is shown.
+    if let Some(attribute) = declaration.attribute("url")
+        && let Expression::String(text) = &attribute.value
+        && let Ok(StateLocation::Postgres(url)) = StateLocation::parse(text.value())
+        && url.password.is_some()
+    {
+        errors.push(ConfigError::StatePasswordInFile {
+            location: location_text(declaration, &attribute.value),
+        });
+        return None;
+    }
     for inner in declaration.block.body.blocks() {
         errors.push(declaration.unexpected(inner, "`state`", None));
     }
@@ -96,19 +108,12 @@ pub fn evaluate(
         _ => {
             errors.push(invalid(
                 "the state URL must be a plain string: the state is found before variables, references and functions are evaluated".into(),
-                "write the URL as a literal string, and pass a password in PGPASSWORD (or `--state URL` for another state)",
+                "write the URL as a literal string; to pick the state per run, pass --state URL (or set PINGFORM_STATE) instead",
             ));
             return None;
         }
     };
     match StateLocation::parse(&text) {
-        Ok(StateLocation::Postgres(url)) if url.password.is_some() => {
-            errors.push(invalid(
-                format!("the state URL {url} holds a password, which would be kept in the configuration files"),
-                "remove the password from the URL and set PGPASSWORD where pingform runs",
-            ));
-            None
-        }
         Ok(StateLocation::File(path)) if path.as_os_str().is_empty() => {
             errors.push(invalid(
                 "the state URL is empty".into(),
@@ -126,4 +131,9 @@ pub fn evaluate(
             None
         }
     }
+}
+
+/// `main.hcl:2:9`, where the value starts.
+fn location_text(declaration: &BlockDeclaration, value: &Expression) -> String {
+    declaration.at(value.span()).describe()
 }
