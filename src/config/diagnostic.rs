@@ -331,10 +331,14 @@ pub enum ConfigError {
     },
 
     /// No source snippet: the line would show the password.
-    #[error("the state URL at {location} holds a password, which would be kept in the configuration files")]
+    #[error(
+        "the state URL at {location} holds a password, which would be kept in the configuration files"
+    )]
     #[diagnostic(
         code(pingform::config::state_password),
-        help("remove the password from the URL and set PGPASSWORD where pingform runs (or pass the whole URL with --state or PINGFORM_STATE from a secret)")
+        help(
+            "remove the password from the URL and set PGPASSWORD where pingform runs (or pass the whole URL with --state or PINGFORM_STATE from a secret)"
+        )
     )]
     StatePasswordInFile { location: String },
 
