@@ -81,7 +81,7 @@ pub enum StateError {
     #[diagnostic(
         code(pingform::state::postgres),
         help(
-            "check the URL (host, port, database, user), the password (in the URL or PGPASSWORD) and sslmode; pingform creates its tables but never the database: `createdb -O USER DB`"
+            "check the URL (host, port, database, user), the password (in the URL or PGPASSWORD), and sslmode and sslrootcert for TLS; pingform creates its tables but never the database: `createdb --owner USER DB`"
         )
     )]
     Postgres {

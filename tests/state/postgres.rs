@@ -299,3 +299,51 @@ fn a_wrong_password_is_an_error_that_does_not_echo_it() {
         missing.stderr
     );
 }
+
+/// The server accepts this role over TLS only, and its certificate names only
+/// `pingform-test-db.invalid`: each `sslmode` is told apart by whether it connects.
+#[test]
+fn tls_follows_sslmode_as_libpq_reads_it() {
+    let database = crate::support::postgres::tls_only_database();
+    let ca = crate::support::postgres::cluster().ca_file.clone();
+    let workspace = Workspace::new();
+    let history = |query: &str| {
+        let url = format!("{}?{query}", database.url());
+        workspace.run_with_env(
+            &["history", "--state", &url],
+            &[("PGPASSWORD", &database.password)],
+        )
+    };
+    let connects = |query: &str| {
+        let run = history(query);
+        assert_eq!(run.code, 1, "{query}: {}", run.combined());
+        // Connected and queried: the database simply holds no state yet.
+        assert!(
+            run.stderr.contains("there is no state at"),
+            "{query}: {}",
+            run.stderr
+        );
+    };
+    let refused = |query: &str, expected: &str| {
+        let run = history(query);
+        assert_eq!(run.code, 1, "{query}: {}", run.combined());
+        assert!(
+            run.stderr.contains("cannot use the PostgreSQL state") && run.stderr.contains(expected),
+            "{query}: {}",
+            run.stderr
+        );
+    };
+    let ca = ca.to_str().unwrap();
+    connects("sslmode=prefer");
+    connects("sslmode=require");
+    connects(&format!("sslmode=verify-ca&sslrootcert={ca}"));
+    refused("sslmode=disable", "no encryption");
+    refused(
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+        "certificate not valid for name \"127.0.0.1\"",
+    );
+    refused(
+        "sslmode=verify-ca",
+        "invalid peer certificate: UnknownIssuer",
+    );
+}

@@ -17,10 +17,19 @@ use std::time::{Duration, Instant};
 
 const SUPERUSER: &str = "postgres";
 const SUPERUSER_PASSWORD: &str = "test-superuser-password";
+/// The one name in the server's certificate.
+pub const SERVER_NAME: &str = "pingform-test-db.invalid";
+/// Members of this role may connect over TCP with TLS only (pg_hba.conf), so a
+/// connection that succeeds as one of them used TLS.
+const TLS_ONLY: &str = "tls_only";
 
 /// The running cluster.
 pub struct Cluster {
     pub port: u16,
+    /// The CA that signed the server's certificate (PEM). The certificate names only
+    /// [`SERVER_NAME`], not 127.0.0.1, so `verify-full` to 127.0.0.1 must fail while
+    /// `verify-ca` succeeds.
+    pub ca_file: PathBuf,
     bin: PathBuf,
     folder: PathBuf,
     /// The user the server runs as (None: this process's own).
@@ -84,6 +93,15 @@ pub fn cluster() -> &'static Cluster {
 
 /// A new database owned by a new non-superuser role.
 pub fn database() -> Database {
+    new_database(false)
+}
+
+/// [`database`], whose role the server accepts over TLS only.
+pub fn tls_only_database() -> Database {
+    new_database(true)
+}
+
+fn new_database(tls_only: bool) -> Database {
     static NEXT: AtomicU32 = AtomicU32::new(1);
     let cluster = cluster();
     let number = NEXT.fetch_add(1, Ordering::SeqCst);
@@ -94,6 +112,9 @@ pub fn database() -> Database {
         "CREATE ROLE {name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'"
     ));
     admin(&format!("CREATE DATABASE {name} OWNER {name}"));
+    if tls_only {
+        admin(&format!("GRANT {TLS_ONLY} TO {name}"));
+    }
     Database {
         name: name.clone(),
         user: name,
@@ -206,16 +227,25 @@ impl Cluster {
             String::from_utf8_lossy(&initdb.stdout),
             String::from_utf8_lossy(&initdb.stderr)
         );
+        let ca_file = write_certificates(&folder, &data, run_as);
         let port = free_port();
         let pid = spawn_server(&bin, run_as, &folder, &data, port);
         register_cleanup(pid, folder.clone());
         let cluster = Cluster {
             port,
+            ca_file,
             bin,
             folder,
             run_as,
         };
         cluster.wait_until_ready();
+        run_sql(
+            cluster.port,
+            SUPERUSER,
+            SUPERUSER_PASSWORD,
+            "postgres",
+            &format!("CREATE ROLE {TLS_ONLY} NOLOGIN"),
+        );
         cluster
     }
 
@@ -240,6 +270,47 @@ impl Cluster {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// A CA and a server certificate it signed (naming only [`SERVER_NAME`]) for the
+/// server, and a pg_hba.conf that accepts members of [`TLS_ONLY`] over TLS only.
+/// Returns the CA file.
+fn write_certificates(folder: &Path, data: &Path, run_as: Option<(u32, u32)>) -> PathBuf {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "pingform test CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
+    let server_key = rcgen::KeyPair::generate().unwrap();
+    let server = rcgen::CertificateParams::new(vec![SERVER_NAME.to_string()])
+        .unwrap()
+        .signed_by(&server_key, &ca)
+        .unwrap();
+    let ca_file = folder.join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let owned = |path: PathBuf, text: String, mode: u32| {
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(mode))
+            .unwrap();
+        if let Some((uid, gid)) = run_as {
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+        }
+    };
+    owned(data.join("server.crt"), server.pem(), 0o644);
+    owned(data.join("server.key"), server_key.serialize_pem(), 0o600);
+    owned(
+        data.join("pg_hba.conf"),
+        format!(
+            "local all all trust\n\
+             hostssl all +{TLS_ONLY} 127.0.0.1/32 scram-sha-256\n\
+             hostnossl all +{TLS_ONLY} 127.0.0.1/32 reject\n\
+             host all all 127.0.0.1/32 scram-sha-256\n"
+        ),
+        0o600,
+    );
+    ca_file
 }
 
 /// Starts `postgres` from a thread that lives as long as the process, with the
@@ -267,6 +338,14 @@ fn spawn_server(
             .arg("-c")
             .arg(format!("unix_socket_directories={}", folder.display()))
             .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
+            .args([
+                "-c",
+                "ssl=on",
+                "-c",
+                "ssl_cert_file=server.crt",
+                "-c",
+                "ssl_key_file=server.key",
+            ])
             .args(["-c", "max_connections=200", "-c", "shared_buffers=32MB"])
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
