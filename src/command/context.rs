@@ -52,7 +52,7 @@ pub struct Target {
     /// `--rebind`: use a state bound to other servers, and record these.
     pub rebind: bool,
     /// Held for the whole run: the in-process sandbox and its temporary files.
-    _sandbox: Option<(Sandbox, tempfile::TempDir)>,
+    built_in_sandbox: Option<(Sandbox, tempfile::TempDir)>,
 }
 
 impl Target {
@@ -99,7 +99,7 @@ impl Target {
             client,
             state,
             rebind: args.rebind,
-            _sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
+            built_in_sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
         })
     }
 
@@ -137,7 +137,7 @@ impl Target {
     /// The servers this run talks to, as a state records them.
     pub fn binding(&self, server: &ServerInfo) -> Binding {
         Binding {
-            pingfederate: match self._sandbox {
+            pingfederate: match self.built_in_sandbox {
                 Some(_) => Endpoint::Sandbox,
                 None => Endpoint::Url(server.url.clone()),
             },

@@ -149,7 +149,6 @@ fn approval_text(approval: &Approval) -> String {
         Approval::Interactive => "confirmed at the prompt".to_string(),
         Approval::AutoApprove => "--auto-approve".to_string(),
         Approval::PlanFile { file } => format!("plan file {file}"),
-        Approval::None => "no approval needed".to_string(),
     }
 }
 

@@ -1,3 +1,6 @@
+//! The state's errors, worded once: each names the state (a file path, or the
+//! PostgreSQL URL without its password) and says what to run.
+
 use crate::model::StateLocation;
 
 use super::LockHolder;

@@ -7,7 +7,7 @@
 pub struct HistoryEntry {
     /// RFC 3339, UTC.
     pub time: String,
-    /// What ran: `apply`, `apply FILE`, `apply --refresh-only`, `state migrate`.
+    /// What ran: `apply`, `apply FILE`, `apply --refresh-only`.
     pub command: String,
     /// Who ran it, where, and how it was approved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,8 +74,6 @@ pub enum Approval {
     AutoApprove,
     /// `apply FILE`: a plan saved with `plan --out`.
     PlanFile { file: String },
-    /// No approval asked (`state migrate`).
-    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
