@@ -25,9 +25,10 @@ datastore "jdbc" "store_{n}" {{
         .collect()
 }
 
-/// A sandbox whose writes take 400 ms, with six stores to create.
+/// A sandbox whose writes take a second (ample time to signal a change in flight, even
+/// on a loaded machine), with six stores to create.
 fn slow_scenario() -> Scenario {
-    let scenario = Scenario::start_with(&["--write-latency", "400ms"]);
+    let scenario = Scenario::start_with(&["--write-latency", "1s"]);
     scenario.write("main.hcl", &stores(6));
     scenario
 }
