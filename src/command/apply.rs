@@ -35,7 +35,12 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     // The write lock is held from planning to the last recorded change, so nobody
     // applies in between. A new state exists only in this process until the apply
     // begins: a cancelled or refused apply leaves none behind.
-    let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
+    let mut state = until_signal(
+        &signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
     let read = until_signal(&signals, "while planning", target.plan(&previous)).await??;
@@ -71,16 +76,12 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
         }
         Approval::Interactive
     };
-    execute(
-        &target,
-        &read,
-        &mut state,
-        None,
-        args.parallelism,
+    let execution = Execution {
+        saved: None,
+        parallelism: args.parallelism,
         approval,
-        &signals,
-    )
-    .await
+    };
+    execute(&target, &read, &mut state, execution, &signals).await
 }
 
 fn consent(args: &ApplyArgs) -> Consent {
@@ -113,17 +114,27 @@ async fn until_signal<T>(
     }
 }
 
+/// How an approved apply runs: from a saved plan or not, how many changes at once, and
+/// how it was approved.
+struct Execution<'a> {
+    saved: Option<&'a SavedPlan>,
+    parallelism: u16,
+    approval: Approval,
+}
+
 /// Runs the plan, prints progress and the summary, then checks convergence.
-#[allow(clippy::too_many_arguments)]
 async fn execute(
     target: &Target,
     read: &Read,
     state: &mut StateStore,
-    saved: Option<&SavedPlan>,
-    parallelism: u16,
-    approval: Approval,
+    execution: Execution<'_>,
     signals: &Signals,
 ) -> Result<u8> {
+    let Execution {
+        saved,
+        parallelism,
+        approval,
+    } = execution;
     if let Some(signal) = signals.received() {
         return Err(Error::StoppedBeforeChanges {
             signal,
@@ -248,7 +259,12 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
         Target::open(&config, &target_args),
     )
     .await??;
-    let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
+    let mut state = until_signal(
+        signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
     let read = until_signal(signals, "while planning", target.plan(&previous)).await??;
@@ -279,16 +295,12 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     let approval = Approval::PlanFile {
         file: file.display().to_string(),
     };
-    execute(
-        &target,
-        &read,
-        &mut state,
-        Some(&saved),
-        args.parallelism,
+    let execution = Execution {
+        saved: Some(&saved),
+        parallelism: args.parallelism,
         approval,
-        signals,
-    )
-    .await
+    };
+    execute(&target, &read, &mut state, execution, signals).await
 }
 
 /// `pingform apply --refresh-only`: accept the live values into state.
@@ -299,7 +311,12 @@ async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
         Target::open(&args.config, &args.target),
     )
     .await??;
-    let mut state = StateStore::open_for_write(&target.state, &lock_holder("apply")).await?;
+    let mut state = until_signal(
+        signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
     let (server, observed) = until_signal(
