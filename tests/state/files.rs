@@ -158,11 +158,19 @@ fn a_state_block_names_a_file_relative_to_the_folder() {
     assert!(!scenario.state_file().exists());
     assert_eq!(mode(&file), 0o600);
     let listed = scenario.run(&["state", "list"]).success();
-    assert!(listed.stdout.contains("datastore.jdbc.files"), "{}", listed.stdout);
+    assert!(
+        listed.stdout.contains("datastore.jdbc.files"),
+        "{}",
+        listed.stdout
+    );
     let history = scenario.run(&["history"]).success();
     assert_eq!(history.stdout.lines().count(), 1, "{}", history.stdout);
     // --state wins over the block.
     let other = scenario.run(&["state", "list", "--state", "elsewhere.redb"]);
     assert_eq!(other.code, 1, "{}", other.combined());
-    assert!(other.stderr.contains("there is no state at elsewhere.redb"), "{}", other.stderr);
+    assert!(
+        other.stderr.contains("there is no state at elsewhere.redb"),
+        "{}",
+        other.stderr
+    );
 }

@@ -232,6 +232,32 @@ mod tests {
     }
 
     #[test]
+    fn a_fault_may_only_hold_back_the_answer() {
+        let mut control = Control::default();
+        let late = Fault {
+            status: None,
+            delay_response_ms: 3000,
+            ..fault("/dataStores", 1)
+        };
+        assert_eq!(late.problem(), None);
+        control.queue(late);
+        let triggered = control.trigger("GET", "/dataStores").unwrap();
+        assert_eq!(
+            (
+                triggered.status,
+                triggered.delay_ms,
+                triggered.delay_response_ms
+            ),
+            (None, 0, 3000)
+        );
+        let nothing = Fault {
+            status: None,
+            ..fault("/dataStores", 1)
+        };
+        assert!(nothing.problem().unwrap().contains("delay_response_ms"));
+    }
+
+    #[test]
     fn star_matches_a_prefix() {
         let mut control = Control::default();
         control.queue(fault("/dataStores*", 1));
