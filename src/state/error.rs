@@ -122,7 +122,12 @@ pub enum StateError {
     },
 
     #[error(transparent)]
-    #[diagnostic(code(pingform::state::url))]
+    #[diagnostic(
+        code(pingform::state::url),
+        help(
+            "write it as postgres://USER@HOST:PORT/DB, optionally with ?sslmode=verify-full&sslrootcert=CA.pem; the password goes in PGPASSWORD"
+        )
+    )]
     Url(#[from] crate::model::StateUrlError),
 }
 
