@@ -43,12 +43,42 @@ CREATE TABLE IF NOT EXISTS pingform_lock (
 const UPSERT_META: &str = "INSERT INTO pingform_meta (key, value) VALUES ($1, $2) \
      ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
+/// One change: the address it moved from (`$1`, or NULL) removed, the object (`$2`,
+/// `$3`) written, the serial (`$4`) set, in one statement.
+const WRITE_OBJECT: &str = "
+WITH moved AS (DELETE FROM pingform_objects WHERE address = $1::text),
+     written AS (
+         INSERT INTO pingform_objects (address, object) VALUES ($2::text, $3::text)
+         ON CONFLICT (address) DO UPDATE SET object = excluded.object
+     )
+INSERT INTO pingform_meta (key, value) VALUES ('serial', $4::bytea)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+/// One change that removes the object (`$2`) and the address it moved from (`$1`).
+const REMOVE_OBJECT: &str = "
+WITH removed AS (
+    DELETE FROM pingform_objects WHERE address = $2::text OR address = $1::text
+)
+INSERT INTO pingform_meta (key, value) VALUES ('serial', $3::bytea)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+const APPEND_HISTORY: &str = "INSERT INTO pingform_history (id, entry) \
+     SELECT COALESCE(MAX(id), 0) + 1, $1::text FROM pingform_history";
+
+#[derive(Clone)]
+struct Statements {
+    write_object: tokio_postgres::Statement,
+    remove_object: tokio_postgres::Statement,
+    append_history: tokio_postgres::Statement,
+}
+
 /// A writer's connection to the state database, holding the advisory lock.
 pub(super) struct PostgresState {
     url: PostgresUrl,
     client: Client,
     /// No state is stored in the database yet.
     new: bool,
+    statements: Option<Statements>,
 }
 
 impl PostgresState {
@@ -109,6 +139,7 @@ impl PostgresState {
                 url: url.clone(),
                 client,
                 new,
+                statements: None,
             },
             previous,
         ))
@@ -149,6 +180,9 @@ impl PostgresState {
         Ok(())
     }
 
+    /// One finished change as one statement (so one transaction and, prepared once,
+    /// one round trip to the database): the address it moved from removed, the object
+    /// written or removed, and the new serial.
     pub(super) async fn record(
         &mut self,
         address: &Address,
@@ -156,55 +190,64 @@ impl PostgresState {
         previous_address: Option<&Address>,
         serial: u64,
     ) -> Result<(), StateError> {
-        let url = self.url.clone();
-        let fail = |error: tokio_postgres::Error| postgres_error(&url, &error);
         let text = match object {
-            Some(object) => Some(serde_json::to_string(object).map_err(|e| detail_error(&url, e))?),
+            Some(object) => {
+                Some(serde_json::to_string(object).map_err(|e| detail_error(&self.url, e))?)
+            }
             None => None,
         };
-        let transaction = self.client.transaction().await.map_err(fail)?;
-        if let Some(old) = previous_address {
-            transaction
-                .execute(
-                    "DELETE FROM pingform_objects WHERE address = $1",
-                    &[&old.to_string()],
-                )
-                .await
-                .map_err(fail)?;
-        }
-        match &text {
-            Some(text) => transaction
-                .execute(
-                    "INSERT INTO pingform_objects (address, object) VALUES ($1, $2) \
-                     ON CONFLICT (address) DO UPDATE SET object = excluded.object",
-                    &[&address.to_string(), text],
-                )
-                .await
-                .map_err(fail)?,
-            None => transaction
-                .execute(
-                    "DELETE FROM pingform_objects WHERE address = $1",
-                    &[&address.to_string()],
-                )
-                .await
-                .map_err(fail)?,
+        let address = address.to_string();
+        let moved_from = previous_address.map(ToString::to_string);
+        let serial = serial.to_be_bytes();
+        let statements = self.statements().await?;
+        let result = match &text {
+            Some(text) => {
+                self.client
+                    .execute(
+                        &statements.write_object,
+                        &[&moved_from, &address, text, &serial.as_slice()],
+                    )
+                    .await
+            }
+            None => {
+                self.client
+                    .execute(
+                        &statements.remove_object,
+                        &[&moved_from, &address, &serial.as_slice()],
+                    )
+                    .await
+            }
         };
-        transaction
-            .execute(UPSERT_META, &[&"serial", &serial.to_be_bytes().as_slice()])
-            .await
-            .map_err(fail)?;
-        transaction.commit().await.map_err(fail)?;
+        result.map_err(|e| postgres_error(&self.url, &e))?;
         Ok(())
+    }
+
+    /// The statements every change runs, prepared on first use.
+    async fn statements(&mut self) -> Result<Statements, StateError> {
+        if let Some(statements) = &self.statements {
+            return Ok(statements.clone());
+        }
+        let prepare = |text: &'static str| self.client.prepare(text);
+        let (write_object, remove_object, append_history) = tokio::join!(
+            prepare(WRITE_OBJECT),
+            prepare(REMOVE_OBJECT),
+            prepare(APPEND_HISTORY)
+        );
+        let fail = |error: tokio_postgres::Error| postgres_error(&self.url, &error);
+        let statements = Statements {
+            write_object: write_object.map_err(fail)?,
+            remove_object: remove_object.map_err(fail)?,
+            append_history: append_history.map_err(fail)?,
+        };
+        self.statements = Some(statements.clone());
+        Ok(statements)
     }
 
     pub(super) async fn append_history(&mut self, entry: &HistoryEntry) -> Result<(), StateError> {
         let text = serde_json::to_string(entry).map_err(|e| detail_error(&self.url, e))?;
+        let statements = self.statements().await?;
         self.client
-            .execute(
-                "INSERT INTO pingform_history (id, entry) \
-                 SELECT COALESCE(MAX(id), 0) + 1, $1 FROM pingform_history",
-                &[&text],
-            )
+            .execute(&statements.append_history, &[&text])
             .await
             .map_err(|e| postgres_error(&self.url, &e))?;
         Ok(())

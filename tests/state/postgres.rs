@@ -113,7 +113,33 @@ fn two_runners_share_one_state_and_nothing_secret_reaches_the_database() {
             assert!(!run.combined().contains(secret), "{secret} in the output");
         }
     }
+
+    // A rename (moved in state only) and a delete, each one statement in the database.
+    let renamed = configuration().replace(
+        "datastore \"jdbc\" \"team_db\" {",
+        "datastore \"jdbc\" \"team_store\" {\n  id = \"team_db\"",
+    );
+    let without_directory = renamed[..renamed.find("datastore \"ldap\"").unwrap()].to_string();
+    scenario.write("main.hcl", &without_directory);
     scenario.converge();
+    let listed = in_runner(&runner, &database, &["state", "list"]).success();
+    assert_eq!(
+        listed.stdout.trim(),
+        "datastore.jdbc.team_store  id=team_db",
+        "{}",
+        listed.stdout
+    );
+    let history = in_runner(&runner, &database, &["history"]).success();
+    assert!(
+        history
+            .stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("2 finished: 1 deleted, 1 moved"),
+        "{}",
+        history.stdout
+    );
 }
 
 #[test]
