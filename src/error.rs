@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use crate::apply::{ApplyError, ApplyFailure, ApplyInterrupted, ApplyStopped, Signal};
 use crate::config::ConfigErrors;
-use crate::model::{Address, AddressParseError, BindingDifference, StateLocation};
+use crate::model::{
+    Address, AddressParseError, BindingDifference, ChannelReference, StateLocation,
+};
 use crate::plan::{Moved, PlanError};
 use crate::provider::ProviderError;
 use crate::state::StateError;
@@ -184,6 +186,47 @@ pub enum Error {
     #[diagnostic(code(pingform::sandbox))]
     Sandbox(String),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownPopulationAt(Box<UnknownPopulationAt>),
+
+    #[error("{flag} {address}: {why}")]
+    #[diagnostic(code(pingform::cli::selection))]
+    Selection {
+        flag: &'static str,
+        address: String,
+        why: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("cannot run in {path}: {reason}")]
+    #[diagnostic(code(pingform::cli::chdir), help("--chdir takes a folder that exists"))]
+    Chdir { path: PathBuf, reason: String },
+
+    #[error("`{text}` is not an option: pingform's options take two dashes")]
+    #[diagnostic(code(pingform::cli::single_dash), help("use {suggestion}"))]
+    SingleDashOption { text: String, suggestion: String },
+
+    #[error("cannot read {path}: {reason}")]
+    #[diagnostic(code(pingform::fmt::read))]
+    FormatRead { path: PathBuf, reason: String },
+
+    #[error("cannot format {path}: {reason}")]
+    #[diagnostic(
+        code(pingform::fmt::syntax),
+        help("`pingform validate` shows the syntax error with its line; no file was changed")
+    )]
+    FormatParse { path: PathBuf, reason: String },
+
+    #[error("cannot write {path}: {reason}")]
+    #[diagnostic(code(pingform::fmt::write))]
+    FormatWrite { path: PathBuf, reason: String },
+
+    #[error("pingform has no subcommand `{name}`")]
+    #[diagnostic(code(pingform::cli::subcommand), help("subcommands are {}", known.join(", ")))]
+    UnknownSubcommand { name: String, known: Vec<String> },
+
     #[error("cannot write the output: {0}")]
     #[diagnostic(code(pingform::output))]
     Output(#[from] std::io::Error),
@@ -215,6 +258,14 @@ impl Error {
             | Error::Runtime(_)
             | Error::Sandbox(_)
             | Error::Output(_)
+            | Error::Chdir { .. }
+            | Error::Selection { .. }
+            | Error::UnknownPopulationAt(_)
+            | Error::SingleDashOption { .. }
+            | Error::FormatRead { .. }
+            | Error::FormatParse { .. }
+            | Error::FormatWrite { .. }
+            | Error::UnknownSubcommand { .. }
             | Error::Replication { .. }
             | Error::BoundElsewhere { .. } => 1,
             // The shell's codes for a process stopped by the signal: 130 for SIGINT,
@@ -228,6 +279,49 @@ impl Error {
     /// A reader that closed stdout early (`pingform plan | head`) is not an error.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(error) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// A population PingOne does not have, pointed at where the configuration names it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{channel}: PingOne has no population named `{name}` in environment {environment}")]
+#[diagnostic(code(pingform::plan::unknown_population))]
+pub struct UnknownPopulationAt {
+    pub channel: ChannelReference,
+    pub name: String,
+    pub environment: String,
+    #[source_code]
+    pub src: miette::NamedSource<std::sync::Arc<str>>,
+    #[label("not in PingOne")]
+    pub span: miette::SourceSpan,
+    #[help]
+    pub help: String,
+}
+
+impl Error {
+    /// A plan error about a value of the configuration, pointed at where the
+    /// configuration in `dir` sets it, when it can be found there.
+    pub fn located(error: PlanError, dir: &std::path::Path) -> Error {
+        if let PlanError::UnknownPopulation {
+            channel,
+            name,
+            environment,
+            existing,
+        } = &error
+            && let Ok(reference) = channel.parse::<ChannelReference>()
+            && let Some((src, span)) =
+                crate::config::channel_attribute_location(dir, &reference, "population")
+        {
+            return Error::UnknownPopulationAt(Box::new(UnknownPopulationAt {
+                channel: reference,
+                name: name.clone(),
+                environment: environment.clone(),
+                src,
+                span,
+                help: crate::plan::population_help(name, existing),
+            }));
+        }
+        Error::Plan(error)
     }
 }
 

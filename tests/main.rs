@@ -2,6 +2,7 @@
 //!
 //! | Module | What it checks |
 //! |---|---|
+//! | `cli` | the command line: `fmt`, completions, the man page, global flags, `validate` without inputs, and the first messages a user meets, snapshotted |
 //! | `e2e` | the real binary against a `pingform sandbox` process, every scenario ending with a converge step |
 //! | `config` | configuration loading: valid fixtures, every diagnostic, broken folders refused by the binary |
 //! | `client` | pingform's HTTP clients: request bodies against the OpenAPI spec, the PingOne client |
@@ -14,6 +15,7 @@
 
 mod architecture;
 mod benchmark;
+mod cli;
 mod client;
 mod config;
 mod e2e;

@@ -8,14 +8,14 @@ locals {
 }
 
 datastore "ldap" "corp_directory" {
-  ldap_type            = "ACTIVE_DIRECTORY"
-  hostnames            = ["dc1.corp.example.com:636", "dc2.corp.example.com:636"]
-  use_ssl              = true
-  user_dn              = "cn=pf-reader,ou=services,${local.base_dn}"
-  password             = env("LDAP_BIND_PASSWORD")
-  binary_attributes    = ["objectGUID"]
-  max_connections      = 50
-  connection_timeout   = 5000
+  ldap_type          = "ACTIVE_DIRECTORY"
+  hostnames          = ["dc1.corp.example.com:636", "dc2.corp.example.com:636"]
+  use_ssl            = true
+  user_dn            = "cn=pf-reader,ou=services,${local.base_dn}"
+  password           = env("LDAP_BIND_PASSWORD")
+  binary_attributes  = ["objectGUID"]
+  max_connections    = 50
+  connection_timeout = 5000
 }
 
 datastore "jdbc" "provisioner" {

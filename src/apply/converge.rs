@@ -22,6 +22,8 @@ pub async fn converge(
         previous: state.previous(),
         observed: &observed,
         pingone,
+        // Replacement was what the apply did: the fresh plan asks only for changes.
+        replace: &[],
     })?;
     Ok(planned
         .plan

@@ -17,7 +17,7 @@ use crate::model::{
     Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
     Observed, ObservedObject, RawJson, SecretRecord, encrypted_digest,
 };
-use crate::plan::{Action, Change, Plan, Resolved, SecretStatus, Summary};
+use crate::plan::{Action, Change, Plan, Resolved, SecretStatus, Summary, exclusion_records};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
 use crate::state::{DoneCounts, HistoryEntry, Outcome, RunOrigin, StateStore};
 
@@ -369,6 +369,7 @@ async fn run_change(
             // State only: a rename, taking over an existing object, or forgetting one.
             let object = match (run.desired.get(&change.address), live) {
                 (Some(resource), Some(live)) => Some(managed_object(
+                    run,
                     resource,
                     &run.resolved.attributes(resource),
                     live,
@@ -383,7 +384,7 @@ async fn run_change(
             let attributes = run.resolved.attributes(resource);
             let request = write_request(resource, &attributes, change, None, None, None, context);
             let written = client.create(&request).await?;
-            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            let object = managed_object(run, resource, &attributes, &written, fingerprinter);
             records.push(record(Some(object), change.moved_from.clone()));
         }
         Action::Update => {
@@ -401,7 +402,7 @@ async fn run_change(
                 context,
             );
             let written = client.update(&request).await?;
-            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            let object = managed_object(run, resource, &attributes, &written, fingerprinter);
             records.push(record(Some(object), change.moved_from.clone()));
         }
         Action::Replace => {
@@ -421,7 +422,7 @@ async fn run_change(
             }
             let request = write_request(resource, &attributes, change, None, None, None, context);
             let written = client.create(&request).await?;
-            let object = managed_object(resource, &attributes, &written, fingerprinter);
+            let object = managed_object(run, resource, &attributes, &written, fingerprinter);
             records.push(record(Some(object), None));
         }
     }
@@ -473,8 +474,9 @@ fn write_request<'a>(
 }
 
 /// What state keeps after a change: the declared attributes, fingerprints of the
-/// secrets, and what the server returned.
+/// secrets, what the server returned, and the exclusions compiled into its channels.
 fn managed_object(
+    run: &ApplyRun<'_>,
     resource: &DesiredResource,
     attributes: &Attributes,
     written: &ObservedObject,
@@ -498,5 +500,6 @@ fn managed_object(
             })
             .collect(),
         observed: RawJson::new(&written.attributes).ok(),
+        exclusions: exclusion_records(run.desired, run.resolved, resource),
     }
 }

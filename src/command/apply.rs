@@ -8,12 +8,12 @@ use super::signals::Signals;
 use super::whoami::{lock_holder, run_origin};
 use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
-use crate::plan::{Consent, SavedPlan, Stale, check_consent, drift};
+use crate::plan::{Consent, SavedPlan, Selection, Stale, check_consent, drift};
 use crate::render::{
-    APPLY_QUESTION, REFRESH_ONLY_QUESTION, apply_cancelled, apply_summary, convergence, drift_text,
-    plan_text, rebound, refresh_only_accepted, refresh_only_cancelled, refresh_only_intent,
-    refresh_only_nothing, replicated, replicating, replication_pending, review_text, server_text,
-    state_backed_up,
+    apply_cancelled, apply_question, apply_summary, convergence, drift_text, plan_text, rebound,
+    refresh_only_accepted, refresh_only_cancelled, refresh_only_intent, refresh_only_nothing,
+    refresh_only_question, replicated, replicating, replication_pending, review_text, server_text,
+    state_backed_up, target_line,
 };
 use crate::state::{Approval, StateStore};
 
@@ -43,12 +43,25 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     .await??;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
-    let read = until_signal(&signals, "while planning", target.plan(&previous)).await??;
+    let selection = target.selection(&args.selection, &previous)?;
+    let read = until_signal(
+        &signals,
+        "while planning",
+        target.plan(&previous, &selection),
+    )
+    .await??;
     let planned = &read.planned;
     let styles = stdout_styles();
     write_stdout(|out| {
         if let Some(server) = &planned.server {
-            server_text(server, Some(planned.plan.server_writes()), &styles, out)?;
+            let line = target_line(read.pingone.as_ref(), &target.state);
+            server_text(
+                server,
+                Some(planned.plan.server_writes()),
+                Some(&line),
+                &styles,
+                out,
+            )?;
         }
         drift_text(&planned.drift, &styles, out)?;
         if !planned.drift.is_empty() {
@@ -64,20 +77,23 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     let approval = if args.auto_approve {
         Approval::AutoApprove
     } else {
-        let confirmed = until_signal(
-            &signals,
-            "at the confirmation prompt",
-            confirm(APPLY_QUESTION),
-        )
-        .await??;
+        let question = apply_question(
+            planned.server.as_ref(),
+            read.pingone.as_ref(),
+            &target.state,
+        );
+        let confirmed =
+            until_signal(&signals, "at the confirmation prompt", confirm(&question)).await??;
         if !confirmed {
             note(apply_cancelled());
+            // Nothing was applied: an error for a script that goes on.
             return Ok(1);
         }
         Approval::Interactive
     };
     let execution = Execution {
         saved: None,
+        selection: &selection,
         parallelism: args.parallelism,
         approval,
     };
@@ -87,6 +103,8 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
 fn consent(args: &ApplyArgs) -> Consent {
     Consent {
         delete_of_excluded: args.allow_delete_of_excluded,
+        exclusion_removal: args.allow_exclusion_removal,
+        remove_action_delete: args.allow_remove_action_delete,
     }
 }
 
@@ -118,6 +136,8 @@ async fn until_signal<T>(
 /// how it was approved.
 struct Execution<'a> {
     saved: Option<&'a SavedPlan>,
+    /// `--target` and `--replace`: a targeted apply converges on its targets.
+    selection: &'a Selection,
     parallelism: u16,
     approval: Approval,
 }
@@ -132,6 +152,7 @@ async fn execute(
 ) -> Result<u8> {
     let Execution {
         saved,
+        selection,
         parallelism,
         approval,
     } = execution;
@@ -211,12 +232,17 @@ async fn execute(
         write_stdout(|out| writeln!(out, "{}", replicated()))?;
     }
     after_changes(signals, "the convergence check")?;
-    let still_changing = tokio::select! {
+    let mut still_changing = tokio::select! {
         result = converge(&target.client, &target.desired, read.pingone.as_ref(), state) => result?,
         signal = signals.first() => {
             return Err(Error::StoppedAfterChanges { signal, skipped: "the convergence check" });
         }
     };
+    // A targeted apply converges on its targets; the rest was left as it was.
+    if selection.is_targeted() {
+        let scope = selection.scope(&target.desired);
+        still_changing.retain(|address| scope.contains(address));
+    }
     let line = convergence(&still_changing);
     if still_changing.is_empty() {
         write_stdout(|out| writeln!(out, "{line}"))?;
@@ -267,7 +293,13 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     .await??;
     print_state_warnings(state.warnings());
     let previous = state.previous().clone();
-    let read = until_signal(signals, "while planning", target.plan(&previous)).await??;
+    let selection = saved.selection.clone();
+    let read = until_signal(
+        signals,
+        "while planning",
+        target.plan(&previous, &selection),
+    )
+    .await??;
     let verified = saved.verify(&read.planned, &target.desired, &previous, &read.observed);
     if let Err(stale) = verified {
         return Err(match stale {
@@ -279,7 +311,14 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     let styles = stdout_styles();
     write_stdout(|out| {
         if let Some(server) = &read.planned.server {
-            server_text(server, Some(plan.server_writes()), &styles, out)?;
+            let line = target_line(read.pingone.as_ref(), &target.state);
+            server_text(
+                server,
+                Some(plan.server_writes()),
+                Some(&line),
+                &styles,
+                out,
+            )?;
         }
         plan_text(&plan, &styles, out)
     })?;
@@ -297,6 +336,7 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     };
     let execution = Execution {
         saved: Some(&saved),
+        selection: &selection,
         parallelism: args.parallelism,
         approval,
     };
@@ -342,7 +382,7 @@ async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
         let confirmed = until_signal(
             signals,
             "at the confirmation prompt",
-            confirm(REFRESH_ONLY_QUESTION),
+            confirm(&refresh_only_question(&target.state)),
         )
         .await??;
         if !confirmed {

@@ -3,10 +3,27 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `pingform --version`: the version, the commit it was built from and the target.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PINGFORM_COMMIT"),
+    ", ",
+    env!("PINGFORM_TARGET"),
+    ")"
+);
+
 /// Plan and apply PingFederate outbound provisioning as code.
 #[derive(Debug, Parser)]
-#[command(name = "pingform", version, about, long_about = None)]
+#[command(name = "pingform", version = VERSION, about, long_about = None)]
 pub struct Cli {
+    /// Run as if started in DIR: every relative path (the configuration folder, --state,
+    /// --var-file, --out) is read from there.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+    /// No colour in the output, as with NO_COLOR set.
+    #[arg(long, global = true)]
+    pub no_color: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -18,6 +35,9 @@ pub enum Command {
     /// Show what apply would change.
     Plan(PlanArgs),
     /// Make the changes, after showing them and asking for confirmation.
+    #[command(mut_arg("dir", |arg| arg
+        .value_name("DIR|FILE")
+        .help("The configuration folder (every *.hcl file directly in it), or a plan file written by `plan --out`, which applies exactly that plan")))]
     Apply(ApplyArgs),
     /// Report what changed on the live systems since the last apply (read-only).
     Drift(DriftArgs),
@@ -30,6 +50,48 @@ pub enum Command {
     History(HistoryArgs),
     /// Run a local emulator of the PingFederate Admin API until interrupted.
     Sandbox(SandboxArgs),
+    /// Rewrite configuration files in the canonical layout, comments kept.
+    Fmt(FmtArgs),
+    /// Print a shell completion script for bash, zsh, fish or PowerShell.
+    Completions(CompletionsArgs),
+    /// Print pingform's man page (roff), generated from its command line.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand, for its own page (pingform-plan(1)) with every option.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Folders (every *.hcl file directly in them) and files to format [default: .].
+    #[arg(value_name = "DIR|FILE")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; exit 3 when a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
+    /// Print what would change, as a unified diff.
+    #[arg(long)]
+    pub diff: bool,
+}
+
+/// The shells `pingform completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,8 +188,7 @@ pub enum PlanFormat {
 
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
-    /// The configuration folder: every *.hcl file in it. For `apply`, a plan file
-    /// written by `plan --out` instead applies exactly that plan.
+    /// The configuration folder: every *.hcl file directly in it.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
     /// Set a variable: NAME=VALUE (repeatable; wins over --var-file and PINGFORM_VAR_NAME).
@@ -177,6 +238,29 @@ pub struct TargetArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Also require every input: environment variables, variable values, files read
+    /// with file() and CA files (without it, those not given are unknown and what
+    /// depends on them is not checked).
+    #[arg(long)]
+    pub check_values: bool,
+    /// Print the result as one JSON document: every diagnostic with its file, line,
+    /// column, code and message.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--target` and `--replace`, on plan and apply.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SelectionArgs {
+    /// Plan only this object and what it depends on (repeatable), e.g.
+    /// datastore.jdbc.provisioner. For exceptional use, such as recovering from a
+    /// mistake: the rest of the configuration is left as it is.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    /// Replace this object (delete it, then create it again) even though nothing
+    /// forces it (repeatable).
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replaces: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +269,8 @@ pub struct PlanArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub target: TargetArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     /// Print the plan as one JSON document (same as --format json).
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
@@ -205,6 +291,8 @@ pub struct ApplyArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub target: TargetArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
@@ -216,6 +304,15 @@ pub struct ApplyArgs {
     /// PingOne account (the channel's remove action is Delete).
     #[arg(long)]
     pub allow_delete_of_excluded: bool,
+    /// Go ahead even though an exclusion removed from the configuration brings an
+    /// account that exists in PingOne back into provisioning scope.
+    #[arg(long)]
+    pub allow_exclusion_removal: bool,
+    /// Go ahead even though PingFederate will delete the PingOne users who leave a
+    /// scope: remove_action becomes Delete, or, with remove_action Delete, a channel's
+    /// scope narrows or a channel or provisioning connection is removed.
+    #[arg(long)]
+    pub allow_remove_action_delete: bool,
     /// How many changes run at once, each as soon as what it depends on has finished
     /// (1: one after another, in plan order).
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
@@ -224,8 +321,9 @@ pub struct ApplyArgs {
 
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9999")]
+    /// Address to listen on: IP:PORT, localhost:PORT, or a bare PORT (on 127.0.0.1);
+    /// port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9999", value_parser = listen_address)]
     pub listen: SocketAddr,
     /// Serve plain HTTP instead of HTTPS.
     #[arg(long)]
@@ -276,4 +374,51 @@ pub struct SandboxArgs {
 pub enum AdminAuthArg {
     Basic,
     Oauth,
+}
+
+/// `--listen`: `IP:PORT`, `localhost:PORT` or a bare `PORT` (loopback either way).
+pub fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if let Some(port) = text.strip_prefix("localhost:") {
+        return port
+            .parse::<u16>()
+            .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
+            .map_err(|_| format!("`{port}` is not a port number"));
+    }
+    text.parse::<SocketAddr>().map_err(|_| {
+        format!(
+            "`{text}` is not an address: write IP:PORT (127.0.0.1:9999), localhost:PORT or a port"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn listen_takes_a_port_localhost_or_an_address() {
+        let loopback = |port| SocketAddr::from(([127, 0, 0, 1], port));
+        assert_eq!(listen_address("9999"), Ok(loopback(9999)));
+        assert_eq!(listen_address("localhost:8443"), Ok(loopback(8443)));
+        assert_eq!(
+            listen_address("0.0.0.0:1"),
+            Ok(SocketAddr::from(([0, 0, 0, 0], 1)))
+        );
+        assert!(listen_address("localhost:x").is_err());
+        assert!(
+            listen_address("somewhere")
+                .unwrap_err()
+                .contains("localhost:PORT")
+        );
+    }
 }

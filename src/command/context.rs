@@ -3,8 +3,9 @@
 //! reading the live systems.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use super::cli::{ConfigArgs, TargetArgs};
+use super::cli::{ConfigArgs, SelectionArgs, TargetArgs};
 use super::output::note;
 use crate::config::{self, LoadOptions, Retarget};
 use crate::error::{Error, Result};
@@ -12,14 +13,27 @@ use crate::model::{
     AdminAuth, Binding, Desired, Endpoint, Observed, PingFederateSettings, PingOneSettings,
     PingOneView, PreviousRun, Secret, ServerInfo, StateLocation,
 };
-use crate::plan::{Inputs, Planned, check_server};
+use crate::plan::{Inputs, Planned, Selection, check_server};
 use crate::provider::{PingFederate, PingOne};
-use crate::render::sandbox_in_use;
+use crate::render::{sandbox_in_use, targeting_in_effect};
 use pingform_sandbox::{Sandbox, SandboxOptions};
 
 /// Loads and checks the configuration, printing warnings; errors carry every
 /// diagnostic.
 pub fn load_configuration(args: &ConfigArgs, retarget: Option<Retarget>) -> Result<Desired> {
+    let loaded = load(args, retarget, false)?;
+    for warning in loaded.warnings {
+        eprintln!("{warning:?}");
+    }
+    Ok(loaded.desired)
+}
+
+/// Loads and checks the configuration; `unknown_inputs` as in `LoadOptions`.
+pub fn load(
+    args: &ConfigArgs,
+    retarget: Option<Retarget>,
+    unknown_inputs: bool,
+) -> Result<config::Loaded> {
     let mut vars = Vec::new();
     for text in &args.vars {
         let assignment =
@@ -36,17 +50,17 @@ pub fn load_configuration(args: &ConfigArgs, retarget: Option<Retarget>) -> Resu
         var_files: args.var_files.clone(),
         environment,
         retarget,
+        unknown_inputs,
     })?;
-    for warning in loaded.warnings {
-        eprintln!("{warning:?}");
-    }
-    Ok(loaded.desired)
+    Ok(loaded)
 }
 
 /// The servers a run talks to, the configuration pointed at them, and what keeps them
 /// alive.
 pub struct Target {
     pub desired: Desired,
+    /// The configuration folder.
+    pub dir: PathBuf,
     pub client: PingFederate,
     pub state: StateLocation,
     /// `--rebind`: use a state bound to other servers, and record these.
@@ -96,6 +110,7 @@ impl Target {
         };
         Ok(Target {
             desired,
+            dir: config.dir.clone(),
             client,
             state,
             rebind: args.rebind,
@@ -105,7 +120,8 @@ impl Target {
 
     /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,
     /// and checks the server is one pingform supports and the one `previous` is bound
-    /// to.
+    /// to. PingOne is asked for the users of the configuration's exclusions and of
+    /// those the last apply recorded.
     pub async fn read(
         &self,
         previous: &PreviousRun,
@@ -113,7 +129,7 @@ impl Target {
         let (server, observed, pingone) = tokio::join!(
             self.client.server(),
             self.client.refresh(),
-            read_pingone(&self.desired)
+            read_pingone(&self.desired, previous)
         );
         // The server's answer first: a wrong URL or refused login explains the rest.
         let server = server?;
@@ -165,16 +181,36 @@ impl Target {
         })
     }
 
-    /// Reads the live systems and plans against `previous`.
-    pub async fn plan(&self, previous: &PreviousRun) -> Result<Read> {
+    /// The `--target` and `--replace` addresses, checked against the configuration
+    /// and the state; a note when targeting is in effect.
+    pub fn selection(&self, args: &SelectionArgs, previous: &PreviousRun) -> Result<Selection> {
+        let selection = Selection::new(&args.targets, &args.replaces, &self.desired, previous)
+            .map_err(|problem| Error::Selection {
+                flag: problem.flag,
+                address: problem.address,
+                why: problem.why,
+                help: problem.help,
+            })?;
+        if selection.is_targeted() {
+            note(&targeting_in_effect(&selection.targets));
+        }
+        Ok(selection)
+    }
+
+    /// Reads the live systems and plans against `previous`, limited and with
+    /// replacements as `selection` says.
+    pub async fn plan(&self, previous: &PreviousRun, selection: &Selection) -> Result<Read> {
         let (server, observed, pingone) = self.read(previous).await?;
-        let planned = crate::plan::plan(Inputs {
+        let mut planned = crate::plan::plan(Inputs {
             desired: &self.desired,
             previous,
             observed: &observed,
             pingone: pingone.as_ref(),
             server: Some(&server),
-        })?;
+            replace: &selection.replace,
+        })
+        .map_err(|error| Error::located(error, &self.dir))?;
+        selection.limit(&mut planned, &self.desired);
         Ok(Read {
             binding: self.binding(&server),
             planned,
@@ -203,14 +239,23 @@ pub struct Read {
 }
 
 /// What a plan reads from PingOne; `None` without a `pingone` block.
-async fn read_pingone(desired: &Desired) -> Result<Option<PingOneView>> {
+async fn read_pingone(desired: &Desired, previous: &PreviousRun) -> Result<Option<PingOneView>> {
     let Some(settings) = &desired.pingone else {
         return Ok(None);
     };
+    let mut seen = std::collections::BTreeSet::new();
     let usernames: Vec<String> = desired
         .exclusions
         .iter()
         .map(|e| e.pingone_username.clone())
+        .chain(
+            previous
+                .objects
+                .values()
+                .flat_map(|managed| managed.exclusions.iter())
+                .map(|record| record.pingone_username.clone()),
+        )
+        .filter(|name| seen.insert(name.to_lowercase()))
         .collect();
     let client = PingOne::new(settings.clone())?;
     Ok(Some(client.view(&usernames).await?))

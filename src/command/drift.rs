@@ -4,7 +4,7 @@ use super::output::print_state_warnings;
 use super::output::{stdout_styles, write_stdout};
 use crate::error::Result;
 use crate::plan::drift;
-use crate::render::{drift_json, drift_text, no_drift, server_text};
+use crate::render::{drift_json, drift_text, no_drift, server_text, target_line};
 use crate::state;
 
 /// `pingform drift`: live objects against what the last apply recorded. Read-only: it
@@ -23,7 +23,13 @@ pub async fn run(args: DriftArgs) -> Result<u8> {
     } else {
         let styles = stdout_styles();
         write_stdout(|out| {
-            server_text(&server, None, &styles, out)?;
+            server_text(
+                &server,
+                None,
+                Some(&target_line(None, &target.state)),
+                &styles,
+                out,
+            )?;
             if drift.is_empty() {
                 writeln!(out, "{}", no_drift(&drift, previous.objects.len()))
             } else {

@@ -13,13 +13,15 @@ pub fn install_diagnostics_hook() {
     // Wrap long messages on a terminal only: in CI logs and captured output a message
     // stays on one line, where it can be searched.
     let wrap = io::stderr().is_terminal();
+    let plain = anstream::AutoStream::choice(&io::stderr()) == anstream::ColorChoice::Never;
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .terminal_links(false)
-                .wrap_lines(wrap)
-                .build(),
-        )
+        let options = miette::MietteHandlerOpts::new()
+            .terminal_links(false)
+            .wrap_lines(wrap);
+        // Off only when asked (--no-color, NO_COLOR, not a terminal): miette decides
+        // the rest as it always did.
+        let options = if plain { options.color(false) } else { options };
+        Box::new(options.build())
     }));
 }
 
@@ -45,7 +47,7 @@ pub fn install_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_ansi(anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never)
         .without_time()
         .with_target(false)
         .try_init();
@@ -148,5 +150,70 @@ impl Progress {
         if self.live && self.status.take().is_some() {
             let _ = write!(io::stderr(), "\r\x1b[2K");
         }
+    }
+}
+
+/// An error whose cause chain is left out when the message already says all of it
+/// (`cannot use the state file X: I/O error: ...` followed by `╰─▶ I/O error: ...`).
+/// Everything else is the error's own.
+#[derive(Debug)]
+pub struct WithoutRepeatedCauses(pub Error);
+
+impl WithoutRepeatedCauses {
+    fn causes_repeat_the_message(&self) -> bool {
+        let message = self.0.to_string();
+        let mut cause = std::error::Error::source(&self.0);
+        let mut any = false;
+        while let Some(error) = cause {
+            if !message.contains(&error.to_string()) {
+                return false;
+            }
+            any = true;
+            cause = error.source();
+        }
+        any
+    }
+}
+
+impl std::fmt::Display for WithoutRepeatedCauses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for WithoutRepeatedCauses {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if self.causes_repeat_the_message() {
+            None
+        } else {
+            std::error::Error::source(&self.0)
+        }
+    }
+}
+
+impl miette::Diagnostic for WithoutRepeatedCauses {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.0.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.0.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.0.help()
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.0.url()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.0.labels()
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        self.0.related()
+    }
+    fn diagnostic_source(&self) -> Option<&dyn miette::Diagnostic> {
+        self.0.diagnostic_source()
     }
 }

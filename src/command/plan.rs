@@ -6,11 +6,12 @@ use super::output::print_state_warnings;
 use super::output::{note, stdout_styles, write_stdout};
 use crate::error::{Error, Result};
 use crate::model::Fingerprinter;
-use crate::model::PreviousRun;
+use crate::model::{PreviousRun, StateLocation};
 use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan};
 use crate::render::no_state_yet;
 use crate::render::{
     drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text, server_text,
+    target_line,
 };
 use crate::state::{self, StateError};
 
@@ -26,33 +27,46 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
         }
         Err(error) => return Err(error.into()),
     };
+    let selection = target.selection(&args.selection, &previous)?;
     let Read {
         planned,
         observed,
         pingone,
         ..
-    } = target.plan(&previous).await?;
+    } = target.plan(&previous, &selection).await?;
 
     if let Some(path) = &args.out {
         let mut key = vec![0u8; Fingerprinter::KEY_LENGTH];
         aws_lc_rs::rand::fill(&mut key).map_err(|_| Error::NoRandomNumbers {
             what: "the plan's fingerprint key",
         })?;
-        let saved = SavedPlan::new(
+        // Absolute, so that `apply FILE` works from any folder.
+        let absolute = |path: &Path| {
+            std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
+                .to_string()
+        };
+        let mut saved = SavedPlan::new(
             &planned.plan,
             &target.desired,
             &previous,
             &observed,
             Origin {
-                dir: args.config.dir.display().to_string(),
-                state_path: target.state.to_string(),
+                dir: absolute(&args.config.dir),
+                state_path: match &target.state {
+                    StateLocation::File(path) => absolute(path),
+                    // Without its password.
+                    postgres => postgres.to_string(),
+                },
                 created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                     .to_string(),
             },
             &key,
         );
+        saved.selection = selection.clone();
         write_plan_file(path, &saved)?;
-        note(&plan_saved(path));
+        note(&plan_saved(path, &saved.inputs));
     }
 
     let format = if args.json {
@@ -69,6 +83,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
                 Some(&planned.drift),
                 Some(&planned.review),
                 pingone.as_ref(),
+                Some(&target.state),
                 out,
             )
         })?,
@@ -86,7 +101,14 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             let styles = stdout_styles();
             write_stdout(|out| {
                 if let Some(server) = &planned.server {
-                    server_text(server, Some(plan.server_writes()), &styles, out)?;
+                    let target = target_line(pingone.as_ref(), &target.state);
+                    server_text(
+                        server,
+                        Some(plan.server_writes()),
+                        Some(&target),
+                        &styles,
+                        out,
+                    )?;
                 }
                 drift_text(&planned.drift, &styles, out)?;
                 if !planned.drift.is_empty() {

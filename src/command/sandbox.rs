@@ -1,6 +1,7 @@
 use super::cli::{AdminAuthArg, SandboxArgs};
 use super::output::write_stdout;
 use crate::error::{Error, Result};
+use crate::render::{SandboxBanner, sandbox_banner};
 use pingform_sandbox::{AdminAuth, Federation, Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
@@ -40,124 +41,30 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
         sandbox.write_ca_certificate(path)?;
     }
     let url = sandbox.pingfederate_url();
-    write_stdout(|out| {
-        writeln!(out, "pingform sandbox is running.")?;
-        writeln!(out)?;
-        writeln!(out, "  PingFederate Admin API: {url}")?;
-        match &ca_file {
-            Some(path) => writeln!(out, "  CA certificate:         {}", path.display())?,
-            None => writeln!(out, "  CA certificate:         none (plain HTTP)")?,
-        }
-        writeln!(out, "  Username:               {}", sandbox.username())?;
-        writeln!(out, "  Password:               {}", sandbox.password())?;
-        if let Some(token_url) = sandbox.admin_token_url() {
-            writeln!(
-                out,
-                "  Admin API auth:         OAuth 2.0 (client credentials)"
-            )?;
-            writeln!(out, "  Token URL:              {token_url}")?;
-            writeln!(
-                out,
-                "  Client id:              {}",
-                sandbox.oauth_client_id()
-            )?;
-            writeln!(
-                out,
-                "  Client secret:          {}",
-                sandbox.oauth_client_secret()
-            )?;
-        }
-        writeln!(
-            out,
-            "  PingFederate version:   {}",
-            args.pingfederate_version
-        )?;
-        writeln!(
-            out,
-            "  Server identity:        {} ({})",
-            args.saml2_entity_id, args.federation_base_url
-        )?;
-        if args.cluster {
-            writeln!(out, "  Cluster:                administrative node")?;
-        }
-        match &args.data {
-            Some(path) => writeln!(out, "  Data:                   {}", path.display())?,
-            None => writeln!(
-                out,
-                "  Data:                   in memory (gone when it stops)"
-            )?,
-        }
-        writeln!(out)?;
-        writeln!(
-            out,
-            "  PingOne API:            {}",
-            sandbox.pingone_api_url()
-        )?;
-        writeln!(
-            out,
-            "  PingOne auth:           {}",
-            sandbox.pingone_auth_url()
-        )?;
-        writeln!(
-            out,
-            "  PingOne environment:    {}",
-            sandbox.pingone_environment_id()
-        )?;
-        writeln!(
-            out,
-            "  PingOne client id:      {}",
-            sandbox.pingone_client_id()
-        )?;
-        writeln!(
-            out,
-            "  PingOne client secret:  {}",
-            sandbox.pingone_client_secret()
-        )?;
-        writeln!(out)?;
-        writeln!(out, "Point a configuration at it:")?;
-        writeln!(out)?;
-        writeln!(out, "  pingfederate {{")?;
-        writeln!(out, "    url      = \"{url}\"")?;
-        writeln!(out, "    username = \"{}\"", sandbox.username())?;
-        writeln!(out, "    password = \"{}\"", sandbox.password())?;
-        if let Some(path) = &ca_file {
-            writeln!(out, "    ca_file  = \"{}\"", path.display())?;
-        }
-        writeln!(out, "  }}")?;
-        writeln!(out)?;
-        writeln!(out, "  pingone {{")?;
-        writeln!(
-            out,
-            "    api_url        = \"{}\"",
-            sandbox.pingone_api_url()
-        )?;
-        writeln!(
-            out,
-            "    auth_url       = \"{}\"",
-            sandbox.pingone_auth_url()
-        )?;
-        writeln!(
-            out,
-            "    environment_id = \"{}\"",
-            sandbox.pingone_environment_id()
-        )?;
-        writeln!(
-            out,
-            "    client_id      = \"{}\"",
-            sandbox.pingone_client_id()
-        )?;
-        writeln!(
-            out,
-            "    client_secret  = \"{}\"",
-            sandbox.pingone_client_secret()
-        )?;
-        if let Some(path) = &ca_file {
-            writeln!(out, "    ca_file        = \"{}\"", path.display())?;
-        }
-        writeln!(out, "  }}")?;
-        writeln!(out)?;
-        writeln!(out, "Press Ctrl-C to stop.")
-    })?;
+    let token_url = sandbox.admin_token_url();
+    let banner = SandboxBanner {
+        url: &url,
+        ca_file: ca_file.as_deref(),
+        username: sandbox.username(),
+        password: sandbox.password(),
+        oauth: token_url.map(|token_url| {
+            (
+                token_url,
+                sandbox.oauth_client_id(),
+                sandbox.oauth_client_secret(),
+            )
+        }),
+        version: &args.pingfederate_version,
+        identity: (&args.saml2_entity_id, &args.federation_base_url),
+        cluster: args.cluster,
+        data_file: args.data.as_deref(),
+        pingone_api_url: &sandbox.pingone_api_url(),
+        pingone_auth_url: &sandbox.pingone_auth_url(),
+        pingone_environment_id: sandbox.pingone_environment_id(),
+        pingone_client_id: sandbox.pingone_client_id(),
+        pingone_client_secret: sandbox.pingone_client_secret(),
+    };
+    write_stdout(|out| sandbox_banner(&banner, out))?;
     wait_for_shutdown_signal().await;
     sandbox.shutdown().await;
     eprintln!("pingform sandbox stopped.");

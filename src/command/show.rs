@@ -9,7 +9,7 @@ pub fn run(args: ShowArgs) -> Result<u8> {
     let saved = read_plan_file(&args.file)?;
     let plan = saved.plan();
     if args.json {
-        write_stdout(|out| plan_json(&plan, None, None, None, None, out))?;
+        write_stdout(|out| plan_json(&plan, None, None, None, None, None, out))?;
     } else {
         note(&saved_plan_header(&args.file, &saved));
         let styles = stdout_styles();

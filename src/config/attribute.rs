@@ -77,6 +77,10 @@ impl AttributeEvaluator<'_> {
         if value.is_null() {
             return None;
         }
+        // Built from an input that was not given: nothing to check.
+        if super::evaluate::is_unknown(&value) {
+            return None;
+        }
         match convert(field, &value) {
             Ok(converted) => Some(converted),
             Err(problems) => {
@@ -130,6 +134,17 @@ fn problem_error(
             src: location.src,
             span: location.span,
             help: Some("use them for `password`, `credential` or a `sensitive_configuration` entry".into()),
+        },
+        ProblemKind::OutOfRange { value } => ConfigError::InvalidValue {
+            attribute: path,
+            message: format!(
+                "{value} is out of range: PingFederate stores this field as a 32-bit integer ({} to {})",
+                i32::MIN,
+                i32::MAX
+            ),
+            src: location.src,
+            span: location.span,
+            help: None,
         },
         ProblemKind::NotAllowed { value, allowed } => {
             let suggestion = did_you_mean(&value, allowed.iter().copied());

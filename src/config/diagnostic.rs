@@ -60,15 +60,40 @@ pub enum ConfigError {
     UnreadableFolder { dir: String, reason: String },
 
     #[error("no configuration files (`*.hcl`) in `{dir}`")]
+    #[diagnostic(code(pingform::config::no_configuration_files))]
+    NoConfigurationFiles {
+        dir: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{path}` is a file; pingform reads a configuration folder (every `*.hcl` file in it)")]
     #[diagnostic(
-        code(pingform::config::no_configuration_files),
-        help("pass the folder that holds your `*.hcl` files, or create one such as `main.hcl`")
+        code(pingform::config::not_a_folder),
+        help("pass the folder that holds it: `{folder}`")
     )]
-    NoConfigurationFiles { dir: String },
+    NotAFolder { path: String, folder: String },
 
     #[error("cannot read `{path}`: {reason}")]
     #[diagnostic(code(pingform::config::unreadable_file))]
     UnreadableFile { path: String, reason: String },
+
+    #[error(
+        "`{path}` is not UTF-8 text: the byte at line {line}, column {column} is not valid UTF-8"
+    )]
+    #[diagnostic(
+        code(pingform::config::not_utf8),
+        help("save the file as UTF-8 (configuration files are UTF-8, as HCL requires)")
+    )]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+        #[source_code]
+        src: Source,
+        #[label("here")]
+        span: SourceSpan,
+    },
 
     #[error("syntax error: {message}")]
     #[diagnostic(code(pingform::config::syntax))]
@@ -465,6 +490,33 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
+    #[error(
+        "exclusion `{exclusion}` names channel `{channel}`, which more than one provisioning connection declares"
+    )]
+    #[diagnostic(code(pingform::config::ambiguous_channel))]
+    AmbiguousChannel {
+        exclusion: String,
+        channel: String,
+        #[source_code]
+        src: Source,
+        #[label("which connection's?")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("exclusion `{exclusion}` applies to no channel, so it protects nothing")]
+    #[diagnostic(code(pingform::config::exclusion_on_no_channel), severity(Warning))]
+    ExclusionOnNoChannel {
+        exclusion: String,
+        #[source_code]
+        src: Source,
+        #[label("on no channel")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(pingform::config::kind_warning), severity(Warning))]
     KindWarning {
@@ -586,8 +638,14 @@ mod tests {
     #[test]
     fn the_aggregate_counts_its_errors() {
         let errors = ConfigErrors::new(vec![
-            ConfigError::NoConfigurationFiles { dir: "a".into() },
-            ConfigError::NoConfigurationFiles { dir: "b".into() },
+            ConfigError::NoConfigurationFiles {
+                dir: "a".into(),
+                help: None,
+            },
+            ConfigError::NoConfigurationFiles {
+                dir: "b".into(),
+                help: None,
+            },
         ]);
         assert_eq!(errors.to_string(), "configuration has 2 errors");
         assert_eq!(errors.related().map(Iterator::count), Some(2));

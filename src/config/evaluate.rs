@@ -12,7 +12,8 @@
 //! configuration folder, so those two are resolved here, where errors can still point
 //! at the exact call. It must not check values against field types.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use hcl::Value;
@@ -47,6 +48,40 @@ pub struct Scope<'a> {
     pub locals: hcl::Map<String, Value>,
     /// The PingFederate id of every resource evaluated so far.
     pub ids: BTreeMap<Address, String>,
+    /// Inputs that are not given are unknown rather than errors (see
+    /// `LoadOptions::unknown_inputs`).
+    pub unknown_inputs: bool,
+    /// The `pingfederate` and `pingone` blocks' credentials and CA files are not
+    /// read: a built-in sandbox replaces them.
+    pub ignore_server_credentials: bool,
+    /// What was unknown, for the note `validate` prints: `environment variable
+    /// `PF_ADMIN_PASSWORD``.
+    pub unknowns: RefCell<BTreeSet<String>>,
+    /// The environment variables `env()` read, for saved plans to list.
+    pub environment_read: RefCell<BTreeSet<String>>,
+}
+
+/// The value of an input that was not given, in `unknown_inputs` mode: a string that
+/// survives templates and functions, so anything built from it is recognised as
+/// unknown and left unchecked.
+pub const UNKNOWN_MARK: &str = "\u{1}pingform:unknown\u{1}";
+
+/// Whether `value` is, or is built from, an unknown input.
+pub fn is_unknown(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains(UNKNOWN_MARK),
+        Value::Array(items) => items.iter().any(is_unknown),
+        Value::Object(entries) => entries.values().any(is_unknown),
+        _ => false,
+    }
+}
+
+impl Scope<'_> {
+    /// Records an unknown input and returns its value.
+    pub fn unknown(&self, what: String) -> String {
+        self.unknowns.borrow_mut().insert(what);
+        UNKNOWN_MARK.to_string()
+    }
 }
 
 impl Scope<'_> {
@@ -260,7 +295,16 @@ impl Rewriter<'_> {
         let text = texts[0].clone();
         match function {
             "env" => match self.scope.environment.get(&text) {
-                Some(value) => Some(value.clone()),
+                Some(value) => {
+                    self.scope
+                        .environment_read
+                        .borrow_mut()
+                        .insert(text.clone());
+                    Some(value.clone())
+                }
+                None if self.scope.unknown_inputs => {
+                    Some(self.scope.unknown(format!("environment variable `{text}`")))
+                }
                 None => {
                     self.errors.push(ConfigError::EnvironmentVariableUnset {
                         help: Some(format!("set `{text}` in the environment pingform runs in")),
@@ -273,6 +317,9 @@ impl Rewriter<'_> {
             },
             "file" => match std::fs::read_to_string(self.scope.dir.join(&text)) {
                 Ok(contents) => Some(contents),
+                Err(_) if self.scope.unknown_inputs => {
+                    Some(self.scope.unknown(format!("file `{text}`")))
+                }
                 Err(error) => {
                     self.errors.push(ConfigError::FileUnreadable {
                         path: text,
@@ -356,6 +403,10 @@ mod tests {
             variables: hcl::Map::new(),
             locals: hcl::Map::new(),
             ids: BTreeMap::new(),
+            unknown_inputs: false,
+            ignore_server_credentials: false,
+            unknowns: Default::default(),
+            environment_read: Default::default(),
         };
         scope.variables.insert("name".into(), "HOME".into());
         assert_eq!(
@@ -386,6 +437,10 @@ mod tests {
             variables: hcl::Map::new(),
             locals: hcl::Map::new(),
             ids: BTreeMap::new(),
+            unknown_inputs: false,
+            ignore_server_credentials: false,
+            unknowns: Default::default(),
+            environment_read: Default::default(),
         };
         scope
             .ids

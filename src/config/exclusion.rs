@@ -233,7 +233,51 @@ fn resolve_channels(
     let mut complete = true;
     for (index, item) in items.iter().enumerate() {
         let text = item.as_str().unwrap_or_default();
-        let (connection, channel) = text.split_once('.').unwrap_or((text, ""));
+        let location = declaration.at(locate(&attribute.value, &[PathStep::Index(index)], false));
+        let Some((connection, channel)) = text.split_once('.') else {
+            // A bare channel name: fine when exactly one connection has that channel.
+            let named: Vec<&ChannelReference> = declared_channels
+                .iter()
+                .filter(|declared| declared.channel == text)
+                .collect();
+            if let [only] = named.as_slice() {
+                channels.push((*only).clone());
+                continue;
+            }
+            complete = false;
+            let how = format!(
+                "write the channel with its connection: `provisioning_connection.CONNECTION.channel.{text}` (a reference) or \"CONNECTION.{text}\""
+            );
+            if named.is_empty() {
+                let help = match suggest_channel_name(text, declared_channels) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("no connection declares a channel `{text}`; {how}"),
+                };
+                errors.push(ConfigError::UnknownChannel {
+                    exclusion: exclusion.name.clone(),
+                    channel: text.to_string(),
+                    src: location.src,
+                    span: location.span,
+                    help: Some(help),
+                });
+            } else {
+                errors.push(ConfigError::AmbiguousChannel {
+                    exclusion: exclusion.name.clone(),
+                    channel: text.to_string(),
+                    src: location.src,
+                    span: location.span,
+                    help: Some(format!(
+                        "{} both declare it; {how}",
+                        list_names(
+                            named
+                                .iter()
+                                .map(|c| c.connection.name().unwrap_or_default())
+                        )
+                    )),
+                });
+            }
+            continue;
+        };
         let wanted = ChannelReference {
             connection: Address::new(ResourceKind::ProvisioningConnection, connection),
             channel: channel.to_string(),
@@ -244,7 +288,6 @@ fn resolve_channels(
         }
         complete = false;
         let shown = wanted.to_string();
-        let location = declaration.at(locate(&attribute.value, &[PathStep::Index(index)], false));
         let help = suggest_channel(&wanted, declared_channels);
         errors.push(ConfigError::UnknownChannel {
             exclusion: exclusion.name.clone(),
@@ -277,6 +320,15 @@ pub fn declared_channels(resources: &[ResourceDeclaration]) -> Vec<ChannelRefere
         }
     }
     channels.into_iter().collect()
+}
+
+/// The declared channel reference whose channel name is close to `name`.
+fn suggest_channel_name(name: &str, declared: &[ChannelReference]) -> Option<String> {
+    let close = did_you_mean(name, declared.iter().map(|c| c.channel.as_str()))?;
+    declared
+        .iter()
+        .find(|c| did_you_mean(name, [c.channel.as_str()]) == Some(close.clone()))
+        .map(ToString::to_string)
 }
 
 /// "did you mean" over the channels of the same connection (names compared on their

@@ -46,6 +46,10 @@ pub enum ProblemKind {
     },
     /// `encrypted()` or `secret_manager()` outside a secret field, or inside text.
     EncryptedOutsideSecret,
+    /// A whole number PingFederate cannot hold (its integer fields are `int32`).
+    OutOfRange {
+        value: String,
+    },
 }
 
 /// What is wrong, and where inside the value.
@@ -233,7 +237,27 @@ fn plain(
         }
         (FieldType::Bool, Value::Bool(flag)) => Some(Json::Bool(*flag)),
         (FieldType::Integer, Value::Number(number)) => match number.as_i64() {
-            Some(integer) => Some(Json::from(integer)),
+            // Every integer field of the objects pingform writes is `format: int32` in
+            // PingFederate's spec (12.0, 12.1).
+            Some(integer) if i32::try_from(integer).is_ok() => Some(Json::from(integer)),
+            Some(integer) => {
+                problems.push(Problem {
+                    path: path.clone(),
+                    kind: ProblemKind::OutOfRange {
+                        value: integer.to_string(),
+                    },
+                });
+                None
+            }
+            None if number.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                problems.push(Problem {
+                    path: path.clone(),
+                    kind: ProblemKind::OutOfRange {
+                        value: number.to_string(),
+                    },
+                });
+                None
+            }
             None => {
                 wrong("whole number", value, path, problems);
                 None

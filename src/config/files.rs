@@ -30,6 +30,17 @@ pub fn named_source(name: &str, text: &str) -> Source {
 
 /// Lists `*.hcl` files directly inside `dir`, sorted by file name; none is an error.
 pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<PathBuf> {
+    if dir.is_file() {
+        let folder = match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => display_name(parent),
+            _ => ".".to_string(),
+        };
+        errors.push(ConfigError::NotAFolder {
+            path: display_name(dir),
+            folder,
+        });
+        return Vec::new();
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -40,15 +51,33 @@ pub fn find_configuration_files(dir: &Path, errors: &mut Vec<ConfigError>) -> Ve
             return Vec::new();
         }
     };
-    let mut paths: Vec<PathBuf> = entries
+    let all: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "hcl"))
+        .filter(|path| path.is_file())
         .collect();
+    let with = |extension: &str| -> Vec<PathBuf> {
+        all.iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+            .cloned()
+            .collect()
+    };
+    let mut paths = with("hcl");
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     if paths.is_empty() {
+        let terraform = with("tf").len();
+        let help = if terraform > 0 {
+            format!(
+                "the folder has {terraform} Terraform file{} (`*.tf`); pingform reads only `*.hcl` files, so write pingform's configuration as `*.hcl` (rename a `.tf` file only if it holds pingform blocks)",
+                if terraform == 1 { "" } else { "s" }
+            )
+        } else {
+            "pass the folder that holds your `*.hcl` files, or create one such as `main.hcl`"
+                .to_string()
+        };
         errors.push(ConfigError::NoConfigurationFiles {
             dir: display_name(dir),
+            help: Some(help),
         });
     }
     paths
@@ -59,19 +88,49 @@ pub fn read_configuration(dir: &Path, errors: &mut Vec<ConfigError>) -> Vec<Sour
     let paths = find_configuration_files(dir, errors);
     let mut files = Vec::new();
     for path in paths {
-        match std::fs::read_to_string(&path) {
+        match read_text(&path) {
             Ok(text) => {
                 if let Some(file) = parse_file(&display_name(&path), &text, errors) {
                     files.push(file);
                 }
             }
-            Err(error) => errors.push(ConfigError::UnreadableFile {
-                path: display_name(&path),
-                reason: error.to_string(),
-            }),
+            Err(error) => errors.push(*error),
         }
     }
     files
+}
+
+/// A configuration or variable file as text; a file that is not UTF-8 is an error
+/// that points at the first byte that is not.
+pub fn read_text(path: &Path) -> Result<String, Box<ConfigError>> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        Box::new(ConfigError::UnreadableFile {
+            path: display_name(path),
+            reason: error.to_string(),
+        })
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let bytes = error.into_bytes();
+            let valid = std::str::from_utf8(&bytes)
+                .map_err(|e| e.valid_up_to())
+                .err()
+                .unwrap_or(bytes.len());
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let shown = String::from_utf8_lossy(&bytes).into_owned();
+            let name = display_name(path);
+            Err(Box::new(ConfigError::NotUtf8 {
+                src: named_source(&name, &shown),
+                path: name,
+                line,
+                column,
+                span: (valid, char::REPLACEMENT_CHARACTER.len_utf8()).into(),
+            }))
+        }
+    }
 }
 
 pub fn parse_file(name: &str, text: &str, errors: &mut Vec<ConfigError>) -> Option<SourceFile> {

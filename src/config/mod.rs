@@ -19,6 +19,7 @@ mod evaluate;
 mod exclusion;
 mod field_value;
 mod files;
+mod format;
 mod options;
 mod pingfederate_block;
 mod pingone_block;
@@ -35,6 +36,8 @@ use serde_json::Value as Json;
 use crate::model::{Address, Desired, DesiredResource, Exclusion, FieldDefault};
 
 pub use diagnostic::{ConfigError, ConfigErrors};
+pub use files::read_text as read_configuration_file;
+pub use format::{FormatError, format as format_file};
 pub use options::{LoadOptions, Retarget};
 pub use state_block::state_setting;
 
@@ -51,6 +54,9 @@ use variables::VariableValues;
 pub struct Loaded {
     pub desired: Desired,
     pub warnings: Vec<miette::Report>,
+    /// Inputs that were not given and so not checked (`unknown_inputs`), sorted:
+    /// `environment variable `X``, `variable `y``, `file `z``, `CA file `w``.
+    pub unknowns: Vec<String>,
 }
 
 /// Splits a `--var` argument `NAME=VALUE` at the first `=`.
@@ -73,8 +79,24 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     let files = files::read_configuration(&options.dir, &mut errors);
     let declarations = declarations::collect(files, &mut errors);
     shape::check(&declarations, &mut errors);
-    let variables = variables::resolve(&declarations.variables, options, &mut errors);
     let dependencies = dependencies::analyse(&declarations, &mut errors);
+    // A built-in sandbox replaces the servers' credentials: variables only they read
+    // need no value.
+    let needless = match options.retarget {
+        Some(_) => pingfederate_block::credential_only_variables(
+            &declarations,
+            &dependencies.local_variables,
+        ),
+        None => Default::default(),
+    };
+    let mut unknown_variables = Vec::new();
+    let variables = variables::resolve(
+        &declarations.variables,
+        options,
+        &needless,
+        &mut unknown_variables,
+        &mut errors,
+    );
     let (scope, resources) = evaluate_in_order(
         &declarations,
         &dependencies,
@@ -102,22 +124,42 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .pingone
         .as_ref()
         .and_then(|block| pingone_block::evaluate(block, &evaluator, &mut errors));
-    let exclusions = evaluate_exclusions(&declarations, &evaluator, &mut errors);
+    let exclusions = evaluate_exclusions(&declarations, &evaluator, &mut errors, &mut warnings);
     // Checked here so that `validate` reports it; commands read it with
     // `state_setting`, before the rest is evaluated.
     if let Some(block) = &declarations.state {
         state_block::evaluate(block, &options.dir, &mut errors);
     }
+    let mut unknowns: Vec<String> = scope.unknowns.take().into_iter().collect();
+    unknowns.extend(
+        unknown_variables
+            .into_iter()
+            .map(|name| format!("variable `{name}`")),
+    );
+    unknowns.sort();
 
     if !errors.is_empty() {
         diagnostic::sort_by_location(&mut errors);
         return Err(ConfigErrors::new(errors));
     }
+    let inputs: Vec<String> = variables
+        .given
+        .iter()
+        .map(|name| format!("variable `{name}`"))
+        .chain(
+            scope
+                .environment_read
+                .take()
+                .into_iter()
+                .map(|name| format!("environment variable `{name}`")),
+        )
+        .collect();
     let mut desired = Desired {
         pingfederate,
         pingone,
         resources,
         exclusions,
+        inputs,
     };
     default_pingone_environment(&mut desired);
     if let Some(retarget) = &options.retarget {
@@ -136,6 +178,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
     Ok(Loaded {
         desired,
         warnings: reports,
+        unknowns,
     })
 }
 
@@ -155,6 +198,10 @@ fn evaluate_in_order<'a>(
         variables: variables.values.clone(),
         locals: hcl::Map::new(),
         ids: BTreeMap::new(),
+        unknown_inputs: options.unknown_inputs,
+        ignore_server_credentials: options.retarget.is_some(),
+        unknowns: Default::default(),
+        environment_read: Default::default(),
     };
     let locals: BTreeMap<&str, _> = declarations
         .locals
@@ -218,14 +265,74 @@ fn evaluate_in_order<'a>(
     (scope, resources)
 }
 
+/// The attributes of the blocks that are not resource kinds, by block: `pingfederate`,
+/// its `oauth` block, `pingone`, `exclusion` (the README documents each; a test keeps
+/// it so).
+pub fn settings_blocks() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = |fields: &[crate::model::Field]| fields.iter().map(|f| f.name).collect();
+    vec![
+        (
+            "pingfederate",
+            names(pingfederate_block::PINGFEDERATE_FIELDS),
+        ),
+        ("oauth", names(pingfederate_block::OAUTH_FIELDS)),
+        ("pingone", names(pingone_block::PINGONE_FIELDS)),
+        ("exclusion", names(exclusion::EXCLUSION_FIELDS)),
+    ]
+}
+
+/// Where the configuration in `dir` sets `attribute` of `channel` (read again from the
+/// files), for a message about a value only the live systems showed to be wrong, such
+/// as a population PingOne does not have. `None` when it cannot be found.
+pub fn channel_attribute_location(
+    dir: &std::path::Path,
+    channel: &crate::model::ChannelReference,
+    attribute: &str,
+) -> Option<(diagnostic::Source, miette::SourceSpan)> {
+    let mut ignored = Vec::new();
+    let files = files::read_configuration(dir, &mut ignored);
+    let declarations = declarations::collect(files, &mut ignored);
+    let resource = declarations
+        .resources
+        .iter()
+        .find(|resource| resource.address == channel.connection)?;
+    let block = resource
+        .declaration
+        .nested(crate::model::kinds::CHANNEL_BLOCK)
+        .into_iter()
+        .find(|block| block.single_label() == Some(channel.channel.as_str()))?;
+    let found = block.attribute(attribute)?;
+    let location = block.at(hcl::edit::Span::span(&found.value));
+    Some((location.src, location.span))
+}
+
 /// Every exclusion, sorted by name, with its channels resolved against the declared
 /// ones.
 fn evaluate_exclusions(
     declarations: &Declarations,
     evaluator: &AttributeEvaluator,
     errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<ConfigError>,
 ) -> Vec<Exclusion> {
     let declared_channels = exclusion::declared_channels(&declarations.resources);
+    for (declaration, evaluated) in declarations.exclusions.iter().filter_map(|declaration| {
+        let names_none = declaration.declaration.attribute("channels").is_some_and(
+            |a| matches!(&a.value, hcl::edit::expr::Expression::Array(items) if items.is_empty()),
+        );
+        (declared_channels.is_empty() || names_none).then_some((declaration, names_none))
+    }) {
+        let location = declaration.declaration.header();
+        warnings.push(ConfigError::ExclusionOnNoChannel {
+            exclusion: declaration.name.clone(),
+            src: location.src,
+            span: location.span,
+            help: Some(if evaluated {
+                "`channels = []` names no channel: leave `channels` out to apply it to every channel, or name the channels".into()
+            } else {
+                "no provisioning connection declares a channel; the exclusion takes effect once one does".into()
+            }),
+        });
+    }
     let mut exclusions: Vec<Exclusion> = declarations
         .exclusions
         .iter()
@@ -249,17 +356,31 @@ fn default_pingone_environment(desired: &mut Desired) {
     }
 }
 
-/// Points the configuration at other servers: the settings blocks (keeping `replicate`
-/// and `bypass_external_validation`), and the PingOne
+/// Points the configuration at other servers: the settings blocks (keeping
+/// `bypass_external_validation`), and the PingOne
 /// environment of every object that names one (the sandbox has one environment).
 fn retarget_servers(desired: &mut Desired, retarget: &Retarget) {
-    // Where the servers are and how to log in change; how to operate them does not.
+    // Where the servers are and how to log in change; the connection-test bypass stays.
+    // `replicate` does not: the built-in sandbox is one standalone server.
     let mut pingfederate = retarget.pingfederate.clone();
     if let Some(configured) = &desired.pingfederate {
-        pingfederate.replicate = configured.replicate;
         pingfederate.bypass_external_validation = configured.bypass_external_validation;
     }
     desired.pingfederate = Some(pingfederate);
+    // PingOne only for a configuration that involves it: a `pingone` block, or an
+    // object that names a PingOne environment. The quick start has neither, and its
+    // plan says nothing about PingOne.
+    let involves_pingone = desired.pingone.is_some()
+        || desired.resources.iter().any(|resource| {
+            resource
+                .kind()
+                .fields()
+                .iter()
+                .any(|field| field.default == FieldDefault::PingOneEnvironment)
+        });
+    if !involves_pingone {
+        return;
+    }
     desired.pingone = Some(retarget.pingone.clone());
     for resource in &mut desired.resources {
         set_pingone_environment(resource, &retarget.pingone.environment_id, true);
@@ -410,6 +531,7 @@ mod tests {
             var_files: vec![var_file, dir.path().join("missing.txt")],
             environment: BTreeMap::new(),
             retarget: None,
+            unknown_inputs: false,
         };
         let errors: Vec<String> = load(&options)
             .unwrap_err()

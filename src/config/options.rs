@@ -18,6 +18,10 @@ pub struct LoadOptions {
     /// Point the configuration at other servers than its own blocks name (the
     /// built-in sandbox).
     pub retarget: Option<Retarget>,
+    /// `validate` without `--check-values`: an unset environment variable, a variable
+    /// without a value and a missing `file()` or CA file are unknown instead of
+    /// errors, and whatever depends on them is not checked. Everything else is.
+    pub unknown_inputs: bool,
 }
 
 /// Servers that replace the configuration's own: the `pingfederate` and `pingone`

@@ -112,6 +112,16 @@ pub fn check_shape(declaration: &BlockDeclaration, errors: &mut Vec<ConfigError>
     }
 }
 
+/// What a built-in sandbox (`--sandbox`) replaces, so they are not read at all: an
+/// unset `env()` or a missing CA file there is no error then.
+pub const CREDENTIALS: &[&str] = &[
+    "username",
+    "password",
+    "ca_file",
+    "client_id",
+    "client_secret",
+];
+
 pub fn evaluate(
     declaration: &BlockDeclaration,
     evaluator: &AttributeEvaluator,
@@ -145,6 +155,11 @@ pub fn evaluate(
             "password" => password = Secret::new(text(&value)),
             "ca_file" => match ca_file(evaluator.scope.dir, &text(&value)) {
                 Ok(path) => settings.ca_file = Some(path),
+                Err(_) if evaluator.scope.unknown_inputs => {
+                    evaluator
+                        .scope
+                        .unknown(format!("CA file `{}`", text(&value)));
+                }
                 Err((message, help)) => errors.push(invalid(message, help)),
             },
             "insecure_skip_tls_verify" => settings.insecure_skip_tls_verify = is_true(&value),
@@ -158,7 +173,11 @@ pub fn evaluate(
         }
     }
     settings.auth = AdminAuth::Basic { username, password };
-    if let Some(oauth) = declaration.nested(OAUTH_BLOCK).first() {
+    if let Some(oauth) = declaration
+        .nested(OAUTH_BLOCK)
+        .first()
+        .filter(|_| !evaluator.scope.ignore_server_credentials)
+    {
         let mut client = OAuthClient {
             token_url: String::new(),
             client_id: String::new(),
@@ -208,6 +227,9 @@ fn values(
         let Some(attribute) = declaration.attribute(field.name) else {
             continue;
         };
+        if evaluator.scope.ignore_server_credentials && CREDENTIALS.contains(&field.name) {
+            continue;
+        }
         let Some(value) = evaluator.evaluate(&declaration.source, attribute, field, errors) else {
             continue;
         };
@@ -276,4 +298,98 @@ pub fn request_timeout(text: &str) -> Result<Duration, (String, &'static str)> {
             "write a duration such as \"30s\", \"2m\" or \"500ms\"",
         )),
     }
+}
+
+/// With a built-in sandbox, the variables that only the ignored credentials read
+/// (directly or through locals): they need no value then. A variable that anything
+/// else reads still does.
+pub fn credential_only_variables(
+    declarations: &super::declarations::Declarations,
+    local_variables: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> std::collections::BTreeSet<String> {
+    use hcl::edit::structure::{Body, Structure};
+    use std::collections::BTreeSet;
+
+    use super::references::{Target, collect};
+
+    // Every variable an expression reads, locals expanded.
+    let reads = |expression: &hcl::edit::expr::Expression, into: &mut BTreeSet<String>| {
+        for reference in collect(expression).found {
+            match reference.target {
+                Target::Variable(name) => {
+                    into.insert(name);
+                }
+                Target::Local(name) => {
+                    into.extend(local_variables.get(&name).into_iter().flatten().cloned());
+                }
+                Target::Resource(_) => {}
+            }
+        }
+    };
+    fn walk(
+        body: &Body,
+        ignored: &dyn Fn(&str) -> bool,
+        reads: &dyn Fn(&hcl::edit::expr::Expression, &mut BTreeSet<String>),
+        credentials: &mut BTreeSet<String>,
+        others: &mut BTreeSet<String>,
+    ) {
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attribute) => {
+                    let into = if ignored(attribute.key.as_str()) {
+                        &mut *credentials
+                    } else {
+                        &mut *others
+                    };
+                    reads(&attribute.value, into);
+                }
+                Structure::Block(block) => {
+                    // Everything in `oauth { }` is a credential.
+                    let all = |_: &str| true;
+                    let inner: &dyn Fn(&str) -> bool =
+                        if block.ident.as_str() == OAUTH_BLOCK && ignored("password") {
+                            &all
+                        } else {
+                            &|_: &str| false
+                        };
+                    walk(&block.body, inner, reads, credentials, others);
+                }
+            }
+        }
+    }
+    let mut credentials = BTreeSet::new();
+    let mut others = BTreeSet::new();
+    let is_credential = |name: &str| CREDENTIALS.contains(&name);
+    let not_credential = |_: &str| false;
+    for server in [&declarations.pingfederate, &declarations.pingone]
+        .into_iter()
+        .flatten()
+    {
+        walk(
+            &server.block.body,
+            &is_credential,
+            &reads,
+            &mut credentials,
+            &mut others,
+        );
+    }
+    for resource in &declarations.resources {
+        walk(
+            &resource.declaration.block.body,
+            &not_credential,
+            &reads,
+            &mut credentials,
+            &mut others,
+        );
+    }
+    for exclusion in &declarations.exclusions {
+        walk(
+            &exclusion.declaration.block.body,
+            &not_credential,
+            &reads,
+            &mut credentials,
+            &mut others,
+        );
+    }
+    credentials.difference(&others).cloned().collect()
 }

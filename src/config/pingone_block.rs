@@ -99,6 +99,11 @@ pub fn evaluate(
         let Some(attribute) = declaration.attribute(field.name) else {
             continue;
         };
+        if evaluator.scope.ignore_server_credentials
+            && super::pingfederate_block::CREDENTIALS.contains(&field.name)
+        {
+            continue;
+        }
         let Some(value) = evaluator.evaluate(&declaration.source, attribute, field, errors) else {
             continue;
         };
@@ -150,6 +155,9 @@ pub fn evaluate(
             "client_secret" => settings.client_secret = Secret::new(text),
             "ca_file" => match ca_file(evaluator.scope.dir, &text) {
                 Ok(path) => settings.ca_file = Some(path),
+                Err(_) if evaluator.scope.unknown_inputs => {
+                    evaluator.scope.unknown(format!("CA file `{text}`"));
+                }
                 Err((message, help)) => errors.push(invalid(message, help.into())),
             },
             "request_timeout" => match request_timeout(&text) {

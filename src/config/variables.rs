@@ -15,7 +15,7 @@ use hcl::edit::structure::Block;
 
 use super::diagnostic::{ConfigError, Location, Source, did_you_mean};
 use super::evaluate::describe_value;
-use super::files::{display_name, parse_file};
+use super::files::{display_name, parse_file, read_text};
 use super::options::LoadOptions;
 
 pub const ENVIRONMENT_PREFIX: &str = "PINGFORM_VAR_";
@@ -249,6 +249,11 @@ pub fn parse_declaration(
                     .get_attribute("default")
                     .and_then(|a| a.value.span());
                 let location = at(span);
+                let message = if declaration.sensitive {
+                    sensitive_mismatch(&declaration.variable_type)
+                } else {
+                    message
+                };
                 errors.push(ConfigError::InvalidValue {
                     attribute: format!("{block_name}.default"),
                     message,
@@ -262,11 +267,22 @@ pub fn parse_declaration(
     declaration
 }
 
+/// The type error of a sensitive variable, which names the type and never the value.
+fn sensitive_mismatch(variable_type: &VariableType) -> String {
+    format!(
+        "expected {}, found a value that is not one (not shown: the variable is sensitive)",
+        variable_type.describe()
+    )
+}
+
 /// The value of every variable, and which of them are sensitive.
 #[derive(Default)]
 pub struct VariableValues {
     pub values: hcl::Map<String, Value>,
     pub sensitive: BTreeSet<String>,
+    /// The variables given a value (`--var`, a var file, `PINGFORM_VAR_NAME`), not
+    /// left at their default.
+    pub given: Vec<String>,
 }
 
 /// Where a candidate value came from, for messages and spans.
@@ -277,9 +293,14 @@ struct Candidate {
 }
 
 /// Picks every variable's value by precedence and converts it to the declared type.
+/// In `unknown_inputs` mode a variable without a value is unknown (its name goes to
+/// `unknown`) rather than an error; so is one in `needless` (read only by what a
+/// built-in sandbox replaces).
 pub fn resolve(
     declarations: &[VariableDeclaration],
     options: &LoadOptions,
+    needless: &BTreeSet<String>,
+    unknown: &mut Vec<String>,
     errors: &mut Vec<ConfigError>,
 ) -> VariableValues {
     let declared: BTreeMap<&str, &VariableDeclaration> =
@@ -303,12 +324,14 @@ pub fn resolve(
 
     for path in &options.var_files {
         let name = display_name(path);
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_text(path) {
             Ok(text) => text,
             Err(error) => {
-                errors.push(ConfigError::VarFileUnreadable {
-                    path: name,
-                    reason: error.to_string(),
+                errors.push(match *error {
+                    ConfigError::UnreadableFile { reason, .. } => {
+                        ConfigError::VarFileUnreadable { path: name, reason }
+                    }
+                    other => other,
                 });
                 continue;
             }
@@ -377,12 +400,26 @@ pub fn resolve(
         let value = match chosen.remove(&declaration.name) {
             Some(Candidate {
                 value: Ok(value), ..
-            }) => value,
+            }) => {
+                result.given.push(declaration.name.clone());
+                value
+            }
             Some(Candidate {
                 value: Err(message),
                 origin,
                 location,
             }) => {
+                // A sensitive value is never shown: not in the message, not in a
+                // source snippet (a variable file's line holds it).
+                let (origin, message, location) = if declaration.sensitive {
+                    let origin = match &location {
+                        Some(location) => format!("{origin} ({})", location.describe()),
+                        None => origin,
+                    };
+                    (origin, sensitive_mismatch(&declaration.variable_type), None)
+                } else {
+                    (origin, message, location)
+                };
                 errors.push(ConfigError::VariableValue {
                     name: declaration.name.clone(),
                     origin,
@@ -399,6 +436,10 @@ pub fn resolve(
             }
             None => match &declaration.default {
                 Some(default) => default.clone(),
+                None if options.unknown_inputs || needless.contains(&declaration.name) => {
+                    unknown.push(declaration.name.clone());
+                    Value::String(super::evaluate::UNKNOWN_MARK.to_string())
+                }
                 None => {
                     let location = declaration.location.clone();
                     errors.push(ConfigError::VariableWithoutValue {
@@ -484,6 +525,7 @@ mod tests {
             vars: vec![("c".into(), "flag".into())],
             var_files: vec![var_file],
             retarget: None,
+            unknown_inputs: false,
             environment: [
                 ("PINGFORM_VAR_a", "env"),
                 ("PINGFORM_VAR_b", "env"),
@@ -494,7 +536,13 @@ mod tests {
             .collect(),
         };
         let mut errors = Vec::new();
-        let values = resolve(&declarations, &options, &mut errors);
+        let values = resolve(
+            &declarations,
+            &options,
+            &BTreeSet::new(),
+            &mut Vec::new(),
+            &mut errors,
+        );
         assert!(errors.is_empty());
         let value = |n: &str| values.values[n].as_str().unwrap().to_string();
         assert_eq!(
@@ -515,9 +563,16 @@ mod tests {
             var_files: vec![],
             environment: BTreeMap::new(),
             retarget: None,
+            unknown_inputs: false,
         };
         let mut errors = Vec::new();
-        resolve(&declarations, &options, &mut errors);
+        resolve(
+            &declarations,
+            &options,
+            &BTreeSet::new(),
+            &mut Vec::new(),
+            &mut errors,
+        );
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

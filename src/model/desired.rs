@@ -22,6 +22,10 @@ pub struct Desired {
     /// filters of the channels they apply to; kept for the checks against PingOne and
     /// against hand-edited live filters.
     pub exclusions: Vec<Exclusion>,
+    /// What the configuration read from outside its files: `variable `x`` (given a
+    /// value, not its default) and `environment variable `Y``. A saved plan lists them:
+    /// `apply FILE` needs them again.
+    pub inputs: Vec<String>,
 }
 
 impl Desired {

@@ -259,6 +259,31 @@ pub const fn field(name: &'static str, wire: Wire, ty: FieldType, default: Field
     }
 }
 
+/// An optional boolean at a top-level key, with its default.
+pub const fn flag(name: &'static str, key: &'static str, default: bool) -> Field {
+    field(
+        name,
+        Wire::Key(key),
+        FieldType::Bool,
+        FieldDefault::Bool(default),
+    )
+}
+
+/// An optional whole number at a top-level key, with its default.
+pub const fn integer(name: &'static str, key: &'static str, default: i64) -> Field {
+    field(
+        name,
+        Wire::Key(key),
+        FieldType::Integer,
+        FieldDefault::Integer(default),
+    )
+}
+
+/// An optional string at a top-level key, without a default.
+pub const fn text(name: &'static str, key: &'static str) -> Field {
+    field(name, Wire::Key(key), FieldType::String, FieldDefault::None)
+}
+
 /// A field PingFederate added in `release`.
 pub const fn since(release: Release, field: Field) -> Field {
     Field {

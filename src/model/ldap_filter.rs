@@ -176,6 +176,94 @@ pub fn missing_exclusions_with_dn_attribute(
         .collect()
 }
 
+/// Whether `live_filter` enforces `clause`, a negated equality as an exclusion
+/// composes it (`(!(uid=pingone-admin))`): the clause is a direct child of the
+/// top-level AND, or the whole filter (attribute names compared ignoring case, values
+/// byte for byte). A filter or clause that does not parse enforces nothing.
+pub fn enforces_clause(live_filter: &str, clause: &str) -> bool {
+    let Ok(clause) = parse(clause) else {
+        return false;
+    };
+    conjuncts(live_filter)
+        .is_some_and(|parts| parts.iter().any(|part| same_negation(part, &clause)))
+}
+
+/// Two negated equalities on the same attribute (ignoring case) and value.
+fn same_negation(left: &Filter, right: &Filter) -> bool {
+    match (left, right) {
+        (Filter::Not(left), Filter::Not(right)) => matches!(
+            (left.as_ref(), right.as_ref()),
+            (
+                Filter::Equality { attribute: a, value: x },
+                Filter::Equality { attribute: b, value: y },
+            ) if a.eq_ignore_ascii_case(b) && x == y
+        ),
+        _ => false,
+    }
+}
+
+/// The children of the top-level AND, or the whole filter; `None` when it does not
+/// parse. An empty or absent filter has no conjuncts (it selects everything under the
+/// base DN, or the group decides).
+fn conjuncts(filter: &str) -> Option<Vec<Filter>> {
+    if filter.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    match parse(filter).ok()? {
+        Filter::And(children) => Some(children),
+        whole => Some(vec![whole]),
+    }
+}
+
+/// How a user filter's new text changes who it selects, set against its old text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeShift {
+    /// The same conditions.
+    Same,
+    /// Every old condition is kept and some are added: nobody new is selected, some
+    /// may no longer be.
+    Narrowed,
+    /// Conditions are only dropped: nobody selected before leaves.
+    Widened,
+    /// Conditions are replaced: some selected before may no longer be.
+    Changed,
+}
+
+/// Compares two user filters condition by condition (the children of a top-level
+/// AND), leaving out the negated clauses in `ignored` (the exclusions, reviewed on
+/// their own). A filter that does not parse compares as changed unless its text is
+/// the same.
+pub fn scope_shift(before: Option<&str>, after: Option<&str>, ignored: &[String]) -> ScopeShift {
+    let before_text = before.unwrap_or("").trim();
+    let after_text = after.unwrap_or("").trim();
+    if before_text == after_text {
+        return ScopeShift::Same;
+    }
+    let ignored: Vec<Filter> = ignored.iter().filter_map(|c| parse(c).ok()).collect();
+    let keep = |parts: Vec<Filter>| -> Vec<String> {
+        let mut kept: Vec<String> = parts
+            .into_iter()
+            .filter(|part| !ignored.iter().any(|clause| same_negation(part, clause)))
+            .map(|part| part.to_string())
+            .collect();
+        kept.sort();
+        kept.dedup();
+        kept
+    };
+    let (Some(old), Some(new)) = (conjuncts(before_text), conjuncts(after_text)) else {
+        return ScopeShift::Changed;
+    };
+    let (old, new) = (keep(old), keep(new));
+    let old_kept = old.iter().all(|part| new.contains(part));
+    let new_known = new.iter().all(|part| old.contains(part));
+    match (old_kept, new_known) {
+        (true, true) => ScopeShift::Same,
+        (true, false) => ScopeShift::Narrowed,
+        (false, true) => ScopeShift::Widened,
+        (false, false) => ScopeShift::Changed,
+    }
+}
+
 /// A parsed LDAP filter. Assertion values are held unescaped, as bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
@@ -614,6 +702,62 @@ fn is_attribute_byte(byte: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scope_shifts_compare_conditions_and_leave_exclusions_aside() {
+        let admin = vec!["(!(uid=admin))".to_string()];
+        let base = Some("(objectClass=person)");
+        assert_eq!(scope_shift(base, base, &[]), ScopeShift::Same);
+        assert_eq!(
+            scope_shift(base, Some("(&(objectClass=person)(!(uid=admin)))"), &admin),
+            ScopeShift::Same
+        );
+        assert_eq!(
+            scope_shift(
+                base,
+                Some("(&(objectClass=person)(departmentNumber=7))"),
+                &[]
+            ),
+            ScopeShift::Narrowed
+        );
+        assert_eq!(
+            scope_shift(
+                Some("(&(objectClass=person)(departmentNumber=7))"),
+                base,
+                &[]
+            ),
+            ScopeShift::Widened
+        );
+        assert_eq!(
+            scope_shift(base, Some("(objectClass=inetOrgPerson)"), &[]),
+            ScopeShift::Changed
+        );
+        assert_eq!(scope_shift(None, base, &[]), ScopeShift::Narrowed);
+        assert_eq!(scope_shift(base, None, &[]), ScopeShift::Widened);
+        assert_eq!(
+            scope_shift(Some("(broken"), Some("(broken2"), &[]),
+            ScopeShift::Changed
+        );
+    }
+
+    #[test]
+    fn a_clause_is_enforced_only_at_the_top_level() {
+        let clause = "(!(uid=admin))";
+        assert!(enforces_clause(
+            "(&(objectClass=person)(!(UID=admin)))",
+            clause
+        ));
+        assert!(enforces_clause("(!(uid=admin))", clause));
+        assert!(!enforces_clause(
+            "(|(objectClass=person)(!(uid=admin)))",
+            clause
+        ));
+        assert!(!enforces_clause("(objectClass=person)", clause));
+        assert!(!enforces_clause(
+            "(&(objectClass=person)(!(uid=Admin)))",
+            clause
+        ));
+    }
 
     fn uid(value: &str) -> ExclusionMatch {
         ExclusionMatch::Attribute {

@@ -48,7 +48,7 @@ pub use observed::{Observed, ObservedObject, SINGLETON_ID};
 pub use pingone::{
     PingOnePopulation, PingOneSettings, PingOneUser, PingOneView, REGIONS, region_urls,
 };
-pub use previous::{ManagedObject, PreviousRun, RawJson, SecretRecord};
+pub use previous::{ExclusionRecord, ManagedObject, PreviousRun, RawJson, SecretRecord};
 pub use references::references;
 pub use secret::Secret;
 pub use server::{Cluster, NEWEST_SUPPORTED, OLDEST_SUPPORTED, Release, ServerInfo, Version};

@@ -105,6 +105,8 @@ pub struct PingOneView {
 pub struct PingOnePopulation {
     pub id: String,
     pub name: String,
+    /// How many users the population holds (`userCount`), when PingOne says.
+    pub user_count: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -47,6 +47,24 @@ pub struct ManagedObject {
     /// would double the memory a plan needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed: Option<RawJson>,
+    /// The exclusions the last apply compiled into this object's channels (only a
+    /// provisioning connection has any): what lets a later plan tell an exclusion that
+    /// is removed from the configuration (its account comes back into scope) from one
+    /// that never was, and call one the live filter lost "restored" rather than "new".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<ExclusionRecord>,
+}
+
+/// One exclusion as an apply compiled it into one channel's user filter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExclusionRecord {
+    /// The `exclusion` block's name.
+    pub name: String,
+    /// The channel block's name.
+    pub channel: String,
+    pub pingone_username: String,
+    /// The negated clause as it went into the filter, `(!(uid=pingone-admin))`.
+    pub clause: String,
 }
 
 /// A JSON document kept as text until someone asks for it.

@@ -6,7 +6,11 @@ use serde::Serialize;
 use super::FieldChange;
 use super::context::default_context;
 use super::diff::observed_changes;
-use crate::model::{Address, Attributes, Observed, PreviousRun, encrypted_digest};
+use crate::model::ldap_filter::enforces_clause;
+use crate::model::{
+    Address, Attributes, ChannelReference, ManagedObject, Observed, ObservedObject, PreviousRun,
+    encrypted_digest,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,6 +32,17 @@ pub struct DriftItem {
     /// Secrets whose encrypted value PingFederate now holds differs from the one it
     /// returned after the last apply: changed (or cleared) outside pingform.
     pub secrets_changed: Vec<String>,
+    /// Exclusions the last apply compiled into a channel's user filter that the live
+    /// filter no longer enforces (a provisioning connection edited outside pingform).
+    pub exclusions_not_enforced: Vec<ExclusionNotEnforced>,
+}
+
+/// One exclusion a live channel filter lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExclusionNotEnforced {
+    pub exclusion: String,
+    pub channel: ChannelReference,
+    pub pingone_username: String,
 }
 
 /// Every drifted object, in address order. Empty when nothing moved.
@@ -54,6 +69,7 @@ pub fn drift(previous: &PreviousRun, observed: &Observed) -> Drift {
                 status: DriftStatus::Deleted,
                 fields: Vec::new(),
                 secrets_changed: Vec::new(),
+                exclusions_not_enforced: Vec::new(),
             });
             continue;
         };
@@ -81,17 +97,53 @@ pub fn drift(previous: &PreviousRun, observed: &Observed) -> Drift {
                 }
             })
             .collect();
-        if !fields.is_empty() || !secrets_changed.is_empty() {
+        let exclusions_not_enforced = lost_exclusions(managed, live);
+        if !fields.is_empty() || !secrets_changed.is_empty() || !exclusions_not_enforced.is_empty()
+        {
             items.push(DriftItem {
                 address: address.clone(),
                 id: managed.id.clone(),
                 status: DriftStatus::Changed,
                 fields,
                 secrets_changed,
+                exclusions_not_enforced,
             });
         }
     }
     Drift { items }
+}
+
+/// The recorded exclusions whose clause the live channel's user filter lacks (a
+/// channel that is gone altogether shows in the field changes instead).
+fn lost_exclusions(managed: &ManagedObject, live: &ObservedObject) -> Vec<ExclusionNotEnforced> {
+    let live_channels = live
+        .attributes
+        .get("channels")
+        .and_then(serde_json::Value::as_array);
+    managed
+        .exclusions
+        .iter()
+        .filter_map(|record| {
+            let channel = live_channels?.iter().find(|c| {
+                c.get("name").and_then(serde_json::Value::as_str) == Some(record.channel.as_str())
+            })?;
+            let filter = channel
+                .get("user_filter")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("");
+            if enforces_clause(filter, &record.clause) {
+                return None;
+            }
+            Some(ExclusionNotEnforced {
+                exclusion: record.name.clone(),
+                channel: ChannelReference {
+                    connection: managed.address.clone(),
+                    channel: record.channel.clone(),
+                },
+                pingone_username: record.pingone_username.clone(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -119,6 +171,7 @@ mod tests {
             .into_iter()
             .collect(),
             observed: RawJson::new(&json!({"driver_class": "d", "max_pool_size": pool})).ok(),
+            exclusions: Vec::new(),
         }
     }
 

@@ -1,5 +1,15 @@
+use crate::model::suggest::did_you_mean;
 use crate::model::suggest::with_article;
 use crate::model::{Address, ReferenceTarget};
+
+/// "did you mean `Employees`? the populations there are: ..." (`existing` quoted).
+pub fn population_help(name: &str, existing: &[String]) -> String {
+    let listing = format!("the populations there are: {}", existing.join(", "));
+    match did_you_mean(name, existing.iter().map(|quoted| quoted.trim_matches('`'))) {
+        Some(suggestion) => format!("{suggestion} {listing}"),
+        None => listing,
+    }
+}
 
 /// Problems only the live systems reveal: the configuration is valid, but it cannot be
 /// applied to what is there.
@@ -62,12 +72,13 @@ pub enum PlanError {
     #[error("{channel}: PingOne has no population named `{name}` in environment {environment}")]
     #[diagnostic(
         code(pingform::plan::unknown_population),
-        help("the populations there are: {}", existing.join(", "))
+        help("{}", population_help(name, existing))
     )]
     UnknownPopulation {
         channel: String,
         name: String,
         environment: String,
+        /// The names PingOne has, quoted: "`Employees`".
         existing: Vec<String>,
     },
 
@@ -94,6 +105,30 @@ pub enum PlanError {
     )]
     DeleteOfExcluded { accounts: Vec<String> },
 
+    #[error(
+        "nothing was changed: this apply removes exclusions whose accounts exist in PingOne, so PingFederate would start updating them from the directory again:\n{}",
+        accounts.iter().map(|a| format!("  - {a}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::apply::exclusion_removal),
+        help(
+            "if these accounts are to be provisioned again, run again with --allow-exclusion-removal; otherwise keep the exclusion blocks"
+        )
+    )]
+    ExclusionRemoval { accounts: Vec<String> },
+
+    #[error(
+        "nothing was changed: with the remove action Delete, PingFederate would delete from PingOne the users who leave the scope of these changes:\n{}",
+        changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::apply::remove_action_delete),
+        help(
+            "if deleting these PingOne users is intended, run again with --allow-remove-action-delete; otherwise set remove_action = \"Disable\" (or remove_users = false) and apply that first"
+        )
+    )]
+    RemoveActionDelete { changes: Vec<String> },
+
     #[error("{address} must be created, and PingFederate needs `{field}` to create it")]
     #[diagnostic(
         code(pingform::plan::secret_needed),
@@ -112,7 +147,7 @@ pub enum PlanError {
     #[diagnostic(
         code(pingform::plan::unsupported_version),
         help(
-            "pingform knows the Admin API of PingFederate {oldest} through {newest}; nothing was read or changed beyond /version"
+            "pingform knows the Admin API of PingFederate {oldest} through {newest} (README: Operating real servers); nothing was changed"
         )
     )]
     UnsupportedVersion {
@@ -143,6 +178,10 @@ pub enum PlanError {
         version: String,
         fields: Vec<String>,
     },
+
+    #[error("--replace {address}: it cannot be replaced: {why}")]
+    #[diagnostic(code(pingform::plan::cannot_replace))]
+    CannotReplace { address: Address, why: String },
 
     #[error("the changes depend on each other in a cycle: {}", addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(" -> "))]
     #[diagnostic(code(pingform::plan::cycle))]

@@ -7,10 +7,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::pingone::{Resolved, channel_dn_attribute};
+use super::scope::ScopeChange;
 use super::{Plan, Reason};
 use crate::model::ldap_filter::Filter;
 use crate::model::{
-    ChannelReference, Desired, Exclusion, Observed, PingOneView, ResourceKind, ldap_filter,
+    ChannelReference, Desired, DesiredResource, Exclusion, ExclusionRecord, Observed, PingOneView,
+    PreviousRun, ResourceKind, ldap_filter,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -21,6 +23,8 @@ pub struct ExclusionReview {
     /// Accounts that will get the `Delete` remove action: apply refuses these unless
     /// told otherwise.
     pub deletions: Vec<String>,
+    /// Every other change of who gets provisioned (`scope`).
+    pub scope: Vec<ScopeChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +35,9 @@ pub struct ChannelFilter {
     pub exclusions: Vec<String>,
     /// Exclusions the live filter in PingFederate does not enforce.
     pub not_enforced_live: Vec<String>,
+    /// Those of `not_enforced_live` the last apply had put in the filter: dropped
+    /// outside pingform since, and restored by this plan (the others are new).
+    pub restored: Vec<String>,
     /// The population the channel provisions into, by name when PingOne was read.
     pub population: Option<String>,
 }
@@ -48,10 +55,55 @@ fn applies_to(exclusion: &Exclusion, channel: &ChannelReference) -> bool {
     exclusion.channels.contains(channel)
 }
 
-/// Reviews the exclusions of `desired` against the live channels and PingOne.
+/// The exclusions compiled into the channels of `resource` (a provisioning
+/// connection), as the state records them after an apply.
+pub fn exclusion_records(
+    desired: &Desired,
+    resolved: &Resolved,
+    resource: &DesiredResource,
+) -> Vec<ExclusionRecord> {
+    if resource.kind() != ResourceKind::ProvisioningConnection {
+        return Vec::new();
+    }
+    let attributes = resolved.attributes(resource);
+    let mut records = Vec::new();
+    for channel in attributes
+        .get("channels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+    {
+        let Some(name) = channel.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let reference = ChannelReference {
+            connection: resource.address.clone(),
+            channel: name.to_string(),
+        };
+        let dn_attribute = channel_dn_attribute(&resolved.context, channel);
+        for exclusion in desired
+            .exclusions
+            .iter()
+            .filter(|e| applies_to(e, &reference))
+        {
+            records.push(ExclusionRecord {
+                name: exclusion.name.clone(),
+                channel: name.to_string(),
+                pingone_username: exclusion.pingone_username.clone(),
+                clause: exclusion.source.clause_with_dn_attribute(dn_attribute),
+            });
+        }
+    }
+    records
+}
+
+/// Reviews the exclusions of `desired` against the live channels, what the last apply
+/// recorded, and PingOne.
 pub fn review(
     desired: &Desired,
     resolved: &Resolved,
+    previous: &PreviousRun,
     observed: &Observed,
     view: Option<&PingOneView>,
 ) -> ExclusionReview {
@@ -100,6 +152,12 @@ pub fn review(
                     .cloned()
             });
             let mut not_enforced = Vec::new();
+            let mut restored = Vec::new();
+            let recorded = previous
+                .objects
+                .get(&resource.address)
+                .map(|managed| managed.exclusions.as_slice())
+                .unwrap_or_default();
             let live_group = live_channel
                 .as_ref()
                 .and_then(|c| c.get("group_dn"))
@@ -141,16 +199,34 @@ pub fn review(
                 for index in missing {
                     let exclusion = exclusions[index];
                     not_enforced.push(exclusion.name.clone());
+                    let clause = exclusion.source.clause_with_dn_attribute(dn_attribute);
+                    let was_applied = recorded
+                        .iter()
+                        .any(|r| r.channel == name && r.clause == clause);
+                    if was_applied {
+                        restored.push(exclusion.name.clone());
+                    }
                     if let Some(user) = view.and_then(|v| v.user(&exclusion.pingone_username)) {
                         let consequence = if !removes {
                             "remove_users is false, so PingFederate leaves it alone".to_string()
+                        } else if was_applied {
+                            format!(
+                                "PingFederate may have linked and updated it from the directory meanwhile, and will now apply the remove action ({remove_action}) to it"
+                            )
                         } else {
                             format!(
-                                "PingFederate will now apply the remove action ({remove_action}) to it"
+                                "if PingFederate provisioned it before, PingFederate will now apply the remove action ({remove_action}) to it"
                             )
                         };
+                        let what = if was_applied {
+                            format!(
+                                "was dropped from the live user filter of {reference} since the last apply (edited outside pingform), and this plan restores it"
+                            )
+                        } else {
+                            format!("is new on {reference}")
+                        };
                         review.warnings.push(format!(
-                            "exclusion `{}` is new on {reference}: PingOne user `{}` exists; if PingFederate provisioned it before, {consequence}",
+                            "exclusion `{}` {what}: PingOne user `{}` exists; {consequence}",
                             exclusion.name, user.username
                         ));
                         if removes && remove_action == "Delete" {
@@ -182,6 +258,7 @@ pub fn review(
                 filter,
                 exclusions: exclusions.iter().map(|e| e.name.clone()).collect(),
                 not_enforced_live: not_enforced,
+                restored,
                 population,
             });
         }
@@ -314,6 +391,7 @@ mod tests {
             populations: vec![crate::model::PingOnePopulation {
                 id: "pop-1".into(),
                 name: "Employees".into(),
+                user_count: Some(12),
             }],
             users: if with_admin {
                 vec![PingOneUser {
@@ -343,6 +421,7 @@ mod tests {
         let review = review(
             &desired(COMPOSED, "Disable"),
             &Resolved::default(),
+            &PreviousRun::default(),
             &live(COMPOSED),
             Some(&view(true)),
         );
@@ -360,6 +439,7 @@ mod tests {
         let review = review(
             &desired(COMPOSED, "Delete"),
             &Resolved::default(),
+            &PreviousRun::default(),
             &live("(objectClass=person)"),
             Some(&view(true)),
         );
@@ -373,6 +453,7 @@ mod tests {
         let disable = super::review(
             &desired(COMPOSED, "Disable"),
             &Resolved::default(),
+            &PreviousRun::default(),
             &live("(objectClass=person)"),
             Some(&view(true)),
         );
@@ -386,6 +467,7 @@ mod tests {
         let review = review(
             &desired(filter, "Disable"),
             &Resolved::default(),
+            &PreviousRun::default(),
             &Observed::default(),
             Some(&view(false)),
         );

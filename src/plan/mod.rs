@@ -25,12 +25,14 @@ mod planner;
 mod reason;
 mod referents;
 mod saved;
+mod scope;
+mod select;
 mod server;
 
 pub use change::{Action, Change, FieldChange, Plan, SecretChange, SecretStatus, Summary};
-pub use drift::{Drift, DriftItem, DriftStatus, drift};
-pub use error::PlanError;
-pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview};
+pub use drift::{Drift, DriftItem, DriftStatus, ExclusionNotEnforced, drift};
+pub use error::{PlanError, population_help};
+pub use exclusions::{ChannelFilter, ExcludedAccount, ExclusionReview, exclusion_records};
 pub use guard::{Consent, check as check_consent};
 pub use pingone::Resolved;
 pub use reason::Reason;
@@ -38,9 +40,11 @@ pub use saved::{
     LiveRecord, Moved, Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedConfiguration,
     SavedPlan, SavedState, Stale,
 };
+pub use scope::{PopulationUsers, RemoveOutcome, ScopeChange, ScopeChangeKind, ScopeConsent};
+pub use select::{Selection, SelectionProblem};
 pub use server::check as check_server;
 
-use crate::model::{Desired, Observed, PingOneView, PreviousRun, ServerInfo};
+use crate::model::{Address, Desired, Observed, PingOneView, PreviousRun, ServerInfo};
 
 /// What a plan is made from.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +56,8 @@ pub struct Inputs<'a> {
     pub pingone: Option<&'a PingOneView>,
     /// The PingFederate read (version, cluster); `None` in tests that plan without one.
     pub server: Option<&'a ServerInfo>,
+    /// Objects to replace although nothing forces it (`--replace`).
+    pub replace: &'a [Address],
 }
 
 /// A plan with everything a person needs to review it.
@@ -85,8 +91,28 @@ pub fn plan(inputs: Inputs<'_>) -> Result<Planned, PlanError> {
     }
     let context = context::default_context(Some(inputs.desired), inputs.observed);
     let resolved = pingone::resolve(inputs.desired, inputs.pingone, context)?;
-    let mut plan = planner::changes(inputs.desired, &resolved, inputs.previous, inputs.observed)?;
-    let mut review = exclusions::review(inputs.desired, &resolved, inputs.observed, inputs.pingone);
+    let mut plan = planner::changes(
+        inputs.desired,
+        &resolved,
+        inputs.previous,
+        inputs.observed,
+        inputs.replace,
+    )?;
+    let mut review = exclusions::review(
+        inputs.desired,
+        &resolved,
+        inputs.previous,
+        inputs.observed,
+        inputs.pingone,
+    );
+    review.scope = scope::review(
+        inputs.desired,
+        &resolved,
+        inputs.previous,
+        inputs.observed,
+        inputs.pingone,
+        &plan,
+    );
     review
         .warnings
         .extend(checks::live_findings(inputs.desired, inputs.observed));

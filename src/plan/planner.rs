@@ -24,6 +24,7 @@ pub fn changes(
     resolved: &Resolved,
     previous: &PreviousRun,
     observed: &Observed,
+    replace: &[Address],
 ) -> Result<Plan, PlanError> {
     let fingerprinter = previous.fingerprint_key.as_deref().map(Fingerprinter::new);
     let desired_addresses: BTreeSet<&Address> =
@@ -63,6 +64,9 @@ pub fn changes(
             fingerprinter.as_ref(),
             &resolved.context,
         )?;
+        if replace.contains(&resource.address) {
+            force_replacement(&mut change, resource, &attributes, live, &resolved.context)?;
+        }
         if let Some(old) = moved_from {
             change.reasons.insert(
                 0,
@@ -95,6 +99,61 @@ pub fn changes(
     Ok(Plan {
         changes: order_changes(changes, observed, &depends_on)?,
     })
+}
+
+/// `--replace ADDRESS`: an object that exists is deleted and created again, although
+/// nothing forces it. Not for a singleton (it cannot be deleted), nor for an SP
+/// connection that also carries SSO (deleting it would delete the SSO).
+fn force_replacement(
+    change: &mut Change,
+    resource: &DesiredResource,
+    attributes: &Attributes,
+    live: Option<&ObservedObject>,
+    context: &DefaultContext,
+) -> Result<(), PlanError> {
+    let kind = resource.kind();
+    let refuse = |why: &str| PlanError::CannotReplace {
+        address: resource.address.clone(),
+        why: why.to_string(),
+    };
+    if kind.is_singleton() {
+        return Err(refuse(
+            "it is a singleton: PingFederate has one, which cannot be deleted",
+        ));
+    }
+    let Some(live) = live else {
+        // Created anyway.
+        return Ok(());
+    };
+    if let DeleteStrategy::RemovePartOrDelete { others } = kind.descriptor().delete
+        && let Some(raw) = live.raw_value()
+        && let Some(part) = others
+            .iter()
+            .find(|part| raw.get(**part).is_some_and(|v| !v.is_null()))
+    {
+        return Err(refuse(&format!(
+            "the SP connection also holds `{part}`, which deleting it would delete"
+        )));
+    }
+    if change.action == Action::Replace {
+        return Ok(());
+    }
+    change.action = Action::Replace;
+    change.state_only = false;
+    change.kept.clear();
+    change.unchanged = 0;
+    change.before = Some(effective_before(live.kind, &live.attributes));
+    change.after = Some(effective_after(kind, attributes, context));
+    change.secrets = resource
+        .secrets
+        .keys()
+        .map(|field| SecretChange {
+            field: field.clone(),
+            status: SecretStatus::Set,
+        })
+        .collect();
+    change.reasons.push(Reason::ReplaceRequested);
+    Ok(())
 }
 
 /// A secret PingFederate requires (a PingOne connection's credential) may be left out
@@ -363,7 +422,7 @@ mod tests {
         previous: &PreviousRun,
         observed: &Observed,
     ) -> Result<Plan, PlanError> {
-        changes(desired, &Resolved::default(), previous, observed)
+        changes(desired, &Resolved::default(), previous, observed, &[])
     }
 
     fn map(value: Value) -> Attributes {
@@ -444,6 +503,7 @@ mod tests {
                 })
                 .collect(),
             observed: Default::default(),
+            exclusions: Vec::new(),
         }
     }
 

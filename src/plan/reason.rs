@@ -34,6 +34,8 @@ pub enum Reason {
     },
     /// Removed from the configuration.
     Removed,
+    /// `--replace`: replaced although nothing forces it.
+    ReplaceRequested,
     /// An exclusion the live user filter of a channel does not enforce.
     ExclusionNotEnforced {
         exclusion: String,
@@ -56,6 +58,7 @@ impl Reason {
             Reason::Forgotten => "forgotten",
             Reason::RemovedDefaultsReturn { .. } => "removed_defaults_return",
             Reason::Removed => "removed",
+            Reason::ReplaceRequested => "replace_requested",
             Reason::ExclusionNotEnforced { .. } => "exclusion_not_enforced",
         }
     }

@@ -35,6 +35,13 @@ pub struct SavedPlan {
     /// Every live object the refresh read, and the objects the plan creates (which
     /// must still be absent), by collection and id.
     pub live: Vec<LiveRecord>,
+    /// `--target` and `--replace` of the plan: `apply FILE` plans again with them.
+    #[serde(default)]
+    pub selection: super::Selection,
+    /// The inputs the configuration read (variables given a value, environment
+    /// variables), which `apply FILE` needs again: `variable `db_password``.
+    #[serde(default)]
+    pub inputs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,6 +211,8 @@ impl SavedPlan {
             fingerprint_key: key.iter().map(|b| format!("{b:02x}")).collect(),
             changes: plan.changes.clone(),
             live,
+            selection: super::Selection::default(),
+            inputs: desired.inputs.clone(),
         }
     }
 

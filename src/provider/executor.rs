@@ -124,7 +124,7 @@ impl Executor {
                 settings.base_url
             );
         }
-        if settings.base_url.starts_with("http://") && !loopback {
+        if is_plain_http_to_another_machine(&settings.base_url) {
             tracing::warn!(
                 "{} is plain HTTP to another machine: credentials and secrets travel unencrypted; use https://",
                 settings.base_url
@@ -427,8 +427,8 @@ fn decode_api_result(
 
 /// Sends a request built by `build` until it gets an answer that is not worth
 /// retrying, or the attempts run out. 429 is always retried (the server refused before
-/// acting), after `Retry-After` when it says (capped); a connection failure and
-/// 502/503/504 only when `safe_to_repeat` (a POST that reached the server may have
+/// acting), after `Retry-After` when it says (capped); a 500 on a read; a connection
+/// failure and 502/503/504 only when `safe_to_repeat` (a POST that reached the server may have
 /// created its object). One debug line per attempt; the error is returned once.
 pub(crate) async fn send_with_retries(
     method: Method,
@@ -469,7 +469,9 @@ pub(crate) async fn send_with_retries(
                     StatusCode::BAD_GATEWAY
                         | StatusCode::SERVICE_UNAVAILABLE
                         | StatusCode::GATEWAY_TIMEOUT
-                ));
+                ))
+            // A read changes nothing: a passing 500 is worth another try.
+            || (method == Method::Get && status == StatusCode::INTERNAL_SERVER_ERROR);
         let bytes = response
             .bytes()
             .await
@@ -626,6 +628,12 @@ pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// An `http://` URL whose host is not this machine: credentials would cross the
+/// network in clear.
+pub(crate) fn is_plain_http_to_another_machine(url: &str) -> bool {
+    url.starts_with("http://") && !is_loopback(url)
+}
+
 pub(crate) fn is_loopback(url: &str) -> bool {
     let Some(rest) = url.split("://").nth(1) else {
         return false;
@@ -664,6 +672,19 @@ mod tests {
             "driver_class (driverClass): Driver class is required."
         );
         assert_eq!(errors[1].to_string(), "Something else.");
+    }
+
+    #[test]
+    fn plain_http_is_a_warning_only_off_this_machine() {
+        assert!(is_plain_http_to_another_machine(
+            "http://pf.example.com:9999/pf-admin-api/v1"
+        ));
+        assert!(is_plain_http_to_another_machine("http://10.0.0.5:9999/x"));
+        assert!(!is_plain_http_to_another_machine("http://127.0.0.1:9999/x"));
+        assert!(!is_plain_http_to_another_machine("http://localhost:9999/x"));
+        assert!(!is_plain_http_to_another_machine(
+            "https://pf.example.com:9999/x"
+        ));
     }
 
     #[test]

@@ -90,3 +90,69 @@ pub fn apply_summary(report: &ApplyReport, styles: &Styles) -> String {
 fn seconds(elapsed: Duration) -> String {
     format!("{:.1}s", elapsed.as_secs_f64())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Change;
+
+    fn create(address: &str) -> Change {
+        Change {
+            address: address.parse().unwrap(),
+            id: "x".into(),
+            action: Action::Create,
+            before: None,
+            after: None,
+            fields: Vec::new(),
+            secrets: Vec::new(),
+            reasons: Vec::new(),
+            moved_from: None,
+            state_only: false,
+            kept: Vec::new(),
+            waits_for: Vec::new(),
+            unchanged: 0,
+        }
+    }
+
+    #[test]
+    fn long_changes_progress_and_interrupts_read_as_terraform_users_expect() {
+        let styles = Styles::plain();
+        let change = create("datastore.jdbc.x");
+        let lines = [
+            apply_event_line(&ApplyEvent::Started { change: &change }, &styles),
+            apply_event_line(
+                &ApplyEvent::StillRunning {
+                    change: &change,
+                    elapsed: Duration::from_millis(10_400),
+                },
+                &styles,
+            ),
+            apply_event_line(
+                &ApplyEvent::Progress {
+                    done: 37,
+                    total: 120,
+                    in_flight: 3,
+                },
+                &styles,
+            ),
+            apply_event_line(
+                &ApplyEvent::Finished {
+                    change: &change,
+                    elapsed: Duration::from_millis(12_345),
+                },
+                &styles,
+            ),
+            apply_event_line(&ApplyEvent::Interrupted { in_flight: 2 }, &styles),
+        ];
+        assert_eq!(
+            lines,
+            [
+                "datastore.jdbc.x: Creating...",
+                "datastore.jdbc.x: Still creating... [10s elapsed]",
+                "37 of 120 changes, 3 in flight",
+                "datastore.jdbc.x: Creation complete after 12.3s [id=x]",
+                "Interrupted: no change starts any more; waiting for 2 in flight to finish (a second Ctrl-C or SIGTERM stops at once, leaving their outcome unknown)",
+            ]
+        );
+    }
+}

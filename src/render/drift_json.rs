@@ -7,8 +7,9 @@ use crate::model::ServerInfo;
 use crate::plan::{Drift, DriftStatus};
 
 /// The drift report's format version; the same compatibility rule as the JSON plan.
-/// 1.1 added `server` (version, cluster, pending replication).
-pub const DRIFT_FORMAT_VERSION: &str = "1.1";
+/// 1.1 added `server` (version, cluster, pending replication). 1.2 added
+/// `drift[].exclusions_not_enforced` (`exclusion`, `channel`, `pingone_username`).
+pub const DRIFT_FORMAT_VERSION: &str = "1.2";
 
 /// `drift --json`: one document. Secrets appear by field name only.
 pub fn drift_json(drift: &Drift, server: &ServerInfo, out: &mut dyn Write) -> io::Result<()> {

@@ -56,6 +56,19 @@ pub fn drift_text(drift: &Drift, styles: &Styles, out: &mut dyn Write) -> io::Re
             )?;
         }
         writeln!(out, "    }}")?;
+        for lost in &item.exclusions_not_enforced {
+            writeln!(
+                out,
+                "    {}",
+                paint(
+                    styles.delete,
+                    &format!(
+                        "! exclusion `{}` is no longer enforced by the live user filter of {}: PingOne user `{}` is in provisioning scope again",
+                        lost.exclusion, lost.channel, lost.pingone_username
+                    )
+                )
+            )?;
+        }
     }
     writeln!(out)?;
     writeln!(out, "{}", paint(styles.bold, &drift_summary_line(drift)))?;

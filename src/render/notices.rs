@@ -26,6 +26,24 @@ pub fn configuration_valid(objects: usize) -> String {
     )
 }
 
+/// `validate` left inputs unknown (not given, so not checked).
+pub fn unknown_inputs(unknowns: &[String]) -> String {
+    format!(
+        "Not checked, because not given (unknown until plan): {}. `pingform validate --check-values` requires them.",
+        unknowns.join(", ")
+    )
+}
+
+/// `--target`: the plan is limited, which is for exceptional use.
+pub fn targeting_in_effect(targets: &[Address]) -> String {
+    let names: Vec<String> = targets.iter().map(ToString::to_string).collect();
+    format!(
+        "warning: --target limits this plan to {} and what {} depends on; the rest of the configuration is left as it is, so PingFederate may not match it afterwards. Targeting is for exceptional use, such as recovering from a mistake; run a plan without --target afterwards.",
+        names.join(", "),
+        if targets.len() == 1 { "it" } else { "they" }
+    )
+}
+
 /// `drift` when nothing moved.
 pub fn no_drift(drift: &Drift, checked: usize) -> String {
     format!(
@@ -35,10 +53,15 @@ pub fn no_drift(drift: &Drift, checked: usize) -> String {
     )
 }
 
-/// `plan --out FILE`.
-pub fn plan_saved(path: &Path) -> String {
+/// `plan --out FILE`, with the inputs `apply FILE` needs again.
+pub fn plan_saved(path: &Path, inputs: &[String]) -> String {
+    let needs = if inputs.is_empty() {
+        String::new()
+    } else {
+        format!(" It needs the same {} as this plan had.", inputs.join(", "))
+    };
     format!(
-        "Saved the plan to {}. Apply exactly this plan with: pingform apply {}",
+        "Saved the plan to {}. Apply exactly this plan, from any folder, with: pingform apply {}{needs}",
         path.display(),
         path.display()
     )
@@ -46,23 +69,49 @@ pub fn plan_saved(path: &Path) -> String {
 
 /// What `show FILE` says of the plan before printing it.
 pub fn saved_plan_header(path: &Path, saved: &SavedPlan) -> String {
-    format!(
-        "Saved plan {}: made {} from {}, against state serial {}{}.",
+    let mut header = format!(
+        "Saved plan {}: made {} from {}, against state {} serial {}{}.",
         path.display(),
         saved.created_at,
         saved.configuration.dir,
+        saved.state.path,
         saved.state.serial,
         match &saved.state.lineage {
             Some(lineage) => format!(" (lineage {lineage})"),
             None => " (empty state)".to_string(),
         }
-    )
+    );
+    if !saved.inputs.is_empty() {
+        header.push_str(&format!(
+            " Applying it needs the same {}.",
+            saved.inputs.join(", ")
+        ));
+    }
+    if !saved.selection.targets.is_empty() {
+        let targets: Vec<String> = saved
+            .selection
+            .targets
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        header.push_str(&format!(" Targeted: {}.", targets.join(", ")));
+    }
+    if !saved.selection.replace.is_empty() {
+        let replace: Vec<String> = saved
+            .selection
+            .replace
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        header.push_str(&format!(" Replacing: {}.", replace.join(", ")));
+    }
+    header
 }
 
-/// The confirmation question of `apply`.
-pub const APPLY_QUESTION: &str = "Do you want to make these changes?";
-/// The confirmation question of `apply --refresh-only`.
-pub const REFRESH_ONLY_QUESTION: &str = "Do you want to accept these values into the state?";
+/// The confirmation question of `apply --refresh-only`, naming the state file.
+pub fn refresh_only_question(state: &StateLocation) -> String {
+    format!("Do you want to accept these values into the state {state}?")
+}
 
 /// The prompt around a confirmation question.
 pub fn confirmation_prompt(question: &str) -> String {

@@ -3,16 +3,19 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::reason::reason_text;
+use super::scope_text::{consent_flag, scope_change_lines};
 use super::server::server_json;
 use crate::model::{PingOneView, ServerInfo};
-use crate::plan::{Drift, ExclusionReview, Plan};
+use crate::plan::{Drift, ExclusionReview, Plan, ScopeChange};
 
 /// The JSON plan's format version. Within one major version, fields are only added,
 /// never renamed or removed; consumers must ignore fields they do not know.
 /// 1.1 added `reason_details` (a stable `code` next to each reason's text),
 /// `unmanaged_kept` (the parts of a live object an update leaves alone) and
 /// `changed_fields[].released`. 1.2 added `server` (version, cluster, replication).
-pub const PLAN_FORMAT_VERSION: &str = "1.2";
+/// 1.3 added `scope_changes` (who leaves or re-enters provisioning, and the consent
+/// apply needs), `channels[].restored`, and `target` (PingOne environment, state file).
+pub const PLAN_FORMAT_VERSION: &str = "1.3";
 
 /// The plan as one JSON document (`plan --json`). Secrets appear only as a field name
 /// and a status, never as a value. `drift` lists what changed outside pingform since
@@ -26,6 +29,7 @@ pub fn plan_json(
     drift: Option<&Drift>,
     review: Option<&ExclusionReview>,
     pingone: Option<&PingOneView>,
+    state: Option<&crate::model::StateLocation>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let summary = plan.summary();
@@ -36,6 +40,15 @@ pub fn plan_json(
         out,
         "server",
         &json!(server.map(|server| server_json(server, Some(plan.server_writes())))),
+    )?;
+    field(
+        out,
+        "target",
+        &json!(state.map(|state| json!({
+            "pingone_environment_id": pingone.map(|view| &view.environment_id),
+            "pingone_environment_name": pingone.map(|view| &view.environment_name),
+            "state": state.to_string(),
+        }))),
     )?;
     write!(out, "  \"changes\": [")?;
     for (index, change) in plan.changes.iter().enumerate() {
@@ -96,6 +109,15 @@ pub fn plan_json(
         "warnings",
         &json!(review.map(|r| r.warnings.as_slice()).unwrap_or_default()),
     )?;
+    field(
+        out,
+        "scope_changes",
+        &json!(
+            review
+                .map(|r| r.scope.iter().map(scope_change_json).collect::<Vec<_>>())
+                .unwrap_or_default()
+        ),
+    )?;
     write!(out, "  \"summary\": ")?;
     indented(
         out,
@@ -109,6 +131,15 @@ pub fn plan_json(
         2,
     )?;
     writeln!(out, "\n}}")
+}
+
+/// One scope change: its data, with the flag it needs and its text.
+fn scope_change_json(change: &ScopeChange) -> Value {
+    let mut value = json!(change);
+    value["subject"] = json!(change.subject());
+    value["consent_flag"] = json!(change.consent.map(consent_flag));
+    value["text"] = json!(scope_change_lines(change));
+    value
 }
 
 /// One `"key": value,` line of the top-level object.

@@ -3,6 +3,7 @@ use std::io::{self, Write};
 use super::drift_text::{drift_summary_line, drift_text};
 use super::plan_text::{self, plan_summary_line};
 use super::review_text::review_text;
+use super::scope_text::scope_change_lines;
 use super::server::server_lines;
 use super::style::Styles;
 use crate::model::{PingOneView, ServerInfo};
@@ -65,7 +66,7 @@ pub fn plan_markdown(
         writeln!(out)?;
         writeln!(out, "</details>")?;
     }
-    if !review.warnings.is_empty() || !review.deletions.is_empty() {
+    if !review.warnings.is_empty() || !review.deletions.is_empty() || !review.scope.is_empty() {
         writeln!(out)?;
         writeln!(out, "#### Warnings")?;
         writeln!(out)?;
@@ -77,6 +78,14 @@ pub fn plan_markdown(
                 out,
                 "- :no_entry: remove action Delete would delete {deletion}"
             )?;
+        }
+        for change in &review.scope {
+            let icon = if change.consent.is_some() {
+                ":no_entry:"
+            } else {
+                ":warning:"
+            };
+            writeln!(out, "- {icon} {}", scope_change_lines(change).join("; "))?;
         }
     }
     if !review.channels.is_empty() || pingone.is_some() {

@@ -24,6 +24,9 @@ pub fn reason_text(reason: &Reason) -> String {
         Reason::FieldForcesReplacement => {
             "a field that PingFederate cannot change in place differs".into()
         }
+        Reason::ReplaceRequested => {
+            "replacement requested with --replace: deleted, then created again".into()
+        }
         Reason::Forgotten => {
             "it is gone from PingFederate and from the configuration; pingform forgets it".into()
         }

@@ -1,5 +1,6 @@
 use std::io::{self, Write};
 
+use super::scope_text::scope_text;
 use super::style::{Styles, paint};
 use crate::model::PingOneView;
 use crate::plan::ExclusionReview;
@@ -54,16 +55,16 @@ pub fn review_text(
                 writeln!(out, "      excludes: {}", channel.exclusions.join(", "))?;
             }
             for name in &channel.not_enforced_live {
-                writeln!(
-                    out,
-                    "      {}",
-                    paint(
-                        styles.update,
-                        &format!(
-                            "the live filter does not enforce exclusion `{name}`: this plan adds it"
-                        )
+                let text = if channel.restored.contains(name) {
+                    format!(
+                        "the live filter lost exclusion `{name}` since the last apply: this plan restores it"
                     )
-                )?;
+                } else {
+                    format!(
+                        "the live filter does not enforce exclusion `{name}`: this plan adds it"
+                    )
+                };
+                writeln!(out, "      {}", paint(styles.update, &text))?;
             }
         }
     }
@@ -89,6 +90,7 @@ pub fn review_text(
             )?;
         }
     }
+    scope_text(&review.scope, styles, out)?;
     if !review.warnings.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", paint(styles.bold, "Warnings:"))?;

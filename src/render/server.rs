@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::style::{Styles, paint};
-use crate::model::{Cluster, ServerInfo};
+use crate::model::{Cluster, PingOneView, ServerInfo, StateLocation};
 
 /// The header line and, when there is something to say about replication, the notes.
 /// `writes` is how many changes the plan writes to PingFederate (`None` for drift,
@@ -47,15 +47,53 @@ pub fn server_lines(server: &ServerInfo, writes: Option<usize>) -> (String, Vec<
     (header, notes)
 }
 
-/// The lines as text, followed by a blank line.
+/// Where else a run goes besides PingFederate: the PingOne environment it reads (when
+/// it reads one) and the state file. `PingOne environment "Workforce" (8f3c...); state
+/// ./pingform.redb`.
+pub fn target_line(pingone: Option<&PingOneView>, state: &StateLocation) -> String {
+    match pingone {
+        Some(view) => format!(
+            "PingOne environment \"{}\" ({}); state {}",
+            view.environment_name, view.environment_id, state
+        ),
+        None => format!("State {state}"),
+    }
+}
+
+/// The question `apply` asks, naming what it changes.
+pub fn apply_question(
+    server: Option<&ServerInfo>,
+    pingone: Option<&PingOneView>,
+    state: &StateLocation,
+) -> String {
+    let target = match server {
+        Some(server) => format!("PingFederate {} at {}", server.version, server.url),
+        None => "PingFederate".to_string(),
+    };
+    let pingone = match pingone {
+        Some(view) => format!(
+            ", provisioning to PingOne environment \"{}\" ({})",
+            view.environment_name, view.environment_id
+        ),
+        None => String::new(),
+    };
+    format!("Do you want to make these changes to {target}{pingone}, recording them in {state}?")
+}
+
+/// The lines as text, followed by a blank line: the server, the PingOne environment
+/// and state file (`target`, when given), and the replication notes.
 pub fn server_text(
     server: &ServerInfo,
     writes: Option<usize>,
+    target: Option<&str>,
     styles: &Styles,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let (header, notes) = server_lines(server, writes);
     writeln!(out, "{}", paint(styles.note, &header))?;
+    if let Some(target) = target {
+        writeln!(out, "{}", paint(styles.note, target))?;
+    }
     for note in notes {
         writeln!(out, "{} {note}", paint(styles.update, "!"))?;
     }

@@ -1,7 +1,9 @@
 use std::io::{self, Write};
 
+use serde_json::Value;
+
 use super::value::inline;
-use crate::model::{Attributes, ManagedObject, PreviousRun};
+use crate::model::{Attributes, ManagedObject, PreviousRun, ResourceKind};
 use crate::state::{Approval, HistoryEntry, Outcome};
 
 /// `state list`: one line per managed object, address and PingFederate id.
@@ -21,28 +23,52 @@ pub fn state_list_text(previous: &PreviousRun, out: &mut dyn Write) -> io::Resul
     Ok(())
 }
 
-/// `state show ADDRESS`: what the last apply declared and what PingFederate returned.
+/// `state show ADDRESS`: what the last apply declared, nested blocks (channels) as
+/// blocks, what PingFederate returned, and the exclusions the apply put in the
+/// channels' user filters.
 pub fn state_show_text(object: &ManagedObject, out: &mut dyn Write) -> io::Result<()> {
+    let kind = object.address.kind();
     writeln!(out, "# {}", object.address)?;
     writeln!(out, "{} {{", object.address.block_header())?;
-    let mut lines: Vec<(String, String)> = vec![("id".into(), inline(&object.id.clone().into()))];
-    lines.extend(
+    let mut attributes: Vec<(String, Value)> = vec![("id".into(), object.id.clone().into())];
+    attributes.extend(
         object
             .attributes
             .iter()
-            .map(|(k, v)| (k.clone(), inline(v))),
+            .map(|(k, v)| (k.clone(), v.clone())),
     );
-    lines.extend(object.secrets.iter().map(|(field, _)| {
-        (
-            field.clone(),
-            "(sensitive value; only a fingerprint is kept)".to_string(),
-        )
-    }));
-    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (key, value) in &lines {
-        writeln!(out, "  {key:width$} = {value}")?;
-    }
+    let secrets: Vec<(String, String)> = object
+        .secrets
+        .iter()
+        .map(|(field, _)| {
+            (
+                field.clone(),
+                "(sensitive value; only a fingerprint is kept)".to_string(),
+            )
+        })
+        .collect();
+    write_body(out, kind, &attributes, &secrets, "  ")?;
     writeln!(out, "}}")?;
+    if !object.exclusions.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "# Exclusions the last apply put in its channels' user filters:"
+        )?;
+        let width = object
+            .exclusions
+            .iter()
+            .map(|e| e.name.len())
+            .max()
+            .unwrap_or(0);
+        for record in &object.exclusions {
+            writeln!(
+                out,
+                "#   {:width$}  {}  channel {}  {}",
+                record.name, record.pingone_username, record.channel, record.clause
+            )?;
+        }
+    }
     if let Some(observed) = object
         .observed
         .as_ref()
@@ -53,9 +79,68 @@ pub fn state_show_text(object: &ManagedObject, out: &mut dyn Write) -> io::Resul
             out,
             "# As PingFederate returned it after the last change (values at their defaults left out):"
         )?;
-        let width = observed.keys().map(String::len).max().unwrap_or(0);
-        for (key, value) in &observed {
-            writeln!(out, "#   {key:width$} = {}", inline(value))?;
+        let attributes: Vec<(String, Value)> = observed
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut text = Vec::new();
+        write_body(&mut text, kind, &attributes, &[], "  ")?;
+        for line in String::from_utf8_lossy(&text).lines() {
+            if line.is_empty() {
+                writeln!(out, "#")?;
+            } else {
+                writeln!(out, "# {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Attributes as `name = value` lines, aligned, then each nested block (a channel)
+/// as a block of its own; `secrets` are shown by name with a fixed text.
+fn write_body(
+    out: &mut dyn Write,
+    kind: ResourceKind,
+    attributes: &[(String, Value)],
+    secrets: &[(String, String)],
+    indent: &str,
+) -> io::Result<()> {
+    let nested: Vec<(&str, &str, &str)> = kind
+        .descriptor()
+        .nested_blocks()
+        .map(|(field, blocks)| (field.name, blocks.block, blocks.key))
+        .collect();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut blocks: Vec<(&str, &str, &Vec<Value>)> = Vec::new();
+    for (name, value) in attributes {
+        match (nested.iter().find(|(field, _, _)| field == name), value) {
+            (Some((_, block, key)), Value::Array(entries)) => blocks.push((block, key, entries)),
+            _ => lines.push((name.clone(), inline(value))),
+        }
+    }
+    lines.extend(secrets.iter().cloned());
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in &lines {
+        writeln!(out, "{indent}{key:width$} = {value}")?;
+    }
+    for (block, key, entries) in blocks {
+        for entry in entries {
+            let Some(fields) = entry.as_object() else {
+                continue;
+            };
+            let label = fields.get(key).and_then(Value::as_str).unwrap_or_default();
+            writeln!(out)?;
+            writeln!(out, "{indent}{block} {label:?} {{")?;
+            let inner: Vec<(String, String)> = fields
+                .iter()
+                .filter(|(name, _)| name.as_str() != key)
+                .map(|(name, value)| (name.clone(), inline(value)))
+                .collect();
+            let width = inner.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (name, value) in &inner {
+                writeln!(out, "{indent}  {name:width$} = {value}")?;
+            }
+            writeln!(out, "{indent}}}")?;
         }
     }
     Ok(())

@@ -282,6 +282,7 @@ mod tests {
             .into_iter()
             .collect(),
             observed: None,
+            exclusions: Vec::new(),
         }
     }
 

@@ -10,6 +10,14 @@
 //! memory (max RSS). Targets: requests do not grow with the count; CPU time grows no
 //! worse than linearly and stays under 1 s at 1,000; peak memory under 100 MB at 10,000.
 //! `PINGFORM_BENCH_SIZES=10,100` picks other sizes.
+//!
+//! The latency benchmark (`benchmark::apply_at_network_speed`) runs the sandbox with
+//! `--read-latency 50ms --write-latency 300ms` (a CI runner far from its admin node)
+//! and measures, for 100 and 1,000 new JDBC stores (`PINGFORM_BENCH_APPLY_SIZES`),
+//! the wall time of `apply` at the default parallelism (10) and at 1, of `apply FILE`,
+//! and of the no-change plan that follows, beside the bounds: N × 300 ms one at a
+//! time, N × 300 ms / 10 ten at a time, plus one read round trip to plan. The
+//! one-at-a-time apply is measured at 100 stores only (1,000 would take five minutes).
 
 use std::fmt::Write as _;
 use std::process::{Command, Stdio};
@@ -80,9 +88,9 @@ fn plan_scales_with_the_number_of_data_stores() {
         .map(|s| s.trim().parse().unwrap())
         .collect();
     println!(
-        "| data stores | requests | CPU time | CPU per store | peak memory | wall time | apply (setup) |"
+        "| data stores | requests | CPU time | CPU per store | peak memory | wall time | apply (setup) | plan --json peak memory |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for count in sizes {
         let sandbox = SandboxProcess::start();
         let workspace = Workspace::new();
@@ -98,13 +106,95 @@ fn plan_scales_with_the_number_of_data_stores() {
             "the plan of {count} up-to-date stores is not empty"
         );
         let requests = sandbox.requests().len();
+        let json = measure(&["plan", "--json", &dir]);
+        assert_eq!(json.code, 0);
         println!(
-            "| {count} | {requests} | {:.3} s | {:.1} µs | {:.1} MB | {:.2} s | {:.1} s |",
+            "| {count} | {requests} | {:.3} s | {:.1} µs | {:.1} MB | {:.2} s | {:.1} s | {:.1} MB |",
             plan.cpu_seconds,
             plan.cpu_seconds / count as f64 * 1e6,
             plan.max_rss_mb,
             plan.wall_seconds,
             setup.wall_seconds,
+            json.max_rss_mb,
+        );
+    }
+}
+
+fn seconds(wall: f64) -> String {
+    format!("{wall:.2} s")
+}
+
+#[test]
+#[ignore = "benchmark: run with --ignored, preferably with --release"]
+fn apply_at_network_speed() {
+    let sizes: Vec<usize> = std::env::var("PINGFORM_BENCH_APPLY_SIZES")
+        .unwrap_or_else(|_| "100,1000".into())
+        .split(',')
+        .map(|s| s.trim().parse().unwrap())
+        .collect();
+    let latency = ["--read-latency", "50ms", "--write-latency", "300ms"];
+    println!("| run | stores | wall time | one at a time (bound) | ten at a time (bound) |");
+    println!("|---|---:|---:|---:|---:|");
+    let bound =
+        |count: usize, at_once: usize| seconds(0.05 + (count.div_ceil(at_once)) as f64 * 0.3);
+    for count in sizes {
+        let mut runs = vec![("apply", vec!["--parallelism", "10"])];
+        if count <= 100 {
+            runs.push(("apply --parallelism 1", vec!["--parallelism", "1"]));
+        }
+        for (name, extra) in runs {
+            let sandbox = SandboxProcess::start_with(&latency);
+            let workspace = Workspace::new();
+            workspace.write("pingfederate.hcl", &sandbox.pingfederate_block());
+            // Without outbound provisioning: N independent stores.
+            let text = configuration(count);
+            let text = text
+                .split("outbound_provisioning")
+                .next()
+                .unwrap()
+                .to_string();
+            workspace.write("main.hcl", &text);
+            let dir = workspace.dir().to_str().unwrap().to_string();
+            let mut args = vec!["apply", "--auto-approve"];
+            args.extend(extra.iter().copied());
+            args.push(&dir);
+            let applied = measure(&args);
+            assert_eq!(applied.code, 0, "{name} of {count} stores failed");
+            println!(
+                "| {name} | {count} | {} | {} | {} |",
+                seconds(applied.wall_seconds),
+                bound(count, 1),
+                bound(count, 10)
+            );
+            if name == "apply" {
+                let plan = measure(&["plan", "--detailed-exitcode", &dir]);
+                assert_eq!(plan.code, 0);
+                println!(
+                    "| plan, up to date | {count} | {} | 0.05 s (one read round trip) | |",
+                    seconds(plan.wall_seconds)
+                );
+            }
+        }
+        // A saved plan: verified with one read per collection, then applied.
+        let sandbox = SandboxProcess::start_with(&latency);
+        let workspace = Workspace::new();
+        workspace.write("pingfederate.hcl", &sandbox.pingfederate_block());
+        let text = configuration(count);
+        workspace.write(
+            "main.hcl",
+            text.split("outbound_provisioning").next().unwrap(),
+        );
+        let dir = workspace.dir().to_str().unwrap().to_string();
+        let plan_file = workspace.dir().join("bench.plan");
+        let plan_file = plan_file.to_str().unwrap();
+        assert_eq!(measure(&["plan", "--out", plan_file, &dir]).code, 0);
+        let applied = measure(&["apply", plan_file]);
+        assert_eq!(applied.code, 0, "apply FILE of {count} stores failed");
+        println!(
+            "| apply FILE | {count} | {} | {} | {} |",
+            seconds(applied.wall_seconds),
+            bound(count, 1),
+            bound(count, 10)
         );
     }
 }

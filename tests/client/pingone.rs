@@ -412,15 +412,18 @@ async fn a_plan_reads_with_one_token_follows_pages_waits_out_429_and_renews_an_e
         vec![
             Population {
                 id: "p1".into(),
-                name: "Employees".into()
+                name: "Employees".into(),
+                user_count: Some(0),
             },
             Population {
                 id: "p2".into(),
-                name: "Contractors".into()
+                name: "Contractors".into(),
+                user_count: Some(0),
             },
             Population {
                 id: "p3".into(),
-                name: "Admins".into()
+                name: "Admins".into(),
+                user_count: Some(0),
             },
         ]
     );

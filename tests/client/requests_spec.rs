@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::support::openapi::{Spec, request_schema_errors};
 use pingform::config::{LoadOptions, load};
-use pingform::model::{Desired, ResourceKind};
+use pingform::model::{DefaultContext, Desired, ResourceKind};
 use pingform::provider::pingfederate::encode;
 use pingform::provider::{SecretValue, WriteRequest};
 use serde_json::Value;
@@ -32,6 +32,7 @@ fn load_folder(dir: &str, vars: &[(&str, &str)], environment: &[(&str, &str)]) -
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
         retarget: None,
+        unknown_inputs: false,
     };
     load(&options)
         .unwrap_or_else(|errors| panic!("{dir}: {:?}", miette::Report::new(errors)))
@@ -54,6 +55,11 @@ fn configurations() -> Vec<Desired> {
         ),
         load_folder("examples/quickstart", &[], &[]),
         load_folder(
+            "fixtures/valid/real_setups",
+            &[("ad_password", "a"), ("pingone_credential", "c")],
+            &[("PINGONE_CLIENT_SECRET", "s")],
+        ),
+        load_folder(
             "fixtures/valid/provisioning",
             &[("pingone_credential", "credential-blob")],
             &[("PINGONE_CLIENT_SECRET", "s"), ("LDAP_BIND_PASSWORD", "p")],
@@ -64,6 +70,21 @@ fn configurations() -> Vec<Desired> {
 /// Every body the client would send for these configurations, with the operation's
 /// request schema name.
 fn bodies(spec: &Spec, desired: &Desired, keep_secrets: bool) -> Vec<(String, String, Value)> {
+    // Channel defaults follow the directory type of each declared LDAP store, as in a
+    // plan.
+    let context = DefaultContext {
+        directories: desired
+            .resources
+            .iter()
+            .filter(|r| r.kind() == ResourceKind::DatastoreLdap)
+            .filter_map(|r| {
+                Some((
+                    r.id.clone(),
+                    r.attributes.get("ldap_type")?.as_str()?.to_string(),
+                ))
+            })
+            .collect(),
+    };
     let mut bodies = Vec::new();
     for resource in &desired.resources {
         let secrets = resource
@@ -87,7 +108,7 @@ fn bodies(spec: &Spec, desired: &Desired, keep_secrets: bool) -> Vec<(String, St
             secrets,
             base: None,
             owned_before: None,
-            context: &Default::default(),
+            context: &context,
         });
         let operations: &[(&str, &str)] = match resource.kind() {
             ResourceKind::OutboundProvisioning => {

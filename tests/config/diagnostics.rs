@@ -34,6 +34,7 @@ fn render(case: &str) -> String {
         var_files: Vec::new(),
         environment: BTreeMap::from([("HOME".to_string(), "/home/tester".to_string())]),
         retarget: None,
+        unknown_inputs: false,
     };
     let errors = match load(&options) {
         Ok(_) => panic!("fixture `{case}` loaded without errors"),

@@ -3,5 +3,6 @@
 //! every broken folder before anything reaches PingFederate.
 
 mod diagnostics;
+mod inputs;
 mod refused;
 mod valid;

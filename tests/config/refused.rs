@@ -102,7 +102,8 @@ fn validate_reports_every_problem_of_a_folder_at_once() {
     let workspace = copy_fixture(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid/multiple_errors"),
     );
-    let run = workspace.run(&["validate"]).failure();
+    // `--check-values` also requires the variable without a value.
+    let run = workspace.run(&["validate", "--check-values"]).failure();
     assert!(
         run.stderr.contains("configuration has 8 errors"),
         "{}",
@@ -115,6 +116,14 @@ fn validate_reports_every_problem_of_a_folder_at_once() {
         run.stderr
     );
     assert!(run.stderr.contains("main.hcl:8:3"), "{}", run.stderr);
+    // Without it, that variable is unknown, and everything else is still reported.
+    let run = workspace.run(&["validate"]).failure();
+    assert!(
+        run.stderr.contains("configuration has 7 errors"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("has no value"), "{}", run.stderr);
 }
 
 #[test]

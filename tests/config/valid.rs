@@ -44,6 +44,7 @@ fn full_options() -> LoadOptions {
         vars: vec![("environment".into(), "dev".into())],
         var_files: vec![PathBuf::from("fixtures/valid/full/vars/dev.hcl")],
         retarget: None,
+        unknown_inputs: false,
         environment: environment(&[
             ("PF_ADMIN_PASSWORD", "pf-admin-secret"),
             ("LDAP_BIND_PASSWORD", "ldap-secret"),
@@ -253,6 +254,7 @@ fn provisioning_options() -> LoadOptions {
         vars: vec![("pingone_credential".into(), "pingone-credential".into())],
         var_files: Vec::new(),
         retarget: None,
+        unknown_inputs: false,
         environment: environment(&[
             ("PINGONE_CLIENT_SECRET", "worker-secret"),
             ("LDAP_BIND_PASSWORD", "ldap-secret"),
@@ -506,6 +508,7 @@ exclusion "owner" {
         observed: &Default::default(),
         pingone: None,
         server: None,
+        replace: &[],
     })
     .unwrap_or_else(|error| panic!("{:?}", miette::Report::new(error)));
     let channel = &planned.review.channels[0];

@@ -271,3 +271,75 @@ fn a_console_edit_of_an_undeclared_field_is_kept_until_the_configuration_declare
     let (_, live) = scenario.sandbox().request("GET", "/dataStores/corp", None);
     assert_eq!(live["maxConnections"], json!(100));
 }
+
+#[test]
+fn secret_manager_references_and_encrypted_values_are_written_as_given_and_converge() {
+    let scenario = scenario();
+    // A store created in the console: its password as PingFederate encrypted it, as an
+    // export or another server's GET would show it.
+    let (status, body) = scenario.sandbox().request(
+        "POST",
+        "/dataStores",
+        Some(json!({
+            "type": "JDBC", "id": "console", "driverClass": "org.postgresql.Driver",
+            "connectionUrl": "jdbc:postgresql://db.example.com:5432/console",
+            "userName": "pf", "password": "Console-Passw0rd"
+        })),
+    );
+    assert_eq!(status, 201, "{body}");
+    let token = body["encryptedPassword"].as_str().unwrap().to_string();
+    scenario.write(
+        "main.hcl",
+        &format!(
+            r#"
+datastore "jdbc" "vaulted" {{
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com:5432/vaulted"
+  password       = secret_manager("vault-prod", "pf/db-password")
+}}
+
+datastore "jdbc" "copied" {{
+  driver_class   = "org.postgresql.Driver"
+  connection_url = "jdbc:postgresql://db.example.com:5432/copied"
+  password       = encrypted("{token}")
+}}
+"#
+        ),
+    );
+    let converged = scenario.converge();
+    let (_, vaulted) = scenario
+        .sandbox()
+        .request("GET", "/dataStores/vaulted", None);
+    assert_eq!(
+        vaulted["encryptedPassword"],
+        "OBF:MGR:vault-prod:pf/db-password"
+    );
+    let (_, copied) = scenario
+        .sandbox()
+        .request("GET", "/dataStores/copied", None);
+    assert_eq!(copied["encryptedPassword"], json!(token));
+    // Neither form is printed or stored in plain text.
+    let state = std::fs::read(scenario.state_file()).unwrap();
+    for text in [&converged.apply.stdout, &converged.apply.stderr] {
+        assert!(!text.contains(&token), "{text}");
+        assert!(!text.contains("pf/db-password"), "{text}");
+    }
+    assert!(
+        !state.windows(token.len()).any(|w| w == token.as_bytes()),
+        "the encrypted value is in the state file"
+    );
+    // Another secret-manager entry is a change; the same one is not.
+    scenario.write(
+        "main.hcl",
+        &std::fs::read_to_string(scenario.dir().join("main.hcl"))
+            .unwrap()
+            .replace("pf/db-password", "pf/db-password-2"),
+    );
+    let plan = scenario.plan_with_changes();
+    assert!(
+        plan.stdout.contains("password = (sensitive value changed)"),
+        "{}",
+        plan.stdout
+    );
+    scenario.converge();
+}

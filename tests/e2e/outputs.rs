@@ -55,7 +55,7 @@ fn the_json_plan_of_the_representative_setup() {
     let run = scenario.run(&["plan", "--json"]).success();
     let mut plan: Value = serde_json::from_str(&scenario.redact(&run.stdout))
         .unwrap_or_else(|error| panic!("{error}:\n{}", run.stdout));
-    assert_eq!(plan["format_version"], "1.2");
+    assert_eq!(plan["format_version"], "1.3");
     assert_eq!(plan["pingform_version"], env!("CARGO_PKG_VERSION"));
     plan["pingform_version"] = Value::from("[VERSION]");
     let plan = scenario.id_redactor().json(plan);

@@ -7,7 +7,7 @@ use crate::support::{SandboxProcess, Scenario};
 
 /// Data stores, outbound provisioning and the PingOne connection (shared with
 /// `outputs`).
-pub(super) const SOURCES: &str = r#"
+pub(crate) const SOURCES: &str = r#"
 datastore "ldap" "corp" {
   ldap_type = "PING_DIRECTORY"
   hostnames = ["ldap1.example.com:636"]
@@ -33,7 +33,7 @@ pingone_connection "workforce" {
 }
 "#;
 
-pub(super) fn connection(remove_action: &str, population: &str) -> String {
+pub(crate) fn connection(remove_action: &str, population: &str) -> String {
     format!(
         r#"
 provisioning_connection "pingone" {{

@@ -293,8 +293,8 @@ pingone_connection "workforce" {{
 }
 
 /// Runs `pingform apply` on a pseudo-terminal (util-linux `script`) and answers the
-/// prompt with `answer`.
-fn apply_on_a_terminal(scenario: &Scenario, answer: &str) -> String {
+/// prompt with `answer`; the output and the exit code (`script -e` passes it on).
+fn apply_on_a_terminal(scenario: &Scenario, answer: &str) -> (String, Option<i32>) {
     scenario.note_change();
     let command = format!("{BINARY} apply {}", scenario.dir().display());
     let mut child = std::process::Command::new("script")
@@ -313,27 +313,35 @@ fn apply_on_a_terminal(scenario: &Scenario, answer: &str) -> String {
         .write_all(format!("{answer}\n").as_bytes())
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&output.stdout).replace('\r', "")
+    (
+        String::from_utf8_lossy(&output.stdout).replace('\r', ""),
+        output.status.code(),
+    )
 }
 
 #[test]
 fn apply_on_a_terminal_asks_and_only_yes_goes_ahead() {
     let scenario = scenario(&store("one", "\"Passw0rd-A\""));
-    let refused = apply_on_a_terminal(&scenario, "y");
-    assert!(
-        refused.contains("Do you want to make these changes?"),
-        "{refused}"
+    let (refused, code) = apply_on_a_terminal(&scenario, "y");
+    // The question names what the apply changes: the server and the state file.
+    let question = format!(
+        "Do you want to make these changes to PingFederate 12.1.0.4 at {}, recording them in {}?",
+        scenario.sandbox().url,
+        scenario.dir().join("pingform.redb").display()
     );
+    assert!(refused.contains(&question), "{refused}");
     assert!(
         refused.contains("Apply cancelled; nothing was changed."),
         "{refused}"
     );
+    assert_eq!(code, Some(1), "a cancelled apply is an error:\n{refused}");
     assert_eq!(
         scenario.sandbox().request("GET", "/dataStores/one", None).0,
         404
     );
-    let accepted = apply_on_a_terminal(&scenario, "yes");
+    let (accepted, code) = apply_on_a_terminal(&scenario, "yes");
     assert!(accepted.contains("Apply complete! 1 created"), "{accepted}");
+    assert_eq!(code, Some(0), "{accepted}");
     assert_eq!(
         scenario.sandbox().request("GET", "/dataStores/one", None).0,
         200

@@ -262,7 +262,7 @@ fn drift_reports_edits_deletions_and_rotations_and_never_writes() {
     let json_run = setup.run(&["drift", "--json", "--var", VAR]);
     assert_eq!(json_run.code, 2);
     let report: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();
-    assert_eq!(report["format_version"], "1.1");
+    assert_eq!(report["format_version"], "1.2");
     assert_eq!(report["server"]["replication_required"], false);
     assert_eq!(report["summary"], json!({"changed": 2, "deleted": 1}));
     assert!(!json_run.stdout.contains("Rotated-In-The-Console"));

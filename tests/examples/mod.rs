@@ -2,4 +2,5 @@
 //! workflow only uses subcommands and flags that exist.
 
 mod ci_workflow;
+mod readme_attributes;
 mod readme_commands;

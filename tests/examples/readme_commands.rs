@@ -82,3 +82,39 @@ fn the_provisioning_example_applies_on_the_sandbox_and_converges() {
         converged.apply.stdout
     );
 }
+
+#[test]
+fn the_readme_opens_with_two_commands_and_installs_before_it_calls_pingform() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    // The title, the fence, exactly two commands, the fence.
+    assert_eq!(lines[2], "```sh");
+    assert!(
+        lines[3].starts_with("cargo run --release -- apply --sandbox"),
+        "{}",
+        lines[3]
+    );
+    assert!(lines[4].starts_with("cargo test "), "{}", lines[4]);
+    assert_eq!(lines[5], "```");
+    let install = readme.find("## Install").expect("an install section");
+    // The first `pingform ...` line inside a shell code block.
+    let mut offset = 0;
+    let mut in_shell = false;
+    let mut first_use = None;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_shell = line == "```sh";
+        } else if in_shell && line.starts_with("pingform ") {
+            first_use = Some(offset);
+            break;
+        }
+        offset += line.len() + 1;
+    }
+    let first_use = first_use.expect("a pingform command in the README");
+    assert!(
+        install < first_use,
+        "a `pingform` command comes before the install section"
+    );
+    assert!(readme[install..first_use].contains("cargo install --locked --path ."));
+}

@@ -715,18 +715,27 @@ async fn unreachable_targets_fail_the_connection_test_unless_bypassed() {
 async fn faults_are_injected_and_requests_are_logged() {
     let api = Api::start().await;
     api.get("/version").await;
-    let cleared = Api::send(api.control(Method::DELETE, "/requests")).await;
+    let cleared = api.control_send(Method::DELETE, "/requests", None).await;
     assert_eq!(cleared.status, StatusCode::NO_CONTENT);
     let before = api.sandbox.request_count();
 
-    let queued = Api::send(api.control(Method::POST, "/faults").json(&json!({
-        "method": "GET", "path": "/dataStores", "status": 503, "count": 1, "retry_after": 1
-    })))
-    .await;
+    let queued = api
+        .control_send(
+            Method::POST,
+            "/faults",
+            Some(&json!({
+                "method": "GET", "path": "/dataStores", "status": 503, "count": 1, "retry_after": 1
+            })),
+        )
+        .await;
     assert_eq!(queued.status, StatusCode::CREATED, "{}", queued.text);
-    Api::send(api.control(Method::POST, "/faults").json(&json!({
-        "path": "/serverSettings/outboundProvisioning", "status": 429, "count": 2
-    })))
+    api.control_send(
+        Method::POST,
+        "/faults",
+        Some(&json!({
+            "path": "/serverSettings/outboundProvisioning", "status": 429, "count": 2
+        })),
+    )
     .await;
 
     let faulted = api.get("/dataStores").await;
@@ -747,10 +756,10 @@ async fn faults_are_injected_and_requests_are_logged() {
         StatusCode::OK
     );
 
-    let log = Api::send(api.control(Method::GET, "/requests")).await;
+    let log = api.control_send(Method::GET, "/requests", None).await;
     assert_eq!(log.status, StatusCode::OK);
     assert_eq!(
-        log.body["requests"],
+        without_times(&log.body["requests"]),
         json!([
             {"method": "GET", "path": "/dataStores", "status": 503},
             {"method": "GET", "path": "/dataStores", "status": 200},
@@ -926,9 +935,9 @@ async fn unknown_admin_paths_are_404_and_still_need_the_xsrf_header() {
     )
     .await;
     assert_eq!(without_header.status, StatusCode::FORBIDDEN);
-    let log = Api::send(api.control(Method::GET, "/requests")).await;
+    let log = api.control_send(Method::GET, "/requests", None).await;
     assert_eq!(
-        log.body["requests"],
+        without_times(&log.body["requests"]),
         json!([
             {"method": "GET", "path": "/idp/adapters", "status": 404},
             {"method": "GET", "path": "/idp/adapters", "status": 403}
@@ -983,4 +992,25 @@ async fn a_data_store_can_change_type() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.body["type"], "LDAP");
+}
+
+/// The request log without its timings, after checking each request's answer left
+/// no earlier than it arrived.
+fn without_times(log: &serde_json::Value) -> serde_json::Value {
+    let entries = log.as_array().expect("the request log is a list");
+    serde_json::Value::Array(
+        entries
+            .iter()
+            .map(|entry| {
+                let started = entry["started_ms"].as_u64().expect("started_ms");
+                let finished = entry["finished_ms"].as_u64().expect("finished_ms");
+                assert!(started <= finished, "{entry}");
+                let mut entry = entry.clone();
+                let object = entry.as_object_mut().unwrap();
+                object.remove("started_ms");
+                object.remove("finished_ms");
+                entry
+            })
+            .collect(),
+    )
 }

@@ -146,7 +146,8 @@ fn plan_takes_the_latency_flags_with_sandbox_only() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert_eq!(without.status.code(), Some(2));
+    // A usage error is an error (1): 2 would read as "changes pending".
+    assert_eq!(without.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&without.stderr);
     assert!(stderr.contains("--sandbox"), "{stderr}");
 

@@ -1,5 +1,7 @@
-//! A small async client for the sandbox: trusts its certificate only, sends Basic auth
-//! and the CSRF header, and returns `(status, headers, JSON body)`.
+//! A small async client for a sandbox started in-process: trusts its certificate only,
+//! sends Basic auth (or a bearer token) and the CSRF header, and returns the status,
+//! headers and JSON body of each answer. The sandbox crate's own tests use this file
+//! too (`crates/pingform-sandbox/tests/common/mod.rs`).
 
 use pingform_sandbox::{Sandbox, SandboxOptions};
 use reqwest::{Method, StatusCode, header::HeaderMap};
@@ -10,6 +12,8 @@ pub struct Api {
     pub client: reqwest::Client,
     /// `https://127.0.0.1:PORT/pf-admin-api/v1`
     pub base: String,
+    /// Sent instead of Basic credentials when set (OAuth mode).
+    pub bearer: Option<String>,
 }
 
 pub struct Reply {
@@ -37,6 +41,7 @@ impl Api {
             sandbox,
             client,
             base,
+            bearer: None,
         }
     }
 
@@ -47,10 +52,14 @@ impl Api {
 
     /// An Admin API request with credentials and the CSRF header.
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.client
+        let builder = self
+            .client
             .request(method, format!("{}{path}", self.base))
-            .basic_auth(self.sandbox.username(), Some(self.sandbox.password()))
-            .header("X-XSRF-Header", "PingFederate")
+            .header("X-XSRF-Header", "PingFederate");
+        match &self.bearer {
+            Some(token) => builder.bearer_auth(token),
+            None => builder.basic_auth(self.sandbox.username(), Some(self.sandbox.password())),
+        }
     }
 
     pub async fn send(builder: reqwest::RequestBuilder) -> Reply {
@@ -87,11 +96,21 @@ impl Api {
         Self::send(self.request(Method::DELETE, path)).await
     }
 
-    /// A control API request (`/_sandbox/...`): credentials, no CSRF header.
+    /// A control API request (`/_sandbox/...`): administrator credentials, no CSRF
+    /// header.
     pub fn control(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.client
             .request(method, format!("{}/_sandbox{path}", self.root()))
             .basic_auth(self.sandbox.username(), Some(self.sandbox.password()))
+    }
+
+    /// [`Api::control`] with an optional JSON body, sent.
+    pub async fn control_send(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        let mut builder = self.control(method, path);
+        if let Some(body) = body {
+            builder = builder.json(body);
+        }
+        Self::send(builder).await
     }
 
     /// A token of the sandbox's worker client (client_secret_basic).

@@ -23,6 +23,8 @@ pub struct SandboxProcess {
     pub pingone_environment: String,
     pub pingone_client_id: String,
     pub pingone_client_secret: String,
+    /// Token URL, client id and secret when the sandbox runs with `--admin-auth oauth`.
+    pub oauth: Option<(String, String, String)>,
     /// Writes made through [`SandboxProcess::request`] (anything but a GET, and not
     /// counting the request-log reset), so a scenario knows the live side moved.
     writes: Cell<u64>,
@@ -58,7 +60,8 @@ impl SandboxProcess {
                 url = Some(rest.trim().to_string());
             }
             if let Some((key, value)) = line.trim().split_once(':')
-                && key.starts_with("PingOne")
+                && (key.starts_with("PingOne")
+                    || matches!(key, "Token URL" | "Client id" | "Client secret"))
             {
                 values.insert(key.to_string(), value.trim().to_string());
             }
@@ -78,6 +81,13 @@ impl SandboxProcess {
             pingone_environment: value("PingOne environment"),
             pingone_client_id: value("PingOne client id"),
             pingone_client_secret: value("PingOne client secret"),
+            oauth: values.get("Token URL").map(|token_url| {
+                (
+                    token_url.clone(),
+                    value("Client id"),
+                    value("Client secret"),
+                )
+            }),
             writes: Cell::new(0),
             console: OnceCell::new(),
             _folder: folder,
@@ -97,10 +107,16 @@ impl SandboxProcess {
         } else {
             String::new()
         };
-        format!(
-            "pingfederate {{\n  url      = \"{}\"\n  username = \"{}\"\n  password = \"{}\"\n{ca_file}}}\n",
-            self.url, self.username, self.password,
-        )
+        match &self.oauth {
+            Some((token_url, client_id, client_secret)) => format!(
+                "pingfederate {{\n  url      = \"{}\"\n{ca_file}  oauth {{\n    token_url     = \"{token_url}\"\n    client_id     = \"{client_id}\"\n    client_secret = \"{client_secret}\"\n  }}\n}}\n",
+                self.url,
+            ),
+            None => format!(
+                "pingfederate {{\n  url      = \"{}\"\n  username = \"{}\"\n  password = \"{}\"\n{ca_file}}}\n",
+                self.url, self.username, self.password,
+            ),
+        }
     }
 
     /// A `pingone { }` block for this sandbox's PingOne side.

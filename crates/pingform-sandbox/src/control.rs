@@ -40,6 +40,13 @@ pub struct LoggedRequest {
     pub method: String,
     pub path: String,
     pub status: u16,
+    /// When the request arrived and when its answer left, in milliseconds since the
+    /// sandbox started: tests read the order of concurrent requests from them.
+    pub started_ms: u64,
+    pub finished_ms: u64,
+    /// The `id` in the body of a POST (the object it creates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
 }
 
 #[serde_with::skip_serializing_none]
@@ -108,15 +115,33 @@ pub struct TriggeredFault {
     pub delay_response_ms: u64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Control {
     requests: Vec<LoggedRequest>,
     faults: Vec<Fault>,
     request_count: usize,
     pingone_request_count: usize,
+    epoch: std::time::Instant,
+}
+
+impl Default for Control {
+    fn default() -> Control {
+        Control {
+            requests: Vec::new(),
+            faults: Vec::new(),
+            request_count: 0,
+            pingone_request_count: 0,
+            epoch: std::time::Instant::now(),
+        }
+    }
 }
 
 impl Control {
+    /// Milliseconds since the sandbox started, for the request log.
+    pub fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
     pub fn record(&mut self, request: LoggedRequest) {
         if request.path.starts_with('/') {
             self.request_count += 1;

@@ -57,13 +57,13 @@ async fn a_server_that_is_not_clustered_answers_403_without_a_body() {
     assert!(status.text.is_empty(), "{}", status.text);
     let replicate = api.post("/cluster/replicate", &json!({})).await;
     assert_status(&replicate, StatusCode::FORBIDDEN);
-    let control = api.control(Method::GET, "/admin/cluster", None).await;
+    let control = api.control_send(Method::GET, "/admin/cluster", None).await;
     assert_eq!(
         control.body,
         json!({"clustered": false, "replicationRequired": false})
     );
     let forced = api
-        .control(
+        .control_send(
             Method::PUT,
             "/admin/cluster",
             Some(&json!({"replicationRequired": true})),
@@ -140,7 +140,7 @@ async fn in_a_cluster_writes_require_replication_and_replicating_clears_it() {
 
     // The control API reads and forces the flag.
     let forced = api
-        .control(
+        .control_send(
             Method::PUT,
             "/admin/cluster",
             Some(&json!({"replicationRequired": true})),
@@ -223,7 +223,7 @@ async fn in_oauth_mode_the_admin_api_takes_expiring_bearer_tokens_and_refuses_ba
 
     // Expired tokens are a 401: all at once, or by a lifetime of zero.
     let expired = api
-        .control(Method::POST, "/admin/expire-tokens", None)
+        .control_send(Method::POST, "/admin/expire-tokens", None)
         .await;
     assert_eq!(expired.body["expired"], 2);
     let refused = api.get("/version").await;
@@ -241,7 +241,7 @@ async fn in_oauth_mode_the_admin_api_takes_expiring_bearer_tokens_and_refuses_ba
             .contains("expired")
     );
     let lifetime = api
-        .control(
+        .control_send(
             Method::PUT,
             "/admin/token-lifetime",
             Some(&json!({"seconds": 0})),

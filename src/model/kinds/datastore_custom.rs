@@ -4,7 +4,7 @@
 
 use crate::model::ResourceKind;
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required,
+    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, flag, required,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
 
@@ -56,12 +56,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             T::TableMap,
             D::Computed,
         ),
-        field(
-            "mask_attribute_values",
-            Wire::Key("maskAttributeValues"),
-            T::Bool,
-            D::Bool(false),
-        ),
+        flag("mask_attribute_values", "maskAttributeValues", false),
     ],
     one_of: &[],
     send_defaults: false,

@@ -3,7 +3,7 @@
 
 use crate::model::ResourceKind;
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, Wire, field, required, secret,
+    Field, FieldDefault as D, FieldType as T, Wire, field, flag, integer, required, secret, text,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
 
@@ -11,13 +11,8 @@ use super::DATA_STORES;
 
 const TAG_FIELDS: &[Field] = &[
     required("connection_url", Wire::Key("connectionUrl"), T::String),
-    field("tags", Wire::Key("tags"), T::String, D::None),
-    field(
-        "default_source",
-        Wire::Key("defaultSource"),
-        T::Bool,
-        D::Bool(false),
-    ),
+    text("tags", "tags"),
+    flag("default_source", "defaultSource", false),
 ];
 
 pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
@@ -45,54 +40,23 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             T::ObjectList(TAG_FIELDS),
             D::Computed,
         ),
-        field("user_name", Wire::Key("userName"), T::String, D::None),
+        text("user_name", "userName"),
         secret(
             "password",
             Wire::Key("password"),
             Wire::Key("encryptedPassword"),
         ),
-        field(
-            "validate_connection_sql",
-            Wire::Key("validateConnectionSql"),
-            T::String,
-            D::None,
-        ),
-        field(
+        text("validate_connection_sql", "validateConnectionSql"),
+        flag(
             "allow_multi_value_attributes",
-            Wire::Key("allowMultiValueAttributes"),
-            T::Bool,
-            D::Bool(false),
+            "allowMultiValueAttributes",
+            false,
         ),
-        field(
-            "min_pool_size",
-            Wire::Key("minPoolSize"),
-            T::Integer,
-            D::Integer(10),
-        ),
-        field(
-            "max_pool_size",
-            Wire::Key("maxPoolSize"),
-            T::Integer,
-            D::Integer(100),
-        ),
-        field(
-            "blocking_timeout",
-            Wire::Key("blockingTimeout"),
-            T::Integer,
-            D::Integer(5000),
-        ),
-        field(
-            "idle_timeout",
-            Wire::Key("idleTimeout"),
-            T::Integer,
-            D::Integer(5),
-        ),
-        field(
-            "mask_attribute_values",
-            Wire::Key("maskAttributeValues"),
-            T::Bool,
-            D::Bool(false),
-        ),
+        integer("min_pool_size", "minPoolSize", 10),
+        integer("max_pool_size", "maxPoolSize", 100),
+        integer("blocking_timeout", "blockingTimeout", 5000),
+        integer("idle_timeout", "idleTimeout", 5),
+        flag("mask_attribute_values", "maskAttributeValues", false),
     ],
     one_of: &[("connection_url", "connection_url_tags")],
     send_defaults: false,

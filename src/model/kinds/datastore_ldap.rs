@@ -2,7 +2,8 @@
 //! directory provisioning channels read users from.
 
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required, secret, since,
+    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, flag, integer,
+    required, secret, since, text,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
 use crate::model::{Release, ResourceKind};
@@ -21,13 +22,8 @@ pub const LDAP_TYPES: &[&str] = &[
 
 const TAG_FIELDS: &[Field] = &[
     required("hostnames", Wire::Key("hostnames"), T::StringList),
-    field("tags", Wire::Key("tags"), T::String, D::None),
-    field(
-        "default_source",
-        Wire::Key("defaultSource"),
-        T::Bool,
-        D::Bool(false),
-    ),
+    text("tags", "tags"),
+    flag("default_source", "defaultSource", false),
 ];
 
 /// `/keyPairs/sslClient` is not a collection pingform reads: the id is sent as is.
@@ -65,13 +61,8 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             T::ObjectList(TAG_FIELDS),
             D::Computed,
         ),
-        field(
-            "bind_anonymously",
-            Wire::Key("bindAnonymously"),
-            T::Bool,
-            D::Bool(false),
-        ),
-        field("user_dn", Wire::Key("userDN"), T::String, D::None),
+        flag("bind_anonymously", "bindAnonymously", false),
+        text("user_dn", "userDN"),
         secret(
             "password",
             Wire::Key("password"),
@@ -83,91 +74,31 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             T::Reference(&CLIENT_CERTIFICATE),
             D::None,
         ),
-        field("use_ssl", Wire::Key("useSsl"), T::Bool, D::Bool(false)),
+        flag("use_ssl", "useSsl", false),
         // `useStartTLS` is in the 12.1 spec, not in 12.0's (research 10.3.5).
         since(
             Release::new(12, 1),
-            field(
-                "use_start_tls",
-                Wire::Key("useStartTLS"),
-                T::Bool,
-                D::Bool(false),
-            ),
+            flag("use_start_tls", "useStartTLS", false),
         ),
-        field(
-            "use_dns_srv_records",
-            Wire::Key("useDnsSrvRecords"),
-            T::Bool,
-            D::Bool(false),
-        ),
-        field(
-            "follow_ldap_referrals",
-            Wire::Key("followLDAPReferrals"),
-            T::Bool,
-            D::Bool(false),
-        ),
-        field(
-            "retry_failed_operations",
-            Wire::Key("retryFailedOperations"),
-            T::Bool,
-            D::Bool(false),
-        ),
-        field(
-            "test_on_borrow",
-            Wire::Key("testOnBorrow"),
-            T::Bool,
-            D::Bool(false),
-        ),
-        field(
-            "test_on_return",
-            Wire::Key("testOnReturn"),
-            T::Bool,
-            D::Bool(false),
-        ),
+        flag("use_dns_srv_records", "useDnsSrvRecords", false),
+        flag("follow_ldap_referrals", "followLDAPReferrals", false),
+        flag("retry_failed_operations", "retryFailedOperations", false),
+        flag("test_on_borrow", "testOnBorrow", false),
+        flag("test_on_return", "testOnReturn", false),
         field(
             "create_if_necessary",
             Wire::Key("createIfNecessary"),
             T::Bool,
             D::Computed,
         ),
-        field(
-            "verify_host",
-            Wire::Key("verifyHost"),
-            T::Bool,
-            D::Bool(true),
-        ),
-        field(
-            "min_connections",
-            Wire::Key("minConnections"),
-            T::Integer,
-            D::Integer(10),
-        ),
-        field(
-            "max_connections",
-            Wire::Key("maxConnections"),
-            T::Integer,
-            D::Integer(100),
-        ),
-        field("max_wait", Wire::Key("maxWait"), T::Integer, D::Integer(-1)),
-        field(
-            "time_between_evictions",
-            Wire::Key("timeBetweenEvictions"),
-            T::Integer,
-            D::Integer(0),
-        ),
-        field(
-            "read_timeout",
-            Wire::Key("readTimeout"),
-            T::Integer,
-            D::Integer(0),
-        ),
-        field(
-            "connection_timeout",
-            Wire::Key("connectionTimeout"),
-            T::Integer,
-            D::Integer(0),
-        ),
-        field("dns_ttl", Wire::Key("dnsTtl"), T::Integer, D::Integer(0)),
+        flag("verify_host", "verifyHost", true),
+        integer("min_connections", "minConnections", 10),
+        integer("max_connections", "maxConnections", 100),
+        integer("max_wait", "maxWait", -1),
+        integer("time_between_evictions", "timeBetweenEvictions", 0),
+        integer("read_timeout", "readTimeout", 0),
+        integer("connection_timeout", "connectionTimeout", 0),
+        integer("dns_ttl", "dnsTtl", 0),
         field(
             "ldap_dns_srv_prefix",
             Wire::Key("ldapDnsSrvPrefix"),
@@ -186,12 +117,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             T::StringList,
             D::EmptyList,
         ),
-        field(
-            "mask_attribute_values",
-            Wire::Key("maskAttributeValues"),
-            T::Bool,
-            D::Bool(false),
-        ),
+        flag("mask_attribute_values", "maskAttributeValues", false),
     ],
     one_of: &[("hostnames", "hostnames_tags")],
     send_defaults: false,

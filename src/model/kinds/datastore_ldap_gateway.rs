@@ -3,7 +3,7 @@
 //! talks to it through the PingOne connection it names.
 
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, required, since,
+    Field, FieldDefault as D, FieldType as T, ReferenceTarget, Wire, field, flag, required, since,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
 use crate::model::{Release, ResourceKind};
@@ -47,16 +47,11 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             )
         },
         required("gateway_id", Wire::Key("pingOneLdapGatewayId"), T::String),
-        field("use_ssl", Wire::Key("useSsl"), T::Bool, D::Bool(false)),
+        flag("use_ssl", "useSsl", false),
         // `useStartTLS` is in the 12.1 spec, not in 12.0's (research 10.3.5).
         since(
             Release::new(12, 1),
-            field(
-                "use_start_tls",
-                Wire::Key("useStartTLS"),
-                T::Bool,
-                D::Bool(false),
-            ),
+            flag("use_start_tls", "useStartTLS", false),
         ),
         field(
             "binary_attributes",
@@ -64,12 +59,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
             T::StringList,
             D::EmptyList,
         ),
-        field(
-            "mask_attribute_values",
-            Wire::Key("maskAttributeValues"),
-            T::Bool,
-            D::Bool(false),
-        ),
+        flag("mask_attribute_values", "maskAttributeValues", false),
     ],
     one_of: &[],
     send_defaults: false,

@@ -5,7 +5,7 @@
 
 use crate::model::ResourceKind;
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, Wire, field, required, secret,
+    Field, FieldDefault as D, FieldType as T, Wire, field, required, secret, text,
 };
 use crate::model::kind::{DeleteStrategy, Hooks, KindDescriptor};
 
@@ -23,7 +23,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     name_from_block: true,
     fields: &[
         required("name", Wire::Key("name"), T::String),
-        field("description", Wire::Key("description"), T::String, D::None),
+        text("description", "description"),
         field("active", Wire::Key("active"), T::Bool, D::Computed),
         Field {
             required: true,

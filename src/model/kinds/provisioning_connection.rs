@@ -8,7 +8,8 @@
 use serde_json::Value;
 
 use crate::model::field::{
-    Field, FieldDefault as D, FieldType as T, NestedBlocks, ReferenceTarget, Wire, field, required,
+    Field, FieldDefault as D, FieldType as T, NestedBlocks, ReferenceTarget, Wire, field, flag,
+    integer, required, text,
 };
 use crate::model::kind::{
     DeleteStrategy, Finding, FindingPath, Hooks, KindDescriptor, KindProblem, Lookup, PathStep,
@@ -181,27 +182,17 @@ pub const MAPPING_ENTRY_FIELDS: &[Field] = &[
         T::StringList,
         D::EmptyList,
     ),
-    field(
-        "default_value",
-        Wire::Key("defaultValue"),
-        T::String,
-        D::None,
-    ),
-    field("expression", Wire::Key("expression"), T::String, D::None),
+    text("default_value", "defaultValue"),
+    text("expression", "expression"),
     field(
         "parser",
         Wire::Key("parser"),
         T::Enum(PARSERS),
         D::Str("NONE"),
     ),
-    field("masked", Wire::Key("masked"), T::Bool, D::Bool(false)),
-    field(
-        "create_only",
-        Wire::Key("createOnly"),
-        T::Bool,
-        D::Bool(false),
-    ),
-    field("trim", Wire::Key("trim"), T::Bool, D::Bool(false)),
+    flag("masked", "masked", false),
+    flag("create_only", "createOnly", false),
+    flag("trim", "trim", false),
     field(
         "character_case",
         Wire::Key("characterCase"),
@@ -222,7 +213,7 @@ pub const CHANNEL_BLOCK: &str = "channel";
 /// "ACTIVE_DIRECTORY_USN"` and so on.
 pub const CHANNEL_FIELDS: &[Field] = &[
     required("name", Wire::Key("name"), T::String),
-    field("active", Wire::Key("active"), T::Bool, D::Bool(true)),
+    flag("active", "active", true),
     required(
         "datastore",
         Wire::Path(&["channelSource", "dataSource"]),
@@ -416,13 +407,8 @@ pub const CHANNEL_FIELDS: &[Field] = &[
         T::Bool,
         D::Bool(true),
     ),
-    field(
-        "max_threads",
-        Wire::Key("maxThreads"),
-        T::Integer,
-        D::Integer(1),
-    ),
-    field("timeout", Wire::Key("timeout"), T::Integer, D::Integer(60)),
+    integer("max_threads", "maxThreads", 1),
+    integer("timeout", "timeout", 60),
     required(
         "attribute_mapping",
         Wire::Key("attributeMapping"),
@@ -456,7 +442,7 @@ pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
     fields: &[
         required("entity_id", Wire::Key("entityId"), T::String),
         required("name", Wire::Key("name"), T::String),
-        field("active", Wire::Key("active"), T::Bool, D::Bool(false)),
+        flag("active", "active", false),
         required(
             "pingone_connection",
             Wire::Setting {
@@ -671,7 +657,17 @@ fn cross_check(attributes: &Attributes, lookup: &dyn Lookup, findings: &mut Vec<
             inside: Vec::new(),
             character: None,
         };
-        let hosts = |value: Option<&Value>| value.and_then(Value::as_array).map_or(0, Vec::len);
+        // The console takes failover hosts "each separated by a space" in one field
+        // (PF 11.2 LDAP data store page): count those as well as list entries.
+        let hosts = |value: Option<&Value>| {
+            value
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|entry| entry.split_whitespace().count())
+                .sum::<usize>()
+        };
         let direct = hosts(source.get("hostnames"));
         let tagged = source
             .get("hostnames_tags")

@@ -41,8 +41,11 @@ use super::ProviderError;
 pub const POPULATION_PAGE_LIMIT: usize = 100;
 /// Users asked for per page: PingOne's maximum.
 pub const USER_PAGE_LIMIT: usize = 1_000;
-/// Username chunks read at once.
-const CHUNKS_IN_FLIGHT: usize = 16;
+/// Username chunks read at once: half of the 100 requests per second PingOne allows
+/// one source address (reference §10, "platform limits"), so one burst of reads stays
+/// within a second's budget. About 33 usernames fit a chunk: up to 1,650 exclusions
+/// are read in one round trip; a 429 beyond that is retried after `Retry-After`.
+const CHUNKS_IN_FLIGHT: usize = 50;
 
 /// A read-only client for one PingOne environment.
 pub struct PingOne {

@@ -22,6 +22,9 @@ pub struct Environment {
 pub(crate) struct PopulationWire {
     id: String,
     name: String,
+    /// Read-only in PingOne's schema, and optional: a missing count is "not known".
+    #[serde(rename = "userCount", default)]
+    user_count: Option<u64>,
 }
 
 impl From<PopulationWire> for PingOnePopulation {
@@ -29,6 +32,7 @@ impl From<PopulationWire> for PingOnePopulation {
         PingOnePopulation {
             id: wire.id,
             name: wire.name,
+            user_count: wire.user_count,
         }
     }
 }

@@ -274,6 +274,23 @@ async fn admin_api_gate(
     next: Next,
 ) -> Response {
     let method = request.method().clone();
+    // The log names the object a POST creates (its `id`), so a test can tell which
+    // create ran when: the body is read here and handed on unchanged.
+    let (request, object_id) = if method == Method::POST {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let id = serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .and_then(|body| body.get("id").and_then(Value::as_str).map(str::to_string));
+        (
+            Request::from_parts(parts, axum::body::Body::from(bytes)),
+            id,
+        )
+    } else {
+        (request, None)
+    };
     let relative = original
         .path()
         .strip_prefix(BASE_PATH)
@@ -283,6 +300,7 @@ async fn admin_api_gate(
         Some(query) => format!("{relative}?{query}"),
         None => relative.clone(),
     };
+    let started_ms = state.control().now_ms();
     let fault = state.control().trigger(method.as_str(), &logged_path);
     let delay_response = fault.as_ref().map_or(0, |fault| fault.delay_response_ms);
     let mut injected = None;
@@ -320,11 +338,18 @@ async fn admin_api_gate(
         }
         next.run(request).await
     };
-    state.control().record(LoggedRequest {
-        method: method.to_string(),
-        path: logged_path,
-        status: response.status().as_u16(),
-    });
+    {
+        let mut control = state.control();
+        let finished_ms = control.now_ms();
+        control.record(LoggedRequest {
+            method: method.to_string(),
+            path: logged_path,
+            status: response.status().as_u16(),
+            started_ms,
+            finished_ms,
+            object_id,
+        });
+    }
     if delay_response > 0 {
         tokio::time::sleep(Duration::from_millis(delay_response)).await;
     }
@@ -499,12 +524,34 @@ async fn replicate(State(state): State<Shared>) -> Response {
 }
 
 /// `POST /as/token.oauth2`: a client-credentials token for the Admin API's client.
-async fn issue_token(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
+async fn issue_token(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let started_ms = state.control().now_ms();
+    let response = match token_answer(&state, &headers, &body) {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    // Logged like the Admin API's requests, so tests can count token requests.
+    let mut control = state.control();
+    let finished_ms = control.now_ms();
+    control.record(LoggedRequest {
+        method: "POST".into(),
+        path: ADMIN_TOKEN_PATH.into(),
+        status: response.status().as_u16(),
+        started_ms,
+        finished_ms,
+        object_id: None,
+    });
+    drop(control);
+    response
+}
+
+/// A token for the configured client, or the OAuth error.
+fn token_answer(
+    state: &AdminApiState,
+    headers: &HeaderMap,
+    body: &Bytes,
 ) -> Result<Response, OAuthError> {
-    let (client_id, client_secret) = oauth::client_credentials(REALM, &headers, &body)?;
+    let (client_id, client_secret) = oauth::client_credentials(REALM, headers, body)?;
     let AdminAuthentication::OAuth {
         client_id: expected_id,
         client_secret: expected_secret,

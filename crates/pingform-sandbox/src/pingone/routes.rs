@@ -165,6 +165,7 @@ struct Incoming {
     method: String,
     logged_path: String,
     injected: Option<Response>,
+    started_ms: u64,
 }
 
 /// Fault injection shared by both hosts (after any delay the fault asks for).
@@ -183,6 +184,7 @@ async fn arrive(
         Some(query) => format!("{prefix}{relative}?{query}"),
         None => format!("{prefix}{relative}"),
     };
+    let started_ms = state.control().now_ms();
     let fault = state.control().trigger(&method, &logged_path);
     let mut injected = None;
     if let Some(fault) = fault {
@@ -206,16 +208,23 @@ async fn arrive(
         method,
         logged_path,
         injected,
+        started_ms,
     }
 }
 
 /// Logs the request with its outcome.
 fn depart(state: &PingOneState, incoming: Incoming, response: Response) -> Response {
-    state.control().record(LoggedRequest {
+    let mut control = state.control();
+    let finished_ms = control.now_ms();
+    control.record(LoggedRequest {
         method: incoming.method,
         path: incoming.logged_path,
         status: response.status().as_u16(),
+        started_ms: incoming.started_ms,
+        finished_ms,
+        object_id: None,
     });
+    drop(control);
     response
 }
 
