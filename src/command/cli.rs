@@ -43,10 +43,10 @@ pub enum Command {
     Drift(DriftArgs),
     /// Show a plan saved with `plan --out`.
     Show(ShowArgs),
-    /// Inspect the state file.
+    /// Inspect, or move, the state (a file or a PostgreSQL database).
     #[command(subcommand)]
     State(StateCommand),
-    /// List past applies, from the state file.
+    /// List past applies, from the state.
     History(HistoryArgs),
     /// Run a local emulator of the PingFederate Admin API until interrupted.
     Sandbox(SandboxArgs),
