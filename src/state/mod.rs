@@ -23,8 +23,3 @@ pub use history::{Approval, DoneCounts, HistoryEntry, Outcome, RunOrigin};
 pub use holder::LockHolder;
 pub use store::{Migrated, StateStore, migrate, read, warnings};
 pub use stored::{SCHEMA_VERSION, Snapshot, StateWarning};
-
-/// Where a file state's backup from before the last apply is kept: `PATH.backup`.
-pub fn backup_path(path: &std::path::Path) -> std::path::PathBuf {
-    redb_file::backup_path(path)
-}

@@ -18,7 +18,6 @@ enum Backend {
 /// An open, writable state. Holding it holds the write lock: no other process applies
 /// until it is dropped (or the process ends, however it ends).
 pub struct StateStore {
-    location: StateLocation,
     backend: Backend,
     previous: PreviousRun,
     /// Nothing of this state is stored yet: [`StateStore::begin_apply`] stores it.
@@ -74,16 +73,11 @@ impl StateStore {
             }
         };
         Ok(StateStore {
-            location: location.clone(),
             backend,
             previous,
             new,
             warnings,
         })
-    }
-
-    pub fn location(&self) -> &StateLocation {
-        &self.location
     }
 
     /// Whether this state exists only in this process so far.
