@@ -43,6 +43,11 @@ const FINGERPRINT_KEY_KEY: &str = "fingerprint_key";
 const BINDING_KEY: &str = "binding";
 const LOCK_HOLDER_KEY: &str = "lock_holder";
 
+/// The names of the temporary files a new state, a backup or a migrated copy is
+/// written to before it takes its place.
+const TEMPORARY_PREFIX: &str = ".pingform-state-";
+const TEMPORARY_SUFFIX: &str = ".new";
+
 /// The first bytes of every redb file.
 const MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
 
@@ -132,9 +137,10 @@ impl RedbFile {
                 detail: format!("the folder {} does not exist", folder.display()),
             });
         }
+        remove_abandoned(&folder);
         let temporary = tempfile::Builder::new()
-            .prefix(".pingform-state-")
-            .suffix(".new")
+            .prefix(TEMPORARY_PREFIX)
+            .suffix(TEMPORARY_SUFFIX)
             .tempfile_in(&folder)
             .map_err(|error| io_error(path, &error))?
             .into_temp_path();
@@ -283,6 +289,32 @@ impl RedbFile {
     }
 }
 
+/// Removes the temporary files of new states that a killed process left in `folder`
+/// (`kill -9` while planning a first apply): those no process holds open. One that
+/// another process is writing right now is locked, and stays.
+fn remove_abandoned(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)) {
+            continue;
+        }
+        let path = entry.path();
+        let held = matches!(
+            guarded(|| builder().open(&path).map(drop)),
+            Ok(Err(
+                DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch
+            ))
+        );
+        if !held {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
 /// Reads the state at `path` without the write lock: next to a running apply, and on
 /// a file a crash left unclean (from a repaired copy).
 pub(super) fn read(path: &Path) -> Result<Snapshot, StateError> {
@@ -366,8 +398,8 @@ pub(super) fn write_new_file(
     }
     let folder = folder_of(path);
     let temporary = tempfile::Builder::new()
-        .prefix(".pingform-state-")
-        .suffix(".new")
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
         .tempfile_in(&folder)
         .map_err(|error| io_error(path, &error))?
         .into_temp_path();

@@ -335,6 +335,29 @@ mod tests {
     }
 
     #[test]
+    fn a_new_state_removes_what_a_killed_first_apply_left_but_not_what_one_is_writing() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let location = file(&dir.path().join("pingform.redb"));
+        let abandoned = dir.path().join(".pingform-state-killed.new");
+        std::fs::write(&abandoned, b"left by a process killed while planning").unwrap();
+        let running = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("running")))
+            .unwrap();
+        assert!(!abandoned.exists());
+        let in_progress = entries(dir.path());
+        assert_eq!(in_progress.len(), 1, "{in_progress:?}");
+        let second = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("second")))
+            .unwrap();
+        let both = entries(dir.path());
+        assert_eq!(both.len(), 2, "the first one's file must stay: {both:?}");
+        assert!(both.contains(&in_progress[0]));
+        drop((running, second));
+        assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
     fn two_first_applies_cannot_both_create_the_state() {
         let runtime = runtime();
         let dir = tempfile::tempdir().unwrap();
