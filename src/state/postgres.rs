@@ -10,6 +10,10 @@
 //! ends. Every finished change is one transaction. Read-only commands read in one
 //! `REPEATABLE READ` transaction without the lock. A password (from the URL or
 //! `PGPASSWORD`) never appears in an error.
+//!
+//! The schema version lives in `pingform_meta` as in the file; version 1 is the only
+//! one so far, and a newer one is refused. A later version adds its upgrade step here
+//! and in `redb_file::upgrade`.
 
 use std::sync::Arc;
 
