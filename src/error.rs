@@ -5,9 +5,11 @@
 
 use std::path::PathBuf;
 
-use crate::apply::{ApplyError, ApplyFailure, ApplyInterrupted, ApplyStopped};
+use crate::apply::{ApplyError, ApplyFailure, ApplyInterrupted, ApplyStopped, Signal};
 use crate::config::ConfigErrors;
-use crate::model::{Address, AddressParseError, ChannelReference};
+use crate::model::{
+    Address, AddressParseError, BindingDifference, ChannelReference, StateLocation,
+};
 use crate::plan::{Moved, PlanError};
 use crate::provider::ProviderError;
 use crate::state::StateError;
@@ -53,6 +55,46 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     ApplyStep(#[from] ApplyError),
+
+    #[error("{} arrived {during}; nothing was changed", signal.name())]
+    #[diagnostic(
+        code(pingform::interrupted),
+        help("run the command again when you are ready")
+    )]
+    StoppedBeforeChanges {
+        signal: Signal,
+        /// `while planning`, `at the confirmation prompt`.
+        during: &'static str,
+    },
+
+    #[error(
+        "{} arrived after every change was applied and recorded; {skipped} did not run",
+        signal.name()
+    )]
+    #[diagnostic(
+        code(pingform::interrupted),
+        help("run `pingform plan` to check that nothing is left to change")
+    )]
+    StoppedAfterChanges {
+        signal: Signal,
+        /// What was left: `the convergence check`, `the replication to the cluster`.
+        skipped: &'static str,
+    },
+
+    #[error(
+        "the state {location} belongs to other servers:\n{}",
+        differences.iter().map(|d| format!("  - {}", binding_difference(d))).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code(pingform::state::other_servers),
+        help(
+            "use this environment's own state (--state or the `state` block); if these are the same servers under a new name (a renamed host), run `pingform apply --rebind` once to record them"
+        )
+    )]
+    BoundElsewhere {
+        location: StateLocation,
+        differences: Vec<BindingDifference>,
+    },
 
     #[error("invalid --var `{text}`: {message}")]
     #[diagnostic(code(pingform::cli::var), help("write it as --var NAME=VALUE"))]
@@ -126,12 +168,15 @@ pub enum Error {
     #[diagnostic(code(pingform::state::address))]
     Address(#[from] AddressParseError),
 
-    #[error("{address} is not in the state file {path}")]
+    #[error("{address} is not in the state {location}")]
     #[diagnostic(
         code(pingform::state::not_managed),
         help("`pingform state list` shows what the state holds")
     )]
-    NotInState { address: Address, path: PathBuf },
+    NotInState {
+        address: Address,
+        location: StateLocation,
+    },
 
     #[error("{path} exists; pingform import does not overwrite it")]
     #[diagnostic(
@@ -273,9 +318,13 @@ impl Error {
             | Error::ImportOnly { .. }
             | Error::ImportWrite { .. }
             | Error::ImportInexact { .. }
-            | Error::Replication { .. } => 1,
-            // The shell's code for a process stopped by SIGINT.
-            Error::Interrupted(_) => 130,
+            | Error::Replication { .. }
+            | Error::BoundElsewhere { .. } => 1,
+            // The shell's codes for a process stopped by the signal: 130 for SIGINT,
+            // 143 for SIGTERM.
+            Error::Interrupted(interrupted) => signal_exit_code(interrupted.signal),
+            Error::StoppedBeforeChanges { signal, .. }
+            | Error::StoppedAfterChanges { signal, .. } => signal_exit_code(*signal),
         }
     }
 
@@ -340,6 +389,29 @@ impl From<ApplyStopped> for Error {
 impl From<ApplyFailure> for Error {
     fn from(failure: ApplyFailure) -> Error {
         Error::Apply(Box::new(failure))
+    }
+}
+
+/// The exit code of a process stopped by `signal`, as a shell reports it (128 + the
+/// signal's number).
+pub fn signal_exit_code(signal: Signal) -> u8 {
+    match signal {
+        Signal::Interrupt => 130,
+        Signal::Terminate => 143,
+    }
+}
+
+fn binding_difference(difference: &BindingDifference) -> String {
+    match difference {
+        BindingDifference::Url { recorded, current } => {
+            format!("it manages the PingFederate at {recorded}; this run talks to {current}")
+        }
+        BindingDifference::Identity { recorded, current } => {
+            format!("that PingFederate reported {recorded}; this one reports {current}")
+        }
+        BindingDifference::PingOneEnvironment { recorded, current } => {
+            format!("its PingOne environment is {recorded}; the configuration names {current}")
+        }
     }
 }
 

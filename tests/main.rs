@@ -8,6 +8,7 @@
 //! | `client` | pingform's HTTP clients: request bodies against the OpenAPI spec, the PingOne client |
 //! | `sandbox` | the emulator over real HTTPS, and its responses against the OpenAPI spec |
 //! | `examples` | the README's commands and the CI workflow example |
+//! | `state` | interrupts, unknown outcomes, damaged and missing state files, modes and backups, the environment binding, PostgreSQL on a real server |
 //! | `architecture` | module boundaries and import cycles in `src/`, and this suite's own layout |
 //! | `benchmark` | the planning benchmark (ignored; run with `--ignored --release`) |
 //! | `support` | the harness: sandbox process, configuration folder, scenario, redaction |
@@ -20,4 +21,5 @@ mod config;
 mod e2e;
 mod examples;
 mod sandbox;
+mod state;
 mod support;

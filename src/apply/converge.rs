@@ -5,7 +5,7 @@ use super::ApplyError;
 use crate::model::{Address, Desired, PingOneView};
 use crate::plan::{Inputs, plan};
 use crate::provider::PingFederate;
-use crate::state::StateFile;
+use crate::state::StateStore;
 
 /// The objects a fresh plan would still change (none, when the apply converged).
 /// PingOne is not read again: pingform never writes it.
@@ -13,7 +13,7 @@ pub async fn converge(
     client: &PingFederate,
     desired: &Desired,
     pingone: Option<&PingOneView>,
-    state: &StateFile,
+    state: &StateStore,
 ) -> Result<Vec<Address>, ApplyError> {
     let observed = client.refresh().await?;
     let planned = plan(Inputs {

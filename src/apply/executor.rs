@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     ApplyError, ApplyEvent, ApplyFailure, ApplyInterrupted, ApplyStopped, Failed,
-    STILL_RUNNING_EVERY,
+    STILL_RUNNING_EVERY, Signal,
 };
 use crate::model::{
     Address, Attributes, DefaultContext, Desired, DesiredResource, Fingerprinter, ManagedObject,
@@ -19,7 +19,7 @@ use crate::model::{
 };
 use crate::plan::{Action, Change, Plan, Resolved, SecretStatus, Summary, exclusion_records};
 use crate::provider::{PingFederate, SecretValue, WriteRequest};
-use crate::state::{HistoryEntry, Outcome, StateFile};
+use crate::state::{DoneCounts, HistoryEntry, Outcome, RunOrigin, StateStore};
 
 /// What an apply works from: the plan and what it was made from.
 pub struct ApplyRun<'a> {
@@ -36,6 +36,8 @@ pub struct ApplyRun<'a> {
     pub parallelism: usize,
     /// How the apply is recorded in the history (`apply`, `apply FILE`).
     pub command: &'a str,
+    /// Who runs it, where, and how it was approved, for the history.
+    pub origin: RunOrigin,
 }
 
 /// What a finished apply did.
@@ -65,18 +67,23 @@ struct Ran {
 
 /// Runs every change of the plan, each once the changes it waits for have finished,
 /// records each finished change in state at once, and appends a history row. On a
-/// failure, or once `interrupt` completes, no new change starts; those in flight
-/// finish and are recorded.
+/// failure, or once `interrupt` completes (the first signal), no new change starts;
+/// those in flight finish and are recorded. Once `abort` completes (a second signal)
+/// the apply stops at once: the changes still in flight are reported with an unknown
+/// outcome, and the next plan reads them back.
 pub async fn apply(
     run: &ApplyRun<'_>,
     client: &PingFederate,
-    state: &mut StateFile,
+    state: &mut StateStore,
     on_event: &mut dyn FnMut(ApplyEvent<'_>),
-    interrupt: impl std::future::Future<Output = ()>,
+    interrupt: impl std::future::Future<Output = Signal>,
+    abort: impl std::future::Future<Output = Signal>,
 ) -> Result<ApplyReport, ApplyStopped> {
-    let interrupt = interrupt;
     tokio::pin!(interrupt);
-    let mut interrupted = false;
+    tokio::pin!(abort);
+    let mut interrupted: Option<Signal> = None;
+    let mut aborted = false;
+    let mut done_counts = DoneCounts::default();
     let plan = run.plan;
     let changes: Vec<&Change> = plan.effective().collect();
     let position: BTreeMap<&Address, usize> = changes
@@ -108,7 +115,7 @@ pub async fn apply(
     // Running changes: when each started, and how many ten-second marks were reported.
     let mut running: BTreeMap<usize, (Instant, u32)> = BTreeMap::new();
     loop {
-        if failures.is_empty() && !interrupted {
+        if failures.is_empty() && interrupted.is_none() {
             for index in 0..changes.len() {
                 if in_flight.len() >= parallelism {
                     break;
@@ -169,12 +176,16 @@ pub async fn apply(
             };
             tokio::select! {
                 ran = in_flight.next() => break ran,
-                () = &mut interrupt, if !interrupted => {
-                    interrupted = true;
+                signal = &mut interrupt, if interrupted.is_none() => {
+                    interrupted = Some(signal);
                     on_event(ApplyEvent::Interrupted { in_flight: in_flight.len() });
                     if in_flight.is_empty() {
                         break None;
                     }
+                }
+                _ = &mut abort, if interrupted.is_some() => {
+                    aborted = true;
+                    break None;
                 }
                 () = tick => {
                     let now = Instant::now();
@@ -197,11 +208,14 @@ pub async fn apply(
         let change = changes[ran.index];
         let mut error = ran.error;
         for record in ran.records {
-            if let Err(failed) = state.record(
-                &record.address,
-                record.object.as_ref(),
-                record.moved_from.as_ref(),
-            ) {
+            if let Err(failed) = state
+                .record(
+                    &record.address,
+                    record.object.as_ref(),
+                    record.moved_from.as_ref(),
+                )
+                .await
+            {
                 error.get_or_insert(ApplyError::State(failed));
                 break;
             }
@@ -209,6 +223,7 @@ pub async fn apply(
         done.insert(ran.index);
         match error {
             None => {
+                count_done(&mut done_counts, change);
                 finished.push(change.address.clone());
                 on_event(ApplyEvent::Finished {
                     change,
@@ -227,13 +242,40 @@ pub async fn apply(
     }
 
     let summary = plan.summary();
-    let not_started = || {
-        (0..changes.len())
-            .filter(|index| !started.contains(index))
-            .map(|index| changes[index].address.clone())
-            .collect()
-    };
-    let outcome = if !failures.is_empty() {
+    let not_started: Vec<Address> = (0..changes.len())
+        .filter(|index| !started.contains(index))
+        .map(|index| changes[index].address.clone())
+        .collect();
+    // Writes that may have landed: those a second signal left running, and those
+    // whose request timed out or lost its connection.
+    let mut unknown: Vec<Address> = running
+        .keys()
+        .filter(|_| aborted)
+        .map(|&index| changes[index].address.clone())
+        .collect();
+    unknown.extend(
+        failures
+            .iter()
+            .filter(|failed| failed.error.outcome_unknown())
+            .map(|failed| failed.address.clone()),
+    );
+    let outcome = if let Some(signal) =
+        interrupted.filter(|_| aborted || started.len() < changes.len() || !failures.is_empty())
+    {
+        let failed = failures
+            .iter()
+            .filter(|failed| !failed.error.outcome_unknown())
+            .map(|failed| failed.address.clone())
+            .collect();
+        Err(ApplyStopped::Interrupted(Box::new(ApplyInterrupted {
+            signal,
+            at_once: aborted,
+            finished: finished.clone(),
+            failed,
+            unknown: unknown.clone(),
+            not_started: not_started.clone(),
+        })))
+    } else if !failures.is_empty() {
         let first = failures.remove(0);
         Err(ApplyStopped::Failed(Box::new(ApplyFailure {
             address: first.address,
@@ -241,12 +283,8 @@ pub async fn apply(
             error: first.error,
             others: failures,
             finished: finished.clone(),
-            not_started: not_started(),
-        })))
-    } else if interrupted && started.len() < changes.len() {
-        Err(ApplyStopped::Interrupted(Box::new(ApplyInterrupted {
-            finished: finished.clone(),
-            not_started: not_started(),
+            unknown: unknown.clone(),
+            not_started: not_started.clone(),
         })))
     } else {
         Ok(())
@@ -254,28 +292,46 @@ pub async fn apply(
     let history = HistoryEntry {
         time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         command: run.command.to_string(),
+        origin: Some(run.origin.clone()),
         create: summary.create,
-        update: summary.update + summary.replace,
+        update: summary.update,
         delete: summary.delete,
+        replace: summary.replace,
         finished: finished.len(),
+        done: done_counts,
+        unknown: unknown.len(),
+        not_started: not_started.len(),
         outcome: match &outcome {
             Ok(()) => Outcome::Succeeded,
             Err(ApplyStopped::Failed(failure)) => Outcome::Failed {
                 message: failure.summary(),
             },
-            Err(ApplyStopped::Interrupted(interrupted)) => Outcome::Failed {
-                message: interrupted.to_string(),
+            Err(ApplyStopped::Interrupted(interrupted)) => Outcome::Interrupted {
+                signal: interrupted.signal.name().to_string(),
+                at_once: interrupted.at_once,
             },
         },
         serial: state.previous().serial,
     };
-    let recorded = state.append_history(&history);
+    let recorded = state.append_history(&history).await;
     outcome?;
     if let Err(error) = recorded {
         // Every change is in state; only the history row is missing.
         tracing::warn!("could not record the apply history: {error}");
     }
     Ok(ApplyReport { summary, finished })
+}
+
+/// Counts a finished change by what it did.
+fn count_done(counts: &mut DoneCounts, change: &Change) {
+    match change.action {
+        Action::Create => counts.created += 1,
+        Action::Update => counts.updated += 1,
+        Action::Replace => counts.replaced += 1,
+        Action::Delete => counts.deleted += 1,
+        Action::NoOp if change.moved_from.is_some() => counts.moved += 1,
+        Action::NoOp => counts.recorded += 1,
+    }
 }
 
 /// One change's provider calls; what finished goes to `records` as it finishes.

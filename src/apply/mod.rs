@@ -9,7 +9,7 @@ mod executor;
 mod refresh_only;
 
 pub use converge::converge;
-pub use error::{ApplyError, ApplyFailure, ApplyInterrupted, ApplyStopped, Failed};
+pub use error::{ApplyError, ApplyFailure, ApplyInterrupted, ApplyStopped, Failed, Signal};
 pub use event::{ApplyEvent, STILL_RUNNING_EVERY};
 pub use executor::{ApplyReport, ApplyRun, apply};
 pub use refresh_only::accept_live;

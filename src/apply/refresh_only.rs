@@ -5,16 +5,17 @@ use std::time::SystemTime;
 
 use crate::model::{ManagedObject, Observed, RawJson, encrypted_digest};
 use crate::plan::{Drift, DriftStatus};
-use crate::state::{HistoryEntry, Outcome, StateError, StateFile};
+use crate::state::{DoneCounts, HistoryEntry, Outcome, RunOrigin, StateError, StateStore};
 
 /// `apply --refresh-only`: accepts the live objects into state for every drifted
 /// object, without touching PingFederate. A changed object's recorded values and
 /// encrypted-secret digests become the live ones (the secret fingerprints stay: they
 /// describe what the configuration holds); a deleted object is forgotten.
-pub fn accept_live(
+pub async fn accept_live(
     drift: &Drift,
     observed: &Observed,
-    state: &mut StateFile,
+    state: &mut StateStore,
+    origin: RunOrigin,
 ) -> Result<usize, StateError> {
     let mut recorded = 0;
     for item in &drift.items {
@@ -32,21 +33,31 @@ pub fn accept_live(
                     record.encrypted_digest =
                         live.encrypted.get(field).map(|e| encrypted_digest(e));
                 }
-                state.record(&item.address, Some(&updated), None)?;
+                state.record(&item.address, Some(&updated), None).await?;
             }
-            _ => state.record(&item.address, None, None)?,
+            _ => state.record(&item.address, None, None).await?,
         }
         recorded += 1;
     }
-    state.append_history(&HistoryEntry {
-        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        command: "apply --refresh-only".into(),
-        create: 0,
-        update: 0,
-        delete: 0,
-        finished: recorded,
-        outcome: Outcome::Succeeded,
-        serial: state.previous().serial,
-    })?;
+    state
+        .append_history(&HistoryEntry {
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            command: "apply --refresh-only".into(),
+            origin: Some(origin),
+            create: 0,
+            update: 0,
+            delete: 0,
+            replace: 0,
+            finished: recorded,
+            done: DoneCounts {
+                recorded,
+                ..DoneCounts::default()
+            },
+            unknown: 0,
+            not_started: 0,
+            outcome: Outcome::Succeeded,
+            serial: state.previous().serial,
+        })
+        .await?;
     Ok(recorded)
 }

@@ -1,43 +1,60 @@
+use std::future::Future;
+
 use super::cli::{ApplyArgs, ConfigArgs, TargetArgs};
 use super::context::{Read, Target};
-use super::output::{Progress, confirm, note, stdout_styles, write_stdout};
+use super::output::{Progress, confirm, note, print_state_warnings, stdout_styles, write_stdout};
 use super::plan::read_plan_file;
+use super::signals::Signals;
+use super::whoami::{lock_holder, run_origin};
 use crate::apply::{ApplyRun, accept_live, apply, converge};
 use crate::error::{Error, Result};
 use crate::plan::{Consent, SavedPlan, Selection, Stale, check_consent, drift};
 use crate::render::{
-    apply_cancelled, apply_question, apply_summary, convergence, drift_text, plan_text,
+    apply_cancelled, apply_question, apply_summary, convergence, drift_text, plan_text, rebound,
     refresh_only_accepted, refresh_only_cancelled, refresh_only_intent, refresh_only_nothing,
     refresh_only_question, replicated, replicating, replication_pending, review_text, server_text,
-    target_line,
+    state_backed_up, target_line,
 };
-use crate::state::StateFile;
+use crate::state::{Approval, StateStore};
 
 pub async fn run(args: ApplyArgs) -> Result<u8> {
+    // From here on a signal stops the apply in order instead of killing the process.
+    let signals = Signals::install();
     if args.config.dir.is_file() {
-        return apply_saved(args).await;
+        return apply_saved(args, &signals).await;
     }
     if args.refresh_only {
-        return refresh_only(args).await;
+        return refresh_only(args, &signals).await;
     }
-    let target = Target::open(&args.config, &args.target).await?;
+    let target = until_signal(
+        &signals,
+        "while planning",
+        Target::open(&args.config, &args.target),
+    )
+    .await??;
     // The write lock is held from planning to the last recorded change, so nobody
-    // applies in between.
-    let mut state = StateFile::open_for_write(&target.state_path)?;
+    // applies in between. A new state exists only in this process until the apply
+    // begins: a cancelled or refused apply leaves none behind.
+    let mut state = until_signal(
+        &signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
+    print_state_warnings(state.warnings());
     let previous = state.previous().clone();
-    let selection = match target.selection(&args.selection, &previous) {
-        Ok(selection) => selection,
-        Err(error) => {
-            state.abandon();
-            return Err(error);
-        }
-    };
-    let read = target.plan(&previous, &selection).await?;
+    let selection = target.selection(&args.selection, &previous)?;
+    let read = until_signal(
+        &signals,
+        "while planning",
+        target.plan(&previous, &selection),
+    )
+    .await??;
     let planned = &read.planned;
     let styles = stdout_styles();
     write_stdout(|out| {
         if let Some(server) = &planned.server {
-            let line = target_line(read.pingone.as_ref(), &target.state_path);
+            let line = target_line(read.pingone.as_ref(), &target.state);
             server_text(
                 server,
                 Some(planned.plan.server_writes()),
@@ -53,33 +70,34 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
         plan_text(&planned.plan, &styles, out)?;
         review_text(&planned.review, read.pingone.as_ref(), &styles, out)
     })?;
-    if planned.plan.is_empty() && !planned.replicates() {
+    if planned.plan.is_empty() && !planned.replicates() && !needs_rebind(&target, &state, &read) {
         return Ok(0);
     }
-    if let Err(refused) = check_consent(planned, consent(&args)) {
-        state.abandon();
-        return Err(refused.into());
-    }
-    let question = apply_question(
-        planned.server.as_ref(),
-        read.pingone.as_ref(),
-        &target.state_path,
-    );
-    if !args.auto_approve && !confirm(&question)? {
-        state.abandon();
-        note(apply_cancelled());
-        // Nothing was applied: an error for a script that goes on.
-        return Ok(1);
-    }
-    execute(
-        &target,
-        &read,
-        &mut state,
-        None,
-        &selection,
-        args.parallelism,
-    )
-    .await
+    check_consent(planned, consent(&args))?;
+    let approval = if args.auto_approve {
+        Approval::AutoApprove
+    } else {
+        let question = apply_question(
+            planned.server.as_ref(),
+            read.pingone.as_ref(),
+            &target.state,
+        );
+        let confirmed =
+            until_signal(&signals, "at the confirmation prompt", confirm(&question)).await??;
+        if !confirmed {
+            note(apply_cancelled());
+            // Nothing was applied: an error for a script that goes on.
+            return Ok(1);
+        }
+        Approval::Interactive
+    };
+    let execution = Execution {
+        saved: None,
+        selection: &selection,
+        parallelism: args.parallelism,
+        approval,
+    };
+    execute(&target, &read, &mut state, execution, &signals).await
 }
 
 fn consent(args: &ApplyArgs) -> Consent {
@@ -90,15 +108,72 @@ fn consent(args: &ApplyArgs) -> Consent {
     }
 }
 
+/// Whether an apply with nothing to change still records something: `--rebind` on a
+/// state bound to other servers.
+fn needs_rebind(target: &Target, state: &StateStore, read: &Read) -> bool {
+    target.rebind
+        && state
+            .previous()
+            .binding
+            .as_ref()
+            .is_some_and(|recorded| !recorded.differences(&read.binding).is_empty())
+}
+
+/// `future`, unless a signal arrives first: then nothing has been changed yet, and the
+/// command ends with the signal's exit code.
+async fn until_signal<T>(
+    signals: &Signals,
+    during: &'static str,
+    future: impl Future<Output = T>,
+) -> Result<T> {
+    tokio::select! {
+        value = future => Ok(value),
+        signal = signals.first() => Err(Error::StoppedBeforeChanges { signal, during }),
+    }
+}
+
+/// How an approved apply runs: from a saved plan or not, how many changes at once, and
+/// how it was approved.
+struct Execution<'a> {
+    saved: Option<&'a SavedPlan>,
+    /// `--target` and `--replace`: a targeted apply converges on its targets.
+    selection: &'a Selection,
+    parallelism: u16,
+    approval: Approval,
+}
+
 /// Runs the plan, prints progress and the summary, then checks convergence.
 async fn execute(
     target: &Target,
     read: &Read,
-    state: &mut StateFile,
-    saved: Option<&SavedPlan>,
-    selection: &Selection,
-    parallelism: u16,
+    state: &mut StateStore,
+    execution: Execution<'_>,
+    signals: &Signals,
 ) -> Result<u8> {
+    let Execution {
+        saved,
+        selection,
+        parallelism,
+        approval,
+    } = execution;
+    if let Some(signal) = signals.received() {
+        return Err(Error::StoppedBeforeChanges {
+            signal,
+            during: "before the apply started",
+        });
+    }
+    let rebinding = state
+        .previous()
+        .binding
+        .as_ref()
+        .filter(|recorded| !recorded.differences(&read.binding).is_empty())
+        .cloned();
+    if let Some(backup) = state.begin_apply(&read.binding).await? {
+        note(&state_backed_up(&backup));
+    }
+    if let Some(recorded) = rebinding {
+        note(&rebound(&recorded, &read.binding));
+    }
     let saved_plan = saved.map(SavedPlan::plan);
     let run = ApplyRun {
         plan: saved_plan.as_ref().unwrap_or(&read.planned.plan),
@@ -111,6 +186,7 @@ async fn execute(
         } else {
             "apply"
         },
+        origin: run_origin(approval),
     };
     let replicate = read
         .planned
@@ -124,7 +200,8 @@ async fn execute(
         &target.client,
         state,
         &mut |event| progress.show(&event),
-        interrupt(),
+        signals.first(),
+        signals.second(),
     )
     .await;
     progress.finish();
@@ -143,21 +220,24 @@ async fn execute(
         writeln!(out, "{}", apply_summary(&report, &out_styles))
     })?;
     if replicate {
+        after_changes(signals, "the replication to the cluster")?;
         note(replicating());
-        target
-            .client
-            .replicate()
-            .await
-            .map_err(|error| Error::Replication { error })?;
+        let replicated_now = tokio::select! {
+            result = target.client.replicate() => result,
+            signal = signals.first() => {
+                return Err(Error::StoppedAfterChanges { signal, skipped: "the replication to the cluster" });
+            }
+        };
+        replicated_now.map_err(|error| Error::Replication { error })?;
         write_stdout(|out| writeln!(out, "{}", replicated()))?;
     }
-    let mut still_changing = converge(
-        &target.client,
-        &target.desired,
-        read.pingone.as_ref(),
-        state,
-    )
-    .await?;
+    after_changes(signals, "the convergence check")?;
+    let mut still_changing = tokio::select! {
+        result = converge(&target.client, &target.desired, read.pingone.as_ref(), state) => result?,
+        signal = signals.first() => {
+            return Err(Error::StoppedAfterChanges { signal, skipped: "the convergence check" });
+        }
+    };
     // A targeted apply converges on its targets; the rest was left as it was.
     if selection.is_targeted() {
         let scope = selection.scope(&target.desired);
@@ -172,23 +252,17 @@ async fn execute(
     Ok(0)
 }
 
-/// Completes at the first Ctrl-C; a second one ends the process at once (the changes
-/// still in flight are then not recorded, and the next plan reads them back).
-async fn interrupt() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        // No signal handling here: never interrupt.
-        return std::future::pending().await;
+/// A signal that arrived while the last changes finished ends the command now.
+fn after_changes(signals: &Signals, skipped: &'static str) -> Result<()> {
+    match signals.received() {
+        Some(signal) => Err(Error::StoppedAfterChanges { signal, skipped }),
+        None => Ok(()),
     }
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            std::process::exit(130);
-        }
-    });
 }
 
 /// `pingform apply FILE`: exactly the saved plan, without a prompt, or nothing at all
 /// when anything it was based on has moved.
-async fn apply_saved(args: ApplyArgs) -> Result<u8> {
+async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     let file = args.config.dir.clone();
     let saved = read_plan_file(&file)?;
     let config = ConfigArgs {
@@ -205,14 +279,29 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
         ),
         ..args.target.clone()
     };
-    let target = Target::open(&config, &target_args).await?;
-    let mut state = StateFile::open_for_write(&target.state_path)?;
+    let target = until_signal(
+        signals,
+        "while planning",
+        Target::open(&config, &target_args),
+    )
+    .await??;
+    let mut state = until_signal(
+        signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
+    print_state_warnings(state.warnings());
     let previous = state.previous().clone();
     let selection = saved.selection.clone();
-    let read = target.plan(&previous, &selection).await?;
+    let read = until_signal(
+        signals,
+        "while planning",
+        target.plan(&previous, &selection),
+    )
+    .await??;
     let verified = saved.verify(&read.planned, &target.desired, &previous, &read.observed);
     if let Err(stale) = verified {
-        state.abandon();
         return Err(match stale {
             Stale::Moved(moved) => Error::StalePlan { path: file, moved },
             Stale::Damaged(detail) => Error::PlanFileDamaged { path: file, detail },
@@ -222,7 +311,7 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     let styles = stdout_styles();
     write_stdout(|out| {
         if let Some(server) = &read.planned.server {
-            let line = target_line(read.pingone.as_ref(), &target.state_path);
+            let line = target_line(read.pingone.as_ref(), &target.state);
             server_text(
                 server,
                 Some(plan.server_writes()),
@@ -241,26 +330,41 @@ async fn apply_saved(args: ApplyArgs) -> Result<u8> {
     if plan.is_empty() && !replicates {
         return Ok(0);
     }
-    if let Err(refused) = check_consent(&read.planned, consent(&args)) {
-        state.abandon();
-        return Err(refused.into());
-    }
-    execute(
-        &target,
-        &read,
-        &mut state,
-        Some(&saved),
-        &selection,
-        args.parallelism,
-    )
-    .await
+    check_consent(&read.planned, consent(&args))?;
+    let approval = Approval::PlanFile {
+        file: file.display().to_string(),
+    };
+    let execution = Execution {
+        saved: Some(&saved),
+        selection: &selection,
+        parallelism: args.parallelism,
+        approval,
+    };
+    execute(&target, &read, &mut state, execution, signals).await
 }
 
 /// `pingform apply --refresh-only`: accept the live values into state.
-async fn refresh_only(args: ApplyArgs) -> Result<u8> {
-    let target = Target::open(&args.config, &args.target).await?;
-    let mut state = StateFile::open_for_write(&target.state_path)?;
-    let (_, observed) = target.read_pingfederate().await?;
+async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
+    let target = until_signal(
+        signals,
+        "while planning",
+        Target::open(&args.config, &args.target),
+    )
+    .await??;
+    let mut state = until_signal(
+        signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
+    print_state_warnings(state.warnings());
+    let previous = state.previous().clone();
+    let (server, observed) = until_signal(
+        signals,
+        "while planning",
+        target.read_pingfederate(&previous),
+    )
+    .await??;
     let drift = drift(state.previous(), &observed);
     let styles = stdout_styles();
     if drift.is_empty() {
@@ -272,11 +376,31 @@ async fn refresh_only(args: ApplyArgs) -> Result<u8> {
         writeln!(out)?;
         writeln!(out, "{}", refresh_only_intent())
     })?;
-    if !args.auto_approve && !confirm(&refresh_only_question(&target.state_path))? {
-        note(refresh_only_cancelled());
-        return Ok(1);
+    let approval = if args.auto_approve {
+        Approval::AutoApprove
+    } else {
+        let confirmed = until_signal(
+            signals,
+            "at the confirmation prompt",
+            confirm(&refresh_only_question(&target.state)),
+        )
+        .await??;
+        if !confirmed {
+            note(refresh_only_cancelled());
+            return Ok(1);
+        }
+        Approval::Interactive
+    };
+    if let Some(signal) = signals.received() {
+        return Err(Error::StoppedBeforeChanges {
+            signal,
+            during: "before the apply started",
+        });
     }
-    let recorded = accept_live(&drift, &observed, &mut state)?;
+    if let Some(backup) = state.begin_apply(&target.binding(&server)).await? {
+        note(&state_backed_up(&backup));
+    }
+    let recorded = accept_live(&drift, &observed, &mut state, run_origin(approval)).await?;
     write_stdout(|out| writeln!(out, "{}", refresh_only_accepted(recorded)))?;
     Ok(0)
 }

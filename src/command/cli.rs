@@ -46,10 +46,10 @@ pub enum Command {
     /// Write the configuration of the live objects the configuration does not declare
     /// yet, and manage them from now on (nothing is written to PingFederate).
     Import(ImportArgs),
-    /// Inspect the state file, or forget objects.
+    /// Inspect, move, or forget objects of the state (a file or a PostgreSQL database).
     #[command(subcommand)]
     State(StateCommand),
-    /// List past applies, from the state file.
+    /// List past applies, from the state.
     History(HistoryArgs),
     /// Run a local emulator of the PingFederate Admin API until interrupted.
     Sandbox(SandboxArgs),
@@ -105,6 +105,8 @@ pub enum StateCommand {
     Show(StateShowArgs),
     /// Forget objects: pingform stops managing them and PingFederate keeps them.
     Rm(StateRmArgs),
+    /// Copy the state, history included, to a new file or an empty PostgreSQL database.
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -112,17 +114,26 @@ pub struct StateFileArgs {
     /// The configuration folder whose state to read.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
-    /// The state file [default: DIR/pingform.redb].
-    #[arg(long, value_name = "PATH")]
+    /// The state: a file, or postgres://USER@HOST:PORT/DB [default: the `state` block
+    /// of DIR, else DIR/pingform.redb].
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "PINGFORM_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
 }
 
-impl StateFileArgs {
-    pub fn path(&self) -> PathBuf {
-        self.state
-            .clone()
-            .unwrap_or_else(|| self.dir.join("pingform.redb"))
-    }
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub from: StateFileArgs,
+    /// Where to copy it: a file that does not exist yet, or
+    /// postgres://USER@HOST:PORT/DB (a database without a pingform state; pingform
+    /// creates its tables there).
+    #[arg(long, value_name = "PATH|URL")]
+    pub to: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -145,8 +156,14 @@ pub struct StateRmArgs {
     /// configuration folder whose state to change [default: .].
     #[arg(value_name = "ADDRESS... [DIR]", required = true)]
     pub items: Vec<String>,
-    /// The state file [default: DIR/pingform.redb].
-    #[arg(long, value_name = "PATH")]
+    /// The state: a file, or postgres://USER@HOST:PORT/DB [default: the `state` block
+    /// of DIR, else DIR/pingform.redb].
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "PINGFORM_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
 }
 
@@ -206,9 +223,20 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// The state file [default: DIR/pingform.redb; with --sandbox, a temporary file].
-    #[arg(long, value_name = "PATH")]
+    /// The state: a file, or postgres://USER@HOST:PORT/DB (password in the URL or
+    /// PGPASSWORD) [default: the `state` block, else DIR/pingform.redb; with --sandbox,
+    /// a temporary file].
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "PINGFORM_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
+    /// Use a state bound to another PingFederate or PingOne environment (a renamed
+    /// host); apply then records the servers it talks to.
+    #[arg(long)]
+    pub rebind: bool,
     /// Run against a built-in sandbox started for this run instead of the
     /// configuration's pingfederate block.
     #[arg(long)]
@@ -367,6 +395,13 @@ pub struct SandboxArgs {
     /// The PingFederate version GET /version reports.
     #[arg(long, value_name = "VERSION", default_value = "12.1.0.4")]
     pub pingfederate_version: String,
+    /// The SAML 2.0 entity id GET /serverSettings reports (the server's identity, which
+    /// a state records).
+    #[arg(long, value_name = "ID", default_value = "initial.pingidentity.com")]
+    pub saml2_entity_id: String,
+    /// The runtime base URL GET /serverSettings reports.
+    #[arg(long, value_name = "URL", default_value = "https://localhost:9999")]
+    pub federation_base_url: String,
     /// Run as the administrative node of a cluster (/cluster/status, /cluster/replicate).
     #[arg(long)]
     pub cluster: bool,

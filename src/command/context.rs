@@ -3,20 +3,19 @@
 //! reading the live systems.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::cli::{ConfigArgs, SelectionArgs, TargetArgs};
 use super::output::note;
 use crate::config::{self, LoadOptions, Loaded, Retarget};
 use crate::error::{Error, Result};
 use crate::model::{
-    Address, AdminAuth, Desired, Observed, PingFederateSettings, PingOneSettings, PingOneView,
-    PreviousRun, Secret, ServerInfo,
+    Address, AdminAuth, Binding, Desired, Endpoint, Observed, PingFederateSettings,
+    PingOneSettings, PingOneView, PreviousRun, Secret, ServerInfo, StateLocation,
 };
 use crate::plan::{Inputs, Planned, Selection, check_server};
 use crate::provider::{PingFederate, PingOne};
 use crate::render::{sandbox_in_use, targeting_in_effect};
-use crate::state::read_previous_run;
 use pingform_sandbox::{Sandbox, SandboxOptions};
 
 /// Loads and checks the configuration without printing its warnings; `unknown_inputs`
@@ -60,13 +59,18 @@ fn load_options(args: &ConfigArgs, retarget: Option<Retarget>) -> Result<LoadOpt
     })
 }
 
-/// The ids the state at `path` records, by address (none when there is no state).
-fn recorded_ids(path: &Path) -> Result<BTreeMap<Address, String>> {
-    Ok(read_previous_run(path)?
-        .objects
-        .into_iter()
-        .map(|(address, object)| (address, object.id))
-        .collect())
+/// The ids the state at `location` records, by address (none when there is no state).
+async fn recorded_ids(location: &StateLocation) -> Result<BTreeMap<Address, String>> {
+    match crate::state::read(location).await {
+        Ok(snapshot) => Ok(snapshot
+            .previous
+            .objects
+            .into_iter()
+            .map(|(address, object)| (address, object.id))
+            .collect()),
+        Err(crate::state::StateError::Missing { .. }) => Ok(BTreeMap::new()),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// The servers a run talks to, the configuration pointed at them, and what keeps them
@@ -76,13 +80,15 @@ pub struct Target {
     /// The configuration folder.
     pub dir: PathBuf,
     pub client: PingFederate,
-    pub state_path: PathBuf,
+    pub state: StateLocation,
+    /// `--rebind`: use a state bound to other servers, and record these.
+    pub rebind: bool,
     /// The `environment_id` of the files' own `pingone` block.
     pub declared_pingone_environment: Option<String>,
     /// How the configuration was loaded, to load it again with more files.
     options: LoadOptions,
     /// Held for the whole run: the in-process sandbox and its temporary files.
-    _sandbox: Option<(Sandbox, tempfile::TempDir)>,
+    built_in_sandbox: Option<(Sandbox, tempfile::TempDir)>,
 }
 
 impl Target {
@@ -105,13 +111,22 @@ impl Target {
             false => None,
         };
         let retarget = sandbox.as_ref().map(|(_, _, retarget)| retarget.clone());
-        let state_path = match (&args.state, &sandbox) {
-            (Some(path), _) => path.clone(),
-            (None, Some((_, folder, _))) => folder.path().join("pingform.redb"),
-            (None, None) => config.dir.join("pingform.redb"),
+        let given_state = match &args.state {
+            Some(path) => {
+                Some(StateLocation::from_path(path).map_err(crate::state::StateError::from)?)
+            }
+            None => None,
+        };
+        let state = match (given_state.clone(), &sandbox) {
+            (Some(location), _) => location,
+            // The built-in sandbox never touches a real state.
+            (None, Some((_, folder, _))) => {
+                StateLocation::File(folder.path().join("pingform.redb"))
+            }
+            (None, None) => default_state(&config.dir)?,
         };
         let options = LoadOptions {
-            recorded_ids: recorded_ids(&state_path)?,
+            recorded_ids: recorded_ids(&state).await?,
             allow_empty,
             ..load_options(config, retarget)?
         };
@@ -121,7 +136,7 @@ impl Target {
             note(&sandbox_in_use(
                 &sandbox.pingfederate_url(),
                 args.sandbox_data.as_deref(),
-                args.state.as_deref(),
+                given_state.as_ref(),
             ));
         }
         let mut settings = desired
@@ -136,10 +151,11 @@ impl Target {
             desired,
             dir: config.dir.clone(),
             client,
-            state_path,
+            state,
+            rebind: args.rebind,
             declared_pingone_environment: loaded.declared_pingone_environment,
             options,
-            _sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
+            built_in_sandbox: sandbox.map(|(sandbox, folder, _)| (sandbox, folder)),
         })
     }
 
@@ -154,8 +170,9 @@ impl Target {
     }
 
     /// Reads PingFederate (its version, cluster and objects) and PingOne, all at once,
-    /// and checks the server is one pingform supports. PingOne is asked for the users
-    /// of the configuration's exclusions and of those the last apply recorded.
+    /// and checks the server is one pingform supports and the one `previous` is bound
+    /// to. PingOne is asked for the users of the configuration's exclusions and of
+    /// those the last apply recorded.
     pub async fn read(
         &self,
         previous: &PreviousRun,
@@ -168,15 +185,51 @@ impl Target {
         // The server's answer first: a wrong URL or refused login explains the rest.
         let server = server?;
         check_server(&server, &self.desired)?;
+        self.check_binding(previous, &server)?;
         Ok((server, observed?, pingone?))
     }
 
     /// Reads PingFederate alone (drift, refresh-only): its objects and what it is.
-    pub async fn read_pingfederate(&self) -> Result<(ServerInfo, Observed)> {
+    pub async fn read_pingfederate(
+        &self,
+        previous: &PreviousRun,
+    ) -> Result<(ServerInfo, Observed)> {
         let (server, observed) = tokio::join!(self.client.server(), self.client.refresh());
         let server = server?;
         check_server(&server, &self.desired)?;
+        self.check_binding(previous, &server)?;
         Ok((server, observed?))
+    }
+
+    /// The servers this run talks to, as a state records them.
+    pub fn binding(&self, server: &ServerInfo) -> Binding {
+        Binding {
+            pingfederate: match self.built_in_sandbox {
+                Some(_) => Endpoint::Sandbox,
+                None => Endpoint::Url(server.url.clone()),
+            },
+            identity: server.identity.clone(),
+            pingone_environment: self
+                .desired
+                .pingone
+                .as_ref()
+                .map(|pingone| pingone.environment_id.clone()),
+        }
+    }
+
+    /// Refuses a state bound to other servers, unless `--rebind`.
+    fn check_binding(&self, previous: &PreviousRun, server: &ServerInfo) -> Result<()> {
+        let Some(recorded) = &previous.binding else {
+            return Ok(());
+        };
+        let differences = recorded.differences(&self.binding(server));
+        if differences.is_empty() || self.rebind {
+            return Ok(());
+        }
+        Err(Error::BoundElsewhere {
+            location: self.state.clone(),
+            differences,
+        })
     }
 
     /// The `--target` and `--replace` addresses, checked against the configuration
@@ -210,6 +263,7 @@ impl Target {
         .map_err(|error| Error::located(error, &self.dir))?;
         selection.limit(&mut planned, &self.desired);
         Ok(Read {
+            binding: self.binding(&server),
             planned,
             observed,
             pingone,
@@ -217,8 +271,19 @@ impl Target {
     }
 }
 
+/// The state of a configuration folder without `--state`: the `state` block's URL or
+/// path, else `DIR/pingform.redb`.
+pub fn default_state(dir: &std::path::Path) -> Result<StateLocation> {
+    match config::state_setting(dir)? {
+        Some(location) => Ok(location),
+        None => Ok(StateLocation::File(dir.join("pingform.redb"))),
+    }
+}
+
 /// A plan and what it was made from.
 pub struct Read {
+    /// The servers the plan was made against.
+    pub binding: Binding,
     pub planned: Planned,
     pub observed: Observed,
     pub pingone: Option<PingOneView>,

@@ -1,18 +1,22 @@
 use super::cli::DriftArgs;
 use super::context::Target;
+use super::output::print_state_warnings;
 use super::output::{stdout_styles, write_stdout};
 use crate::error::Result;
 use crate::plan::drift;
 use crate::render::{drift_json, drift_text, no_drift, server_text, target_line};
-use crate::state::read_previous_run;
+use crate::state;
 
 /// `pingform drift`: live objects against what the last apply recorded. Read-only: it
 /// never writes state and never takes the lock, so it runs next to an apply.
 /// Exit 0 no drift, 2 drift found, 1 error.
 pub async fn run(args: DriftArgs) -> Result<u8> {
     let target = Target::open(&args.config, &args.target).await?;
-    let previous = read_previous_run(&target.state_path)?;
-    let (server, observed) = target.read_pingfederate().await?;
+    // A drift check against no state would find nothing and pass: a missing state
+    // (a mistyped --state) is an error here.
+    print_state_warnings(&state::warnings(&target.state));
+    let previous = state::read(&target.state).await?.previous;
+    let (server, observed) = target.read_pingfederate(&previous).await?;
     let drift = drift(&previous, &observed);
     if args.json {
         write_stdout(|out| drift_json(&drift, &server, out))?;
@@ -22,7 +26,7 @@ pub async fn run(args: DriftArgs) -> Result<u8> {
             server_text(
                 &server,
                 None,
-                Some(&target_line(None, &target.state_path)),
+                Some(&target_line(None, &target.state)),
                 &styles,
                 out,
             )?;

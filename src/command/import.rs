@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::cli::ImportArgs;
 use super::context::Target;
-use super::output::write_stdout;
+use super::output::{note, print_state_warnings, write_stdout};
+use super::whoami::{lock_holder, run_origin};
 use crate::apply::{ApplyRun, apply};
 use crate::config::ConfigErrors;
 use crate::error::{Error, Result};
@@ -21,8 +22,8 @@ use crate::model::{
 };
 use crate::plan::{Action, Change, Plan, Planned};
 use crate::provider::PingOne;
-use crate::render::{HclText, hcl_text, import_summary, nothing_to_import};
-use crate::state::{StateFile, read_previous_run};
+use crate::render::{HclText, hcl_text, import_summary, nothing_to_import, state_backed_up};
+use crate::state::{Approval, StateError, StateStore};
 
 /// The file written when `--out` is not given.
 const DEFAULT_FILE: &str = "imported.hcl";
@@ -45,23 +46,27 @@ pub async fn run(args: ImportArgs) -> Result<u8> {
     }
     let target = Target::open_folder(&args.config, &args.target, true).await?;
     let (path, file_name) = output_file(&args)?;
+    // Holding the write lock from the first read to the last record; a new state
+    // appears only when objects are recorded, and an existing one is released as it
+    // was when nothing is.
     let mut state = if args.dry_run {
         None
     } else {
-        Some(StateFile::open_for_write(&target.state_path)?)
+        let store = StateStore::open_for_write(&target.state, &lock_holder("import")).await?;
+        print_state_warnings(store.warnings());
+        Some(store)
     };
     let previous = match &state {
         Some(state) => state.previous().clone(),
-        None => read_previous_run(&target.state_path)?,
+        None => match crate::state::read(&target.state).await {
+            Ok(snapshot) => snapshot.previous,
+            Err(StateError::Missing { .. }) => PreviousRun::default(),
+            Err(error) => return Err(error.into()),
+        },
     };
-    let outcome = import_into(&args, &target, &path, &file_name, &previous, state.as_mut()).await;
-    let recorded = matches!(outcome, Ok(true));
-    if let Some(state) = state
-        && !recorded
-    {
-        state.abandon();
-    }
-    outcome.map(|_| 0)
+    import_into(&args, &target, &path, &file_name, &previous, state.as_mut())
+        .await
+        .map(|_| 0)
 }
 
 /// Reads, writes the file and records the objects; `Ok(true)` when it recorded any.
@@ -71,7 +76,7 @@ async fn import_into(
     path: &Path,
     file_name: &str,
     previous: &PreviousRun,
-    state: Option<&mut StateFile>,
+    state: Option<&mut StateStore>,
 ) -> Result<bool> {
     let exists = path.exists();
     // Written again with --force: what the file declares now is imported again.
@@ -149,12 +154,18 @@ async fn import_into(
         observed: &observed,
         parallelism: 1,
         command: "import",
+        origin: run_origin(Approval::Command),
     };
+    if let Some(backup) = state.begin_apply(&target.binding(&server)).await? {
+        note(&state_backed_up(&backup));
+    }
+    // State-only changes: no request is sent, so nothing can be interrupted halfway.
     apply(
         &run,
         &target.client,
         state,
         &mut |_| {},
+        std::future::pending(),
         std::future::pending(),
     )
     .await

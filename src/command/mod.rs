@@ -13,8 +13,10 @@ mod output;
 mod plan;
 mod sandbox;
 mod show;
+mod signals;
 mod state;
 mod validate;
+mod whoami;
 
 use std::process::ExitCode;
 
@@ -131,8 +133,8 @@ fn run(cli: Cli) -> Result<u8> {
             Command::Drift(args) => drift::run(args).await,
             Command::Show(args) => show::run(args),
             Command::Import(args) => import::run(args).await,
-            Command::State(command) => state::run(command),
-            Command::History(args) => state::history(args),
+            Command::State(command) => state::run(command).await,
+            Command::History(args) => state::history(args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Fmt(args) => fmt::run(args),
             Command::Completions(args) => completions::run(args),

@@ -6,7 +6,8 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use crate::apply::ApplyEvent;
 use crate::error::{Error, Result};
-use crate::render::{Styles, apply_event_line, confirmation_prompt};
+use crate::render::{Styles, apply_event_line, confirmation_prompt, state_warning};
+use crate::state::StateWarning;
 
 pub fn install_diagnostics_hook() {
     // Wrap long messages on a terminal only: in CI logs and captured output a message
@@ -78,16 +79,32 @@ pub fn note(text: &str) {
 }
 
 /// Asks on the terminal; only `yes` confirms. Refuses when stdin is not a terminal.
-pub fn confirm(question: &str) -> Result<bool> {
+/// The answer is read on a thread of its own, so that a signal can end the wait (the
+/// thread is left blocked on the terminal, and ends with the process).
+pub async fn confirm(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() {
         return Err(Error::NeedsConfirmation);
     }
     let mut stderr = io::stderr();
     write!(stderr, "{}", confirmation_prompt(question))?;
     stderr.flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
+    let (sender, answer) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let read = io::stdin().lock().read_line(&mut answer).map(|_| answer);
+        let _ = sender.send(read);
+    });
+    let answer = answer
+        .await
+        .map_err(|_| io::Error::other("the terminal reader stopped"))??;
     Ok(answer.trim() == "yes")
+}
+
+/// Warnings about the state (a file other users may read), one per line on stderr.
+pub fn print_state_warnings(warnings: &[StateWarning]) {
+    for warning in warnings {
+        eprintln!("{}", state_warning(warning));
+    }
 }
 
 /// Apply progress on stderr: one line per event, and on a terminal one live status

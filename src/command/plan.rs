@@ -2,25 +2,37 @@ use std::path::Path;
 
 use super::cli::{PlanArgs, PlanFormat};
 use super::context::{Read, Target};
+use super::output::print_state_warnings;
 use super::output::{note, stdout_styles, write_stdout};
 use crate::error::{Error, Result};
 use crate::model::Fingerprinter;
+use crate::model::{PreviousRun, StateLocation};
 use crate::plan::{Origin, PlanFileProblem, SAVED_PLAN_FORMAT_VERSION, SavedPlan};
+use crate::render::no_state_yet;
 use crate::render::{
     drift_text, plan_json, plan_markdown, plan_saved, plan_text, review_text, server_text,
     target_line,
 };
-use crate::state::read_previous_run;
+use crate::state::{self, StateError};
 
 pub async fn run(args: PlanArgs) -> Result<u8> {
     let target = Target::open(&args.config, &args.target).await?;
     // Planning only reads state, without the write lock: it never blocks an apply.
-    let previous = read_previous_run(&target.state_path)?;
+    print_state_warnings(&state::warnings(&target.state));
+    let previous = match state::read(&target.state).await {
+        Ok(snapshot) => snapshot.previous,
+        Err(StateError::Missing { location }) => {
+            note(&no_state_yet(&location));
+            PreviousRun::default()
+        }
+        Err(error) => return Err(error.into()),
+    };
     let selection = target.selection(&args.selection, &previous)?;
     let Read {
         planned,
         observed,
         pingone,
+        ..
     } = target.plan(&previous, &selection).await?;
 
     if let Some(path) = &args.out {
@@ -42,7 +54,11 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             &observed,
             Origin {
                 dir: absolute(&args.config.dir),
-                state_path: absolute(&target.state_path),
+                state_path: match &target.state {
+                    StateLocation::File(path) => absolute(path),
+                    // Without its password.
+                    postgres => postgres.to_string(),
+                },
                 created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                     .to_string(),
             },
@@ -67,7 +83,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
                 Some(&planned.drift),
                 Some(&planned.review),
                 pingone.as_ref(),
-                Some(&target.state_path),
+                Some(&target.state),
                 out,
             )
         })?,
@@ -85,7 +101,7 @@ pub async fn run(args: PlanArgs) -> Result<u8> {
             let styles = stdout_styles();
             write_stdout(|out| {
                 if let Some(server) = &planned.server {
-                    let target = target_line(pingone.as_ref(), &target.state_path);
+                    let target = target_line(pingone.as_ref(), &target.state);
                     server_text(
                         server,
                         Some(plan.server_writes()),

@@ -2,7 +2,7 @@ use super::cli::{AdminAuthArg, SandboxArgs};
 use super::output::write_stdout;
 use crate::error::{Error, Result};
 use crate::render::{SandboxBanner, sandbox_banner};
-use pingform_sandbox::{AdminAuth, Sandbox, SandboxOptions};
+use pingform_sandbox::{AdminAuth, Federation, Sandbox, SandboxOptions};
 
 /// `pingform sandbox`: serve until Ctrl-C or SIGTERM.
 pub async fn run(args: SandboxArgs) -> Result<u8> {
@@ -18,6 +18,10 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
             AdminAuthArg::Oauth => AdminAuth::OAuth,
         },
         version: args.pingfederate_version.clone(),
+        federation: Federation {
+            base_url: args.federation_base_url.clone(),
+            saml2_entity_id: args.saml2_entity_id.clone(),
+        },
         cluster: args.cluster,
         read_latency: args.read_latency.unwrap_or_default(),
         write_latency: args.write_latency.unwrap_or_default(),
@@ -51,6 +55,7 @@ pub async fn run(args: SandboxArgs) -> Result<u8> {
             )
         }),
         version: &args.pingfederate_version,
+        identity: (&args.saml2_entity_id, &args.federation_base_url),
         cluster: args.cluster,
         data_file: args.data.as_deref(),
         pingone_api_url: &sandbox.pingone_api_url(),

@@ -1,32 +1,38 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::cli::{HistoryArgs, StateCommand, StateRmArgs};
-use super::output::write_stdout;
+use super::cli::{HistoryArgs, MigrateArgs, StateCommand, StateFileArgs, StateRmArgs};
+use super::context::default_state;
+use super::output::{note, print_state_warnings, write_stdout};
+use super::whoami::{lock_holder, run_origin};
 use crate::error::{Error, Result};
-use crate::model::Address;
-use crate::render::{history_text, state_list_text, state_removed_text, state_show_text};
-use crate::state::{HistoryEntry, Outcome, StateFile, read_history_file, read_previous_run};
+use crate::model::{Address, StateLocation};
+use crate::render::{
+    history_text, state_list_text, state_migrated, state_removed_text, state_show_text,
+};
+use crate::state::{self, Approval, DoneCounts, HistoryEntry, Outcome, StateError, StateStore};
 
-/// `pingform state list` and `pingform state show ADDRESS` (read-only), `pingform state
+/// `pingform state list`, `state show ADDRESS` (read-only), `state migrate` and `state
 /// rm ADDRESS... [DIR]`.
-pub fn run(command: StateCommand) -> Result<u8> {
+pub async fn run(command: StateCommand) -> Result<u8> {
     match command {
         StateCommand::List(args) => {
-            let previous = read_previous_run(&args.file.path())?;
-            write_stdout(|out| state_list_text(&previous, out))?;
+            let snapshot = read(&args.file).await?;
+            write_stdout(|out| state_list_text(&snapshot.previous, out))?;
         }
         StateCommand::Show(args) => {
             let address: Address = args.address.parse()?;
-            let path = args.file.path();
-            let previous = read_previous_run(&path)?;
-            let object = previous
+            let location = location(&args.file)?;
+            let snapshot = read_at(&location).await?;
+            let object = snapshot
+                .previous
                 .objects
                 .get(&address)
-                .ok_or(Error::NotInState { address, path })?;
+                .ok_or(Error::NotInState { address, location })?;
             write_stdout(|out| state_show_text(object, out))?;
         }
-        StateCommand::Rm(args) => remove(args)?,
+        StateCommand::Migrate(args) => return migrate(args).await,
+        StateCommand::Rm(args) => remove(args).await?,
     }
     Ok(0)
 }
@@ -34,43 +40,51 @@ pub fn run(command: StateCommand) -> Result<u8> {
 /// `pingform state rm ADDRESS... [DIR]`: forgets the objects, each in its own
 /// transaction, after checking that the state holds every one of them. PingFederate
 /// is not contacted.
-fn remove(args: StateRmArgs) -> Result<()> {
+async fn remove(args: StateRmArgs) -> Result<()> {
     let (addresses, dir) = addresses_and_folder(&args.items)?;
-    let path = args.state.unwrap_or_else(|| dir.join("pingform.redb"));
-    let missing = |address: &Address| Error::NotInState {
-        address: address.clone(),
-        path: path.clone(),
+    let location = match &args.state {
+        Some(path) => StateLocation::from_path(path).map_err(StateError::from)?,
+        None => default_state(&dir)?,
     };
-    if !path.exists() {
-        return Err(missing(&addresses[0]));
-    }
-    let mut state = StateFile::open_for_write(&path)?;
+    print_state_warnings(&state::warnings(&location));
+    let mut store = StateStore::open_existing(&location, &lock_holder("state rm")).await?;
     if let Some(absent) = addresses
         .iter()
-        .find(|address| !state.previous().objects.contains_key(address))
+        .find(|address| !store.previous().objects.contains_key(address))
     {
-        let error = missing(absent);
-        state.abandon();
-        return Err(error);
+        return Err(Error::NotInState {
+            address: absent.clone(),
+            location,
+        });
     }
     let mut forgotten = Vec::new();
     for address in &addresses {
-        let Some(object) = state.previous().objects.get(address).cloned() else {
+        let Some(object) = store.previous().objects.get(address).cloned() else {
             continue;
         };
-        state.record(address, None, None)?;
+        store.record(address, None, None).await?;
         forgotten.push(object);
     }
-    state.append_history(&HistoryEntry {
-        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        command: "state rm".into(),
-        create: 0,
-        update: 0,
-        delete: 0,
-        finished: forgotten.len(),
-        outcome: Outcome::Succeeded,
-        serial: state.previous().serial,
-    })?;
+    store
+        .append_history(&HistoryEntry {
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            command: "state rm".into(),
+            origin: Some(run_origin(Approval::Command)),
+            create: 0,
+            update: 0,
+            delete: 0,
+            replace: 0,
+            finished: forgotten.len(),
+            done: DoneCounts {
+                recorded: forgotten.len(),
+                ..DoneCounts::default()
+            },
+            unknown: 0,
+            not_started: 0,
+            outcome: Outcome::Succeeded,
+            serial: store.previous().serial,
+        })
+        .await?;
     write_stdout(|out| state_removed_text(&forgotten, out))?;
     Ok(())
 }
@@ -94,8 +108,8 @@ fn addresses_and_folder(items: &[String]) -> Result<(Vec<Address>, PathBuf)> {
 }
 
 /// `pingform history`: one line per apply.
-pub fn history(args: HistoryArgs) -> Result<u8> {
-    let entries = read_history_file(&args.file.path())?;
+pub async fn history(args: HistoryArgs) -> Result<u8> {
+    let entries = read(&args.file).await?.history;
     if args.json {
         write_stdout(|out| {
             serde_json::to_writer_pretty(&mut *out, &entries)?;
@@ -105,6 +119,33 @@ pub fn history(args: HistoryArgs) -> Result<u8> {
         write_stdout(|out| history_text(&entries, out))?;
     }
     Ok(0)
+}
+
+/// `pingform state migrate --state FROM --to TO`.
+async fn migrate(args: MigrateArgs) -> Result<u8> {
+    let from = location(&args.from)?;
+    let to = StateLocation::from_path(&args.to).map_err(StateError::from)?;
+    print_state_warnings(&state::warnings(&from));
+    let migrated = state::migrate(&from, &to, &lock_holder("state migrate")).await?;
+    note(&state_migrated(&from, &to, &migrated));
+    Ok(0)
+}
+
+/// The state the arguments name: `--state`, else the folder's.
+fn location(args: &StateFileArgs) -> Result<StateLocation> {
+    match &args.state {
+        Some(path) => Ok(StateLocation::from_path(path).map_err(StateError::from)?),
+        None => default_state(&args.dir),
+    }
+}
+
+async fn read(args: &StateFileArgs) -> Result<state::Snapshot> {
+    read_at(&location(args)?).await
+}
+
+async fn read_at(location: &StateLocation) -> Result<state::Snapshot> {
+    print_state_warnings(&state::warnings(location));
+    Ok(state::read(location).await?)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use super::variables::{self, VariableDeclaration};
 
 /// The block types that are not resources, before and after the resource ones in
 /// messages.
-const SETTINGS_BLOCKS: [&str; 4] = ["pingfederate", "pingone", "variable", "locals"];
+const SETTINGS_BLOCKS: [&str; 5] = ["pingfederate", "pingone", "state", "variable", "locals"];
 const EXCLUSION_BLOCK: &str = "exclusion";
 
 /// Every block type a configuration may have.
@@ -47,6 +47,8 @@ pub struct Declarations {
     pub resources: Vec<ResourceDeclaration>,
     pub pingfederate: Option<BlockDeclaration>,
     pub pingone: Option<BlockDeclaration>,
+    /// `state { url = "..." }`: where the state lives.
+    pub state: Option<BlockDeclaration>,
     pub exclusions: Vec<ExclusionDeclaration>,
     /// `import`, `removed` and `moved` blocks, in file order.
     pub directives: Vec<DirectiveDeclaration>,
@@ -178,6 +180,11 @@ impl Collector<'_> {
             "pingone" => {
                 if let Some(declaration) = self.settings_block(declaration) {
                     self.declarations.pingone = Some(declaration);
+                }
+            }
+            "state" => {
+                if let Some(declaration) = self.settings_block(declaration) {
+                    self.declarations.state = Some(declaration);
                 }
             }
             "variable" => self.variable(source, &declaration),

@@ -434,6 +434,18 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
+    /// No source snippet: the line would show the password.
+    #[error(
+        "the state URL at {location} holds a password, which would be kept in the configuration files"
+    )]
+    #[diagnostic(
+        code(pingform::config::state_password),
+        help(
+            "remove the password from the URL and set PGPASSWORD where pingform runs (or pass the whole URL with --state or PINGFORM_STATE from a secret)"
+        )
+    )]
+    StatePasswordInFile { location: String },
+
     #[error("cannot read variable file `{path}`: {reason}")]
     #[diagnostic(code(pingform::config::var_file))]
     VarFileUnreadable { path: String, reason: String },

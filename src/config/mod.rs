@@ -27,6 +27,7 @@ mod pingone_block;
 mod references;
 mod resource;
 mod shape;
+mod state_block;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -40,6 +41,7 @@ pub use diagnostic::{ConfigError, ConfigErrors};
 pub use files::read_text as read_configuration_file;
 pub use format::{FormatError, format as format_file};
 pub use options::{LoadOptions, Retarget};
+pub use state_block::state_setting;
 
 use attribute::AttributeEvaluator;
 use block::ResourceDeclaration;
@@ -142,6 +144,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, ConfigErrors> {
         .as_ref()
         .and_then(|block| pingone_block::evaluate(block, &evaluator, &mut errors));
     let exclusions = evaluate_exclusions(&declarations, &evaluator, &mut errors, &mut warnings);
+    // Checked here so that `validate` reports it; commands read it with
+    // `state_setting`, before the rest is evaluated.
+    if let Some(block) = &declarations.state {
+        state_block::evaluate(block, &options.dir, &mut errors);
+    }
     let mut unknowns: Vec<String> = scope.unknowns.take().into_iter().collect();
     unknowns.extend(
         unknown_variables

@@ -7,6 +7,7 @@
 //! plan normalisation, so a field is described exactly once.
 
 mod address;
+mod binding;
 mod collection;
 mod desired;
 mod digest;
@@ -25,9 +26,11 @@ mod references;
 mod secret;
 mod server;
 mod state_directives;
+mod state_location;
 pub mod suggest;
 
 pub use address::{Address, AddressParseError};
+pub use binding::{Binding, BindingDifference, Endpoint, ServerIdentity};
 pub use collection::{Collection, CollectionInfo};
 pub use desired::{
     AdminAuth, ChannelReference, Desired, DesiredResource, Exclusion, OAuthClient,
@@ -55,6 +58,7 @@ pub use references::references;
 pub use secret::Secret;
 pub use server::{Cluster, NEWEST_SUPPORTED, OLDEST_SUPPORTED, Release, ServerInfo, Version};
 pub use state_directives::{ImportTarget, Lifecycle, Removal, Rename};
+pub use state_location::{PostgresUrl, SslMode, StateLocation, StateUrlError, is_postgres_url};
 
 /// Small maps keyed by field path (secrets, encrypted values): a sorted vector, since
 /// an object has one or two, and a tree node per object would dominate the memory of

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use super::{Address, Attributes, FieldMap};
+use super::{Address, Attributes, Binding, FieldMap};
 
 /// What the state file remembers of the last apply: the previous run, as data.
 ///
@@ -15,6 +15,8 @@ pub struct PreviousRun {
     pub objects: BTreeMap<Address, ManagedObject>,
     /// The key the secret fingerprints of this state were made with.
     pub fingerprint_key: Option<Vec<u8>>,
+    /// The servers the state manages, recorded by the first apply.
+    pub binding: Option<Binding>,
 }
 
 impl PreviousRun {

@@ -6,6 +6,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::ServerIdentity;
+
 /// A PingFederate release, compared by major and minor (patch and build never change
 /// the Admin API's shape).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,6 +89,8 @@ pub enum Cluster {
 pub struct ServerInfo {
     pub url: String,
     pub version: Version,
+    /// What `GET /serverSettings` says the server is; `None` when it did not say.
+    pub identity: Option<ServerIdentity>,
     pub cluster: Cluster,
     /// `replicate = true` in the `pingfederate` block.
     pub replicate: bool,
@@ -136,6 +140,7 @@ mod tests {
         let server = |replicate, cluster| ServerInfo {
             url: "u".into(),
             version: Version::parse("12.1").unwrap(),
+            identity: None,
             cluster,
             replicate,
         };

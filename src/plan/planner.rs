@@ -611,6 +611,7 @@ mod tests {
             ]
             .into(),
             fingerprint_key: Some(KEY.to_vec()),
+            binding: None,
         };
         let plan = plan(&config, &previous, &observed).unwrap();
         assert!(plan.is_empty(), "{:#?}", plan.changes);

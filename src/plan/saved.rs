@@ -287,11 +287,11 @@ impl SavedPlan {
         match (&self.state.lineage, &previous.lineage) {
             (Some(planned), Some(now)) if planned != now => moved.push(Moved {
                 what: "state".into(),
-                how: format!("the state file is another one (lineage {now}, the plan was made against {planned})"),
+                how: format!("the state is another one (lineage {now}, the plan was made against {planned})"),
             }),
             (Some(planned), None) => moved.push(Moved {
                 what: "state".into(),
-                how: format!("the state file is empty, the plan was made against lineage {planned}"),
+                how: format!("the state is empty, the plan was made against lineage {planned}"),
             }),
             (None, Some(_)) if previous.serial > 0 || !previous.objects.is_empty() => moved.push(Moved {
                 what: "state".into(),

@@ -52,6 +52,7 @@ mod tests {
 
     fn server(version: &str, replicate: bool, cluster: Cluster) -> ServerInfo {
         ServerInfo {
+            identity: None,
             url: "https://pf:9999/pf-admin-api/v1".into(),
             version: Version::parse(version).unwrap(),
             cluster,

@@ -34,6 +34,17 @@ pub enum ProviderError {
     )]
     Connect { url: String, detail: String },
 
+    #[error("{method} {url}: the connection was lost before the answer arrived ({detail})")]
+    #[diagnostic(
+        code(pingform::provider::connection_lost),
+        help("check the network path to the server (proxies, load balancers, idle timeouts)")
+    )]
+    ConnectionLost {
+        method: String,
+        url: String,
+        detail: String,
+    },
+
     #[error("{method} {url} timed out after {}", humantime::format_duration(*after))]
     #[diagnostic(
         code(pingform::provider::timeout),
@@ -227,6 +238,15 @@ impl ProviderError {
 
     pub fn is_not_found(&self) -> bool {
         matches!(self, ProviderError::NotFound { .. })
+    }
+
+    /// Whether a write that ended this way may still have been carried out: the request
+    /// was sent, but no answer came (a timeout, or a connection lost after sending).
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Timeout { .. } | ProviderError::ConnectionLost { .. }
+        )
     }
 }
 

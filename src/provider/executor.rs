@@ -570,6 +570,14 @@ pub(crate) fn transport_error(
         },
         ConnectionFailure::TlsOnHttpUrl => ProviderError::TlsOnHttpUrl { url: url.into() },
         ConnectionFailure::HttpOnHttpsUrl => ProviderError::HttpOnHttpsUrl { url: url.into() },
+        // Not refused while connecting: the request may have reached the server.
+        ConnectionFailure::Other if !error.is_connect() && error.is_request() => {
+            ProviderError::ConnectionLost {
+                method: method.as_str().into(),
+                url: url.into(),
+                detail,
+            }
+        }
         ConnectionFailure::Other => ProviderError::Connect {
             url: url.into(),
             detail,

@@ -64,7 +64,7 @@ pub fn apply_event_line(event: &ApplyEvent<'_>, styles: &Styles) -> String {
             paint(styles.delete, "failed")
         ),
         ApplyEvent::Interrupted { in_flight } => format!(
-            "{} no change starts any more; waiting for {in_flight} in flight to finish (press Ctrl-C again to stop at once, leaving them unrecorded)",
+            "{} no change starts any more; waiting for {in_flight} in flight to finish (a second Ctrl-C or SIGTERM stops at once, leaving their outcome unknown)",
             paint(styles.delete, "Interrupted:")
         ),
         ApplyEvent::Progress {
@@ -151,7 +151,7 @@ mod tests {
                 "datastore.jdbc.x: Still creating... [10s elapsed]",
                 "37 of 120 changes, 3 in flight",
                 "datastore.jdbc.x: Creation complete after 12.3s [id=x]",
-                "Interrupted: no change starts any more; waiting for 2 in flight to finish (press Ctrl-C again to stop at once, leaving them unrecorded)",
+                "Interrupted: no change starts any more; waiting for 2 in flight to finish (a second Ctrl-C or SIGTERM stops at once, leaving their outcome unknown)",
             ]
         );
     }

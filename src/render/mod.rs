@@ -35,6 +35,7 @@ pub use notices::{
     refresh_only_question, replicated, replicating, replication_pending, sandbox_in_use,
     saved_plan_header, targeting_in_effect, unknown_inputs,
 };
+pub use notices::{no_state_yet, rebound, state_backed_up, state_migrated, state_warning};
 pub use plan_json::{PLAN_FORMAT_VERSION, plan_json};
 pub use plan_markdown::plan_markdown;
 pub use plan_text::{plan_summary_line, plan_text};

@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use crate::model::Address;
+use crate::model::{Address, Binding, StateLocation};
 use crate::plan::{Drift, SavedPlan};
+use crate::state::{Migrated, StateWarning};
 
 use super::drift_text::drift_summary_line;
 
@@ -108,11 +109,8 @@ pub fn saved_plan_header(path: &Path, saved: &SavedPlan) -> String {
 }
 
 /// The confirmation question of `apply --refresh-only`, naming the state file.
-pub fn refresh_only_question(state: &Path) -> String {
-    format!(
-        "Do you want to accept these values into the state {}?",
-        state.display()
-    )
+pub fn refresh_only_question(state: &StateLocation) -> String {
+    format!("Do you want to accept these values into the state {state}?")
 }
 
 /// The prompt around a confirmation question.
@@ -158,7 +156,11 @@ pub fn convergence(still_changing: &[Address]) -> String {
 }
 
 /// `--sandbox`: where the run goes.
-pub fn sandbox_in_use(url: &str, data_file: Option<&Path>, state: Option<&Path>) -> String {
+pub fn sandbox_in_use(
+    url: &str,
+    data_file: Option<&Path>,
+    state: Option<&StateLocation>,
+) -> String {
     format!(
         "Using a built-in sandbox at {url} ({}; state {}).",
         match data_file {
@@ -166,7 +168,7 @@ pub fn sandbox_in_use(url: &str, data_file: Option<&Path>, state: Option<&Path>)
             None => "its data is discarded at exit".to_string(),
         },
         match state {
-            Some(path) => format!("in {}", path.display()),
+            Some(location) => format!("in {location}"),
             None => "is temporary".to_string(),
         }
     )
@@ -192,6 +194,54 @@ pub fn replication_pending(finished: usize) -> String {
             1 => "1 change is".to_string(),
             n => format!("{n} changes are"),
         }
+    )
+}
+
+/// A state with a problem worth a warning.
+pub fn state_warning(warning: &StateWarning) -> String {
+    match warning {
+        StateWarning::ReadableByOthers { path, mode } => format!(
+            "warning: the state file {} can be read by other users (mode {mode:04o}); it holds the key of the secret fingerprints: run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        ),
+    }
+}
+
+/// `plan` (and `apply`) on a state that does not exist yet.
+pub fn no_state_yet(location: &StateLocation) -> String {
+    format!(
+        "note: there is no state at {location} yet, so this plan starts from nothing (`pingform apply` creates it); if a state should be there, check --state or the `state` block."
+    )
+}
+
+/// Where the state from before this apply was kept.
+pub fn state_backed_up(path: &Path) -> String {
+    format!(
+        "The state from before this apply is kept in {}.",
+        path.display()
+    )
+}
+
+/// `--rebind` recorded other servers.
+pub fn rebound(recorded: &Binding, current: &Binding) -> String {
+    format!(
+        "The state is now bound to the PingFederate at {}{} (it was bound to {}).",
+        current.pingfederate,
+        current
+            .pingone_environment
+            .as_ref()
+            .map(|environment| format!(" and PingOne environment {environment}"))
+            .unwrap_or_default(),
+        recorded.pingfederate
+    )
+}
+
+/// `state migrate` finished.
+pub fn state_migrated(from: &StateLocation, to: &StateLocation, migrated: &Migrated) -> String {
+    format!(
+        "Copied the state from {from} to {to}: lineage {}, serial {}, {} managed objects, {} history rows.\nPoint --state (or the `state` block) at {to} from now on; {from} was left as it was: archive it, so that nobody applies with it again.",
+        migrated.lineage, migrated.serial, migrated.objects, migrated.history
     )
 }
 

@@ -29,7 +29,7 @@ pub fn plan_json(
     drift: Option<&Drift>,
     review: Option<&ExclusionReview>,
     pingone: Option<&PingOneView>,
-    state: Option<&std::path::Path>,
+    state: Option<&crate::model::StateLocation>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let summary = plan.summary();
@@ -47,7 +47,7 @@ pub fn plan_json(
         &json!(state.map(|state| json!({
             "pingone_environment_id": pingone.map(|view| &view.environment_id),
             "pingone_environment_name": pingone.map(|view| &view.environment_name),
-            "state": state.display().to_string(),
+            "state": state.to_string(),
         }))),
     )?;
     write!(out, "  \"changes\": [")?;

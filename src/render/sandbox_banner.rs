@@ -13,6 +13,8 @@ pub struct SandboxBanner<'a> {
     /// Token URL, client id and secret when the Admin API takes OAuth bearer tokens.
     pub oauth: Option<(&'a str, &'a str, &'a str)>,
     pub version: &'a str,
+    /// What `GET /serverSettings` reports: the SAML 2.0 entity id and base URL.
+    pub identity: (&'a str, &'a str),
     pub cluster: bool,
     pub data_file: Option<&'a Path>,
     pub pingone_api_url: &'a str,
@@ -43,6 +45,11 @@ pub fn sandbox_banner(banner: &SandboxBanner<'_>, out: &mut dyn Write) -> io::Re
         writeln!(out, "  Client secret:          {client_secret}")?;
     }
     writeln!(out, "  PingFederate version:   {}", b.version)?;
+    writeln!(
+        out,
+        "  Server identity:        {} ({})",
+        b.identity.0, b.identity.1
+    )?;
     if b.cluster {
         writeln!(out, "  Cluster:                administrative node")?;
     }

@@ -3,12 +3,11 @@
 //! replication. Shown above plans and drift reports, in text, Markdown and JSON.
 
 use std::io::{self, Write};
-use std::path::Path;
 
 use serde_json::{Value, json};
 
 use super::style::{Styles, paint};
-use crate::model::{Cluster, PingOneView, ServerInfo};
+use crate::model::{Cluster, PingOneView, ServerInfo, StateLocation};
 
 /// The header line and, when there is something to say about replication, the notes.
 /// `writes` is how many changes the plan writes to PingFederate (`None` for drift,
@@ -51,15 +50,13 @@ pub fn server_lines(server: &ServerInfo, writes: Option<usize>) -> (String, Vec<
 /// Where else a run goes besides PingFederate: the PingOne environment it reads (when
 /// it reads one) and the state file. `PingOne environment "Workforce" (8f3c...); state
 /// ./pingform.redb`.
-pub fn target_line(pingone: Option<&PingOneView>, state: &Path) -> String {
+pub fn target_line(pingone: Option<&PingOneView>, state: &StateLocation) -> String {
     match pingone {
         Some(view) => format!(
             "PingOne environment \"{}\" ({}); state {}",
-            view.environment_name,
-            view.environment_id,
-            state.display()
+            view.environment_name, view.environment_id, state
         ),
-        None => format!("State {}", state.display()),
+        None => format!("State {state}"),
     }
 }
 
@@ -67,7 +64,7 @@ pub fn target_line(pingone: Option<&PingOneView>, state: &Path) -> String {
 pub fn apply_question(
     server: Option<&ServerInfo>,
     pingone: Option<&PingOneView>,
-    state: &Path,
+    state: &StateLocation,
 ) -> String {
     let target = match server {
         Some(server) => format!("PingFederate {} at {}", server.version, server.url),
@@ -80,10 +77,7 @@ pub fn apply_question(
         ),
         None => String::new(),
     };
-    format!(
-        "Do you want to make these changes to {target}{pingone}, recording them in {}?",
-        state.display()
-    )
+    format!("Do you want to make these changes to {target}{pingone}, recording them in {state}?")
 }
 
 /// The lines as text, followed by a blank line: the server, the PingOne environment
@@ -133,6 +127,7 @@ mod tests {
 
     fn server(replicate: bool, cluster: Cluster) -> ServerInfo {
         ServerInfo {
+            identity: None,
             url: "https://pf:9999/pf-admin-api/v1".into(),
             version: Version::parse("12.1.0.4").unwrap(),
             cluster,

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::value::inline;
 use crate::model::{Attributes, ManagedObject, PreviousRun, ResourceKind};
-use crate::state::{HistoryEntry, Outcome};
+use crate::state::{Approval, HistoryEntry, Outcome};
 
 /// `state list`: one line per managed object, address and PingFederate id.
 pub fn state_list_text(previous: &PreviousRun, out: &mut dyn Write) -> io::Result<()> {
@@ -178,27 +178,176 @@ pub fn state_removed_text(forgotten: &[ManagedObject], out: &mut dyn Write) -> i
     )
 }
 
-/// `history`: one line per apply, oldest first.
+/// `history`: one line per apply, oldest first: when, the serial it left, what ran,
+/// how it ended, what its finished changes did, and who ran it where and how.
 pub fn history_text(entries: &[HistoryEntry], out: &mut dyn Write) -> io::Result<()> {
     if entries.is_empty() {
-        return writeln!(out, "No apply has been recorded in this state file.");
+        return writeln!(out, "No apply has been recorded in this state.");
     }
-    for entry in entries {
-        let outcome = match &entry.outcome {
-            Outcome::Succeeded => "succeeded".to_string(),
-            Outcome::Failed { message } => format!("failed: {message}"),
-        };
-        writeln!(
-            out,
-            "{}  serial {:>4}  {:<22} {} created, {} updated, {} deleted; {} finished; {outcome}",
+    let command_width = entries.iter().map(|e| e.command.len()).max().unwrap_or(0);
+    let outcomes: Vec<String> = entries.iter().map(outcome_word).collect();
+    let outcome_width = outcomes.iter().map(String::len).max().unwrap_or(0);
+    for (entry, outcome) in entries.iter().zip(&outcomes) {
+        let mut line = format!(
+            "{}  serial {:>4}  {:<command_width$}  {:<outcome_width$}  {}",
             entry.time,
             entry.serial,
             entry.command,
-            entry.create,
-            entry.update,
-            entry.delete,
-            entry.finished
-        )?;
+            outcome,
+            done_text(entry),
+        );
+        if let Some(origin) = &entry.origin {
+            line.push_str(&format!(
+                "; by {}@{}, {}",
+                origin.user,
+                origin.host,
+                approval_text(&origin.approval)
+            ));
+        }
+        if let Outcome::Failed { message } = &entry.outcome {
+            line.push_str(&format!("; {message}"));
+        }
+        writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+fn outcome_word(entry: &HistoryEntry) -> String {
+    match &entry.outcome {
+        Outcome::Succeeded => "succeeded".to_string(),
+        Outcome::Failed { .. } => "failed".to_string(),
+        Outcome::Interrupted { signal, at_once } => {
+            format!(
+                "interrupted ({signal}{})",
+                if *at_once { ", at once" } else { "" }
+            )
+        }
+    }
+}
+
+/// `3 finished: 2 created, 1 moved; 1 outcome unknown, 2 not started`.
+fn done_text(entry: &HistoryEntry) -> String {
+    let done = &entry.done;
+    let parts: Vec<String> = [
+        (done.created, "created"),
+        (done.updated, "updated"),
+        (done.replaced, "replaced"),
+        (done.deleted, "deleted"),
+        (done.moved, "moved"),
+        (done.recorded, "recorded in state only"),
+    ]
+    .iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, what)| format!("{count} {what}"))
+    .collect();
+    let mut text = if entry.finished == 0 {
+        "nothing finished".to_string()
+    } else if parts.is_empty() {
+        // A row from before the history counted changes by kind.
+        format!("{} finished", entry.finished)
+    } else {
+        format!("{} finished: {}", entry.finished, parts.join(", "))
+    };
+    let mut left = Vec::new();
+    if entry.unknown > 0 {
+        left.push(format!("{} outcome unknown", entry.unknown));
+    }
+    if entry.not_started > 0 {
+        left.push(format!("{} not started", entry.not_started));
+    }
+    if !left.is_empty() {
+        text.push_str(&format!("; {}", left.join(", ")));
+    }
+    text
+}
+
+fn approval_text(approval: &Approval) -> String {
+    match approval {
+        Approval::Interactive => "confirmed at the prompt".to_string(),
+        Approval::AutoApprove => "--auto-approve".to_string(),
+        Approval::PlanFile { file } => format!("plan file {file}"),
+        Approval::Command => "no question asked".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{DoneCounts, RunOrigin};
+
+    fn entry(outcome: Outcome, done: DoneCounts, finished: usize) -> HistoryEntry {
+        HistoryEntry {
+            time: "2026-12-02T10:00:00Z".into(),
+            command: "apply".into(),
+            origin: Some(RunOrigin {
+                user: "alice".into(),
+                host: "runner-7".into(),
+                approval: Approval::AutoApprove,
+            }),
+            create: 3,
+            update: 1,
+            delete: 0,
+            replace: 1,
+            finished,
+            done,
+            unknown: 0,
+            not_started: 0,
+            outcome,
+            serial: 5,
+        }
+    }
+
+    #[test]
+    fn one_line_per_apply_says_what_finished_who_and_how_it_ended() {
+        let mut interrupted = entry(
+            Outcome::Interrupted {
+                signal: "SIGTERM".into(),
+                at_once: false,
+            },
+            DoneCounts {
+                created: 1,
+                ..DoneCounts::default()
+            },
+            1,
+        );
+        interrupted.unknown = 1;
+        interrupted.not_started = 3;
+        interrupted.origin.as_mut().unwrap().approval = Approval::PlanFile {
+            file: "prod.plan".into(),
+        };
+        let old = HistoryEntry {
+            origin: None,
+            ..entry(
+                Outcome::Failed {
+                    message: "create of datastore.jdbc.a failed: HTTP 422".into(),
+                },
+                DoneCounts::default(),
+                2,
+            )
+        };
+        let entries = [
+            entry(
+                Outcome::Succeeded,
+                DoneCounts {
+                    created: 3,
+                    updated: 1,
+                    replaced: 1,
+                    moved: 1,
+                    ..DoneCounts::default()
+                },
+                6,
+            ),
+            interrupted,
+            old,
+        ];
+        let mut out = Vec::new();
+        history_text(&entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "2026-12-02T10:00:00Z  serial    5  apply  succeeded              6 finished: 3 created, 1 updated, 1 replaced, 1 moved; by alice@runner-7, --auto-approve\n\
+             2026-12-02T10:00:00Z  serial    5  apply  interrupted (SIGTERM)  1 finished: 1 created; 1 outcome unknown, 3 not started; by alice@runner-7, plan file prod.plan\n\
+             2026-12-02T10:00:00Z  serial    5  apply  failed                 2 finished; create of datastore.jdbc.a failed: HTTP 422\n"
+        );
+    }
 }

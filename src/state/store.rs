@@ -1,71 +1,92 @@
-use std::path::{Path, PathBuf};
+//! The one state interface plan, apply and the commands use, whichever backend keeps
+//! the state: [`StateStore`] for a writer holding the lock, [`read`] for everyone else,
+//! [`migrate`] to copy a state between backends.
 
-use redb::{
-    Builder, ConcurrencyMode, Database, DatabaseError, ReadableDatabase, ReadableTable,
-    TableDefinition,
-};
+use std::path::PathBuf;
 
-use super::{HistoryEntry, StateError};
-use crate::model::{Address, Fingerprinter, ManagedObject, PreviousRun};
+use super::postgres::PostgresState;
+use super::redb_file::{self, RedbFile};
+use super::stored::{Snapshot, StateWarning};
+use super::{HistoryEntry, LockHolder, StateError};
+use crate::model::{Address, Binding, Fingerprinter, ManagedObject, PreviousRun, StateLocation};
 
-const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-const OBJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("objects");
-const HISTORY: TableDefinition<u64, &[u8]> = TableDefinition::new("history");
-
-const SCHEMA_VERSION_KEY: &str = "schema_version";
-const LINEAGE_KEY: &str = "lineage";
-const SERIAL_KEY: &str = "serial";
-const FINGERPRINT_KEY_KEY: &str = "fingerprint_key";
-
-/// The state schema this build writes. Each older version has an upgrade step in
-/// [`upgrade`]; version 1 is the first, so there are none yet.
-pub const SCHEMA_VERSION: u64 = 1;
-
-fn builder() -> Builder {
-    let mut builder = Builder::new();
-    builder.set_concurrency_mode(ConcurrencyMode::SingleWriter);
-    builder
+enum Backend {
+    File(RedbFile),
+    Postgres(Box<PostgresState>),
 }
 
-/// An open, writable state file. Holding it excludes other writers.
-pub struct StateFile {
-    path: PathBuf,
-    database: Database,
+/// An open, writable state. Holding it holds the write lock: no other process applies
+/// until it is dropped (or the process ends, however it ends).
+pub struct StateStore {
+    backend: Backend,
     previous: PreviousRun,
-    /// This open created the file.
-    created: bool,
+    /// Nothing of this state is stored yet: [`StateStore::begin_apply`] stores it.
+    new: bool,
+    warnings: Vec<StateWarning>,
 }
 
-impl StateFile {
-    /// Opens the state for writing, creating it (with a new lineage and fingerprint
-    /// key) when it does not exist.
-    pub fn open_for_write(path: &Path) -> Result<StateFile, StateError> {
-        let created = !path.exists();
-        let database = builder().create(path).map_err(|e| open_error(path, e))?;
-        let mut state = StateFile {
-            path: path.to_path_buf(),
-            database,
-            previous: PreviousRun::default(),
-            created,
+impl StateStore {
+    /// Opens the state for writing and takes the lock. A state that does not exist yet
+    /// is started in memory (and, for a file, in a temporary file beside it): nothing
+    /// appears at `location` until an apply begins changing things.
+    pub async fn open_for_write(
+        location: &StateLocation,
+        holder: &LockHolder,
+    ) -> Result<StateStore, StateError> {
+        StateStore::open(location, holder, true).await
+    }
+
+    /// As [`StateStore::open_for_write`], for a state that must exist already.
+    pub async fn open_existing(
+        location: &StateLocation,
+        holder: &LockHolder,
+    ) -> Result<StateStore, StateError> {
+        StateStore::open(location, holder, false).await
+    }
+
+    async fn open(
+        location: &StateLocation,
+        holder: &LockHolder,
+        create: bool,
+    ) -> Result<StateStore, StateError> {
+        let (backend, previous, new, warnings) = match location {
+            StateLocation::File(path) => {
+                let (file, previous) = RedbFile::open_for_write(path, holder, create)?;
+                let new = file.is_pending();
+                (
+                    Backend::File(file),
+                    previous,
+                    new,
+                    redb_file::warnings(path),
+                )
+            }
+            StateLocation::Postgres(url) => {
+                let (database, previous) =
+                    PostgresState::open_for_write(url, holder, create).await?;
+                let new = database.is_new();
+                (
+                    Backend::Postgres(Box::new(database)),
+                    previous,
+                    new,
+                    Vec::new(),
+                )
+            }
         };
-        state.initialise()?;
-        state.previous = read_all(&state.database, path)?;
-        Ok(state)
+        Ok(StateStore {
+            backend,
+            previous,
+            new,
+            warnings,
+        })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Whether this state exists only in this process so far.
+    pub fn is_new(&self) -> bool {
+        self.new
     }
 
-    /// Closes the state; a file this open created and nothing was recorded in is
-    /// removed again, so a refused or cancelled apply leaves no empty state behind.
-    pub fn abandon(self) {
-        let unused = self.created && self.previous.serial == 0;
-        let path = self.path.clone();
-        drop(self);
-        if unused {
-            let _ = std::fs::remove_file(path);
-        }
+    pub fn warnings(&self) -> &[StateWarning] {
+        &self.warnings
     }
 
     /// The state as read when opened, updated by every recorded change.
@@ -77,40 +98,48 @@ impl StateFile {
         Fingerprinter::new(self.previous.fingerprint_key.as_deref().unwrap_or_default())
     }
 
+    /// Called right before an apply changes anything: stores a new state, keeps a
+    /// backup of an existing file state, and records the servers the state is bound
+    /// to. Returns where the backup went.
+    pub async fn begin_apply(&mut self, binding: &Binding) -> Result<Option<PathBuf>, StateError> {
+        let binding = binding.merged_over(self.previous.binding.as_ref());
+        let backup = match &mut self.backend {
+            Backend::File(file) => {
+                let history = if self.new {
+                    Vec::new()
+                } else {
+                    file.history()?
+                };
+                file.begin_apply(&binding, &self.previous, history)?
+            }
+            Backend::Postgres(database) => {
+                database.begin_apply(&binding, &self.previous).await?;
+                None
+            }
+        };
+        self.new = false;
+        self.previous.binding = Some(binding);
+        Ok(backup)
+    }
+
     /// Records one finished change in its own transaction: the object as it now is
     /// (or its removal), and the next serial. `previous_address` is removed too (a
     /// renamed block).
-    pub fn record(
+    pub async fn record(
         &mut self,
         address: &Address,
         object: Option<&ManagedObject>,
         previous_address: Option<&Address>,
     ) -> Result<(), StateError> {
-        let path = self.path.clone();
         let serial = self.previous.serial + 1;
-        let result: Result<(), redb::Error> = (|| {
-            let transaction = self.database.begin_write()?;
-            {
-                let mut objects = transaction.open_table(OBJECTS)?;
-                if let Some(old) = previous_address {
-                    objects.remove(old.to_string().as_str())?;
-                }
-                match object {
-                    Some(object) => {
-                        let bytes = serde_json::to_vec(object).map_err(storage_error)?;
-                        objects.insert(address.to_string().as_str(), bytes.as_slice())?;
-                    }
-                    None => {
-                        objects.remove(address.to_string().as_str())?;
-                    }
-                }
-                let mut meta = transaction.open_table(META)?;
-                meta.insert(SERIAL_KEY, serial.to_be_bytes().as_slice())?;
+        match &mut self.backend {
+            Backend::File(file) => file.record(address, object, previous_address, serial)?,
+            Backend::Postgres(database) => {
+                database
+                    .record(address, object, previous_address, serial)
+                    .await?
             }
-            transaction.commit()?;
-            Ok(())
-        })();
-        result.map_err(|source| StateError::Database { path, source })?;
+        }
         self.previous.serial = serial;
         if let Some(old) = previous_address {
             self.previous.objects.remove(old);
@@ -129,224 +158,105 @@ impl StateFile {
     }
 
     /// Appends a row to the apply history.
-    pub fn append_history(&mut self, entry: &HistoryEntry) -> Result<(), StateError> {
-        let path = self.path.clone();
-        let result: Result<(), redb::Error> = (|| {
-            let transaction = self.database.begin_write()?;
-            {
-                let mut history = transaction.open_table(HISTORY)?;
-                let next = match history.last()? {
-                    Some((key, _)) => key.value() + 1,
-                    None => 1,
-                };
-                let bytes = serde_json::to_vec(entry).map_err(storage_error)?;
-                history.insert(next, bytes.as_slice())?;
-            }
-            transaction.commit()?;
-            Ok(())
-        })();
-        result.map_err(|source| StateError::Database { path, source })
+    pub async fn append_history(&mut self, entry: &HistoryEntry) -> Result<(), StateError> {
+        match &mut self.backend {
+            Backend::File(file) => file.append_history(entry),
+            Backend::Postgres(database) => database.append_history(entry).await,
+        }
     }
 
     /// Every history row, oldest first.
-    pub fn history(&self) -> Result<Vec<HistoryEntry>, StateError> {
-        read_history(&self.database, &self.path)
-    }
-
-    fn initialise(&mut self) -> Result<(), StateError> {
-        let path = self.path.clone();
-        let result: Result<(), StateError> = (|| {
-            let transaction = self.database.begin_write().map_err(|e| db(&path, e))?;
-            {
-                let mut meta = transaction.open_table(META).map_err(|e| db(&path, e))?;
-                let version = match meta.get(SCHEMA_VERSION_KEY).map_err(|e| db(&path, e))? {
-                    Some(bytes) => Some(decode_u64(&path, bytes.value())?),
-                    None => None,
-                };
-                match version {
-                    None => {
-                        let mut key = vec![0u8; Fingerprinter::KEY_LENGTH];
-                        aws_lc_rs::rand::fill(&mut key).map_err(|_| StateError::Corrupt {
-                            path: path.clone(),
-                            detail: "no random numbers for the fingerprint key".into(),
-                        })?;
-                        let put = |meta: &mut redb::Table<&str, &[u8]>, k: &str, v: &[u8]| {
-                            meta.insert(k, v).map(|_| ()).map_err(|e| db(&path, e))
-                        };
-                        put(&mut meta, SCHEMA_VERSION_KEY, &SCHEMA_VERSION.to_be_bytes())?;
-                        put(&mut meta, LINEAGE_KEY, new_lineage(&key).as_bytes())?;
-                        put(&mut meta, SERIAL_KEY, &0u64.to_be_bytes())?;
-                        put(&mut meta, FINGERPRINT_KEY_KEY, &key)?;
-                    }
-                    Some(found) if found > SCHEMA_VERSION => {
-                        return Err(StateError::TooNew {
-                            path: path.clone(),
-                            found,
-                            supported: SCHEMA_VERSION,
-                        });
-                    }
-                    Some(found) => upgrade(found, &path)?,
-                }
-                transaction.open_table(OBJECTS).map_err(|e| db(&path, e))?;
-                transaction.open_table(HISTORY).map_err(|e| db(&path, e))?;
-            }
-            transaction.commit().map_err(|e| db(&path, e))?;
-            Ok(())
-        })();
-        result
-    }
-}
-
-/// Runs the upgrade steps from `found` to [`SCHEMA_VERSION`]. Version 1 is the only
-/// version so far; a future version 2 adds its step here.
-fn upgrade(found: u64, _path: &Path) -> Result<(), StateError> {
-    debug_assert!(found <= SCHEMA_VERSION);
-    Ok(())
-}
-
-/// Reads the state without taking the write lock. A missing file is an empty state:
-/// planning never creates one.
-pub fn read_previous_run(path: &Path) -> Result<PreviousRun, StateError> {
-    if !path.exists() {
-        return Ok(PreviousRun::default());
-    }
-    let database = builder()
-        .open_read_only(path)
-        .map_err(|e| open_error(path, e))?;
-    read_all(&database, path)
-}
-
-/// Reads the apply history without taking the write lock.
-pub fn read_history_file(path: &Path) -> Result<Vec<HistoryEntry>, StateError> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let database = builder()
-        .open_read_only(path)
-        .map_err(|e| open_error(path, e))?;
-    read_history(&database, path)
-}
-
-fn read_all(database: &impl ReadableDatabase, path: &Path) -> Result<PreviousRun, StateError> {
-    let transaction = database.begin_read().map_err(|e| db(path, e))?;
-    let mut previous = PreviousRun::default();
-    match transaction.open_table(META) {
-        Ok(meta) => {
-            if let Some(version) = meta.get(SCHEMA_VERSION_KEY).map_err(|e| db(path, e))? {
-                let found = decode_u64(path, version.value())?;
-                if found > SCHEMA_VERSION {
-                    return Err(StateError::TooNew {
-                        path: path.to_path_buf(),
-                        found,
-                        supported: SCHEMA_VERSION,
-                    });
-                }
-            }
-            if let Some(lineage) = meta.get(LINEAGE_KEY).map_err(|e| db(path, e))? {
-                previous.lineage = Some(String::from_utf8_lossy(lineage.value()).into_owned());
-            }
-            if let Some(serial) = meta.get(SERIAL_KEY).map_err(|e| db(path, e))? {
-                previous.serial = decode_u64(path, serial.value())?;
-            }
-            if let Some(key) = meta.get(FINGERPRINT_KEY_KEY).map_err(|e| db(path, e))? {
-                previous.fingerprint_key = Some(key.value().to_vec());
-            }
+    pub async fn history(&self) -> Result<Vec<HistoryEntry>, StateError> {
+        match &self.backend {
+            Backend::File(file) => file.history(),
+            Backend::Postgres(database) => database.history().await,
         }
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(previous),
-        Err(e) => return Err(db(path, e)),
     }
-    match transaction.open_table(OBJECTS) {
-        Ok(objects) => {
-            for row in objects.iter().map_err(|e| db(path, e))? {
-                let (key, value) = row.map_err(|e| db(path, e))?;
-                let object: ManagedObject =
-                    serde_json::from_slice(value.value()).map_err(|e| StateError::Corrupt {
-                        path: path.to_path_buf(),
-                        detail: format!("object {}: {e}", key.value()),
-                    })?;
-                previous.objects.insert(object.address.clone(), object);
-            }
-        }
-        Err(redb::TableError::TableDoesNotExist(_)) => {}
-        Err(e) => return Err(db(path, e)),
-    }
-    Ok(previous)
 }
 
-fn read_history(
-    database: &impl ReadableDatabase,
-    path: &Path,
-) -> Result<Vec<HistoryEntry>, StateError> {
-    let transaction = database.begin_read().map_err(|e| db(path, e))?;
-    let table = match transaction.open_table(HISTORY) {
-        Ok(table) => table,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-        Err(e) => return Err(db(path, e)),
+/// Reads a state without the write lock (`plan`, `drift`, `state`, `history`): next to
+/// a running apply, and after a crash. A state that does not exist is
+/// [`StateError::Missing`].
+pub async fn read(location: &StateLocation) -> Result<Snapshot, StateError> {
+    match location {
+        StateLocation::File(path) => redb_file::read(path),
+        StateLocation::Postgres(url) => super::postgres::read(url).await,
+    }
+}
+
+/// What is worth warning about a state before using it (a file others may read).
+pub fn warnings(location: &StateLocation) -> Vec<StateWarning> {
+    match location {
+        StateLocation::File(path) if path.exists() => redb_file::warnings(path),
+        _ => Vec::new(),
+    }
+}
+
+/// What `state migrate` copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrated {
+    pub lineage: String,
+    pub serial: u64,
+    pub objects: usize,
+    pub history: usize,
+}
+
+/// Copies the state at `from` as it is (lineage, serial, objects, fingerprint key,
+/// binding, history) to `to`: a new file, or a database without a state (pingform
+/// creates its tables there). `from` is locked meanwhile and left as it was.
+pub async fn migrate(
+    from: &StateLocation,
+    to: &StateLocation,
+    holder: &LockHolder,
+) -> Result<Migrated, StateError> {
+    let source = StateStore::open_existing(from, holder).await?;
+    let snapshot = Snapshot {
+        previous: source.previous().clone(),
+        history: source.history().await?,
     };
-    let mut entries = Vec::new();
-    for row in table.iter().map_err(|e| db(path, e))? {
-        let (key, value) = row.map_err(|e| db(path, e))?;
-        entries.push(
-            serde_json::from_slice(value.value()).map_err(|e| StateError::Corrupt {
-                path: path.to_path_buf(),
-                detail: format!("history row {}: {e}", key.value()),
-            })?,
-        );
+    match to {
+        StateLocation::File(path) => redb_file::write_new_file(path, &snapshot, false)?,
+        StateLocation::Postgres(url) => super::postgres::write_new(url, &snapshot, holder).await?,
     }
-    Ok(entries)
-}
-
-fn new_lineage(seed: &[u8]) -> String {
-    let mut bytes = [0u8; 16];
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-        bytes.copy_from_slice(&seed[..16]);
-    }
-    // Format as a version 4 UUID.
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-fn decode_u64(path: &Path, bytes: &[u8]) -> Result<u64, StateError> {
-    let array: [u8; 8] = bytes.try_into().map_err(|_| StateError::Corrupt {
-        path: path.to_path_buf(),
-        detail: "a number in the meta table has the wrong length".into(),
-    })?;
-    Ok(u64::from_be_bytes(array))
-}
-
-fn open_error(path: &Path, error: DatabaseError) -> StateError {
-    match error {
-        DatabaseError::DatabaseAlreadyOpen => StateError::Locked {
-            path: path.to_path_buf(),
-        },
-        other => db(path, other),
-    }
-}
-
-fn db(path: &Path, error: impl Into<redb::Error>) -> StateError {
-    StateError::Database {
-        path: path.to_path_buf(),
-        source: error.into(),
-    }
-}
-
-fn storage_error(error: serde_json::Error) -> redb::Error {
-    redb::Error::Io(std::io::Error::other(error))
+    drop(source);
+    Ok(Migrated {
+        lineage: snapshot.previous.lineage.clone().unwrap_or_default(),
+        serial: snapshot.previous.serial,
+        objects: snapshot.previous.objects.len(),
+        history: snapshot.history.len(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SecretRecord;
+    use crate::model::{Endpoint, SecretRecord};
+    use crate::state::{Outcome, StateError};
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn holder(name: &str) -> LockHolder {
+        LockHolder {
+            command: "apply".into(),
+            user: name.into(),
+            host: "host-1".into(),
+            pid: 42,
+            since: "2026-12-02T10:00:00Z".into(),
+        }
+    }
+
+    fn binding() -> Binding {
+        Binding {
+            pingfederate: Endpoint::Url("https://pf:9999/pf-admin-api/v1".into()),
+            identity: None,
+            pingone_environment: Some("env-1".into()),
+        }
+    }
 
     fn object(name: &str) -> ManagedObject {
         ManagedObject {
@@ -371,124 +281,215 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_missing_file_reads_as_empty_state_and_is_not_created() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pingform.redb");
-        let previous = read_previous_run(&path).unwrap();
-        assert!(previous.lineage.is_none());
-        assert!(previous.objects.is_empty());
-        assert!(!path.exists());
+    fn file(path: &std::path::Path) -> StateLocation {
+        StateLocation::File(path.to_path_buf())
+    }
+
+    fn entries(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]
-    fn every_recorded_change_bumps_the_serial_and_survives_reopening() {
+    fn a_new_state_appears_only_when_an_apply_begins() {
+        let runtime = runtime();
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pingform.redb");
-        let lineage;
-        {
-            let mut state = StateFile::open_for_write(&path).unwrap();
-            lineage = state.previous().lineage.clone().unwrap();
-            assert_eq!(state.previous().serial, 0);
-            let a = object("a");
-            state.record(&a.address, Some(&a), None).unwrap();
-            let b = object("b");
-            state.record(&b.address, Some(&b), None).unwrap();
-            state.record(&a.address, None, None).unwrap();
-            assert_eq!(state.previous().serial, 3);
-        }
-        let previous = read_previous_run(&path).unwrap();
-        assert_eq!(previous.lineage.as_deref(), Some(lineage.as_str()));
-        assert_eq!(previous.serial, 3);
-        let addresses: Vec<String> = previous.objects.keys().map(ToString::to_string).collect();
-        assert_eq!(addresses, ["datastore.jdbc.b"]);
-        assert_eq!(previous.objects.values().next().unwrap(), &object("b"));
-        assert_eq!(previous.fingerprint_key.as_ref().map(Vec::len), Some(32));
-    }
-
-    #[test]
-    fn a_rename_moves_the_object_in_one_transaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pingform.redb");
-        let mut state = StateFile::open_for_write(&path).unwrap();
-        let old = object("old");
-        state.record(&old.address, Some(&old), None).unwrap();
-        let mut renamed = object("old");
-        renamed.address = "datastore.jdbc.new".parse().unwrap();
-        state
-            .record(&renamed.address, Some(&renamed), Some(&old.address))
+        let location = file(&dir.path().join("pingform.redb"));
+        let state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
             .unwrap();
+        assert!(state.is_new());
+        assert_eq!(
+            state.previous().fingerprint_key.as_ref().map(Vec::len),
+            Some(32)
+        );
+        assert!(
+            entries(dir.path())
+                .iter()
+                .all(|name| name.starts_with(".pingform-state-"))
+        );
+        drop(state);
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+        assert!(matches!(
+            runtime.block_on(read(&location)),
+            Err(StateError::Missing { .. })
+        ));
+
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        let lineage = state.previous().lineage.clone();
+        assert_eq!(
+            runtime.block_on(state.begin_apply(&binding())).unwrap(),
+            None
+        );
+        drop(state);
+        assert_eq!(entries(dir.path()), ["pingform.redb"]);
+        let snapshot = runtime.block_on(read(&location)).unwrap();
+        assert_eq!(snapshot.previous.lineage, lineage);
+        assert_eq!(snapshot.previous.binding, Some(binding()));
+    }
+
+    #[test]
+    fn a_new_state_removes_what_a_killed_first_apply_left_but_not_what_one_is_writing() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let location = file(&dir.path().join("pingform.redb"));
+        let abandoned = dir.path().join(".pingform-state-killed.new");
+        std::fs::write(&abandoned, b"left by a process killed while planning").unwrap();
+        let running = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("running")))
+            .unwrap();
+        assert!(!abandoned.exists());
+        let in_progress = entries(dir.path());
+        assert_eq!(in_progress.len(), 1, "{in_progress:?}");
+        let second = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("second")))
+            .unwrap();
+        let both = entries(dir.path());
+        assert_eq!(both.len(), 2, "the first one's file must stay: {both:?}");
+        assert!(both.contains(&in_progress[0]));
+        drop((running, second));
+        assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn two_first_applies_cannot_both_create_the_state() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let location = file(&dir.path().join("pingform.redb"));
+        let mut first = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        let mut second = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("b")))
+            .unwrap();
+        runtime.block_on(first.begin_apply(&binding())).unwrap();
+        assert!(matches!(
+            runtime.block_on(second.begin_apply(&binding())),
+            Err(StateError::CreatedMeanwhile { .. })
+        ));
+    }
+
+    #[test]
+    fn changes_history_and_the_backup_survive_reopening() {
+        let runtime = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pingform.redb");
+        let location = file(&path);
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("a")))
+            .unwrap();
+        runtime.block_on(state.begin_apply(&binding())).unwrap();
+        let (a, b) = (object("a"), object("b"));
+        runtime
+            .block_on(state.record(&a.address, Some(&a), None))
+            .unwrap();
+        runtime
+            .block_on(state.record(&b.address, Some(&b), None))
+            .unwrap();
+        let mut renamed = object("a");
+        renamed.address = "datastore.jdbc.renamed".parse().unwrap();
+        runtime
+            .block_on(state.record(&renamed.address, Some(&renamed), Some(&a.address)))
+            .unwrap();
+        let entry: HistoryEntry = serde_json::from_value(serde_json::json!({
+            "time": "2026-11-27T08:00:00Z", "command": "apply", "create": 2, "update": 0,
+            "delete": 0, "finished": 2, "outcome": {"status": "succeeded"}, "serial": 3
+        }))
+        .unwrap();
+        runtime.block_on(state.append_history(&entry)).unwrap();
+        drop(state);
+
+        // A second writer is refused and told who holds the lock.
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&location, &holder("first")))
+            .unwrap();
+        match runtime.block_on(StateStore::open_for_write(&location, &holder("second"))) {
+            Err(StateError::Locked {
+                holder: Some(holder),
+                ..
+            }) => assert_eq!(holder.user, "first"),
+            Err(other) => panic!("expected Locked with a holder, got {other}"),
+            Ok(_) => panic!("a second writer must be refused"),
+        }
+        assert_eq!(state.previous().serial, 3);
         let keys: Vec<String> = state
             .previous()
             .objects
             .keys()
             .map(ToString::to_string)
             .collect();
-        assert_eq!(keys, ["datastore.jdbc.new"]);
-    }
+        assert_eq!(keys, ["datastore.jdbc.b", "datastore.jdbc.renamed"]);
 
-    #[test]
-    fn a_second_writer_is_refused_at_once_but_readers_still_work() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pingform.redb");
-        let mut first = StateFile::open_for_write(&path).unwrap();
-        let a = object("a");
-        first.record(&a.address, Some(&a), None).unwrap();
-        match StateFile::open_for_write(&path) {
-            Err(StateError::Locked { path: locked }) => assert_eq!(locked, path),
-            Err(other) => panic!("expected Locked, got {other}"),
-            Ok(_) => panic!("a second writer must be refused"),
-        }
-        let previous = read_previous_run(&path).unwrap();
-        assert_eq!(previous.objects.len(), 1);
-    }
-
-    #[test]
-    fn history_rows_are_kept_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pingform.redb");
-        let mut state = StateFile::open_for_write(&path).unwrap();
-        for serial in [1, 2] {
-            state
-                .append_history(&HistoryEntry {
-                    time: "2026-11-27T08:00:00Z".into(),
-                    command: "apply".into(),
-                    create: serial as usize,
-                    update: 0,
-                    delete: 0,
-                    finished: serial as usize,
-                    outcome: super::super::Outcome::Succeeded,
-                    serial,
-                })
-                .unwrap();
-        }
-        let serials: Vec<u64> = state.history().unwrap().iter().map(|h| h.serial).collect();
-        assert_eq!(serials, [1, 2]);
+        // The next apply keeps the state from before it.
+        let backup = runtime
+            .block_on(state.begin_apply(&binding()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(backup, dir.path().join("pingform.redb.backup"));
+        runtime
+            .block_on(state.record(&b.address, None, None))
+            .unwrap();
         drop(state);
-        assert_eq!(read_history_file(&path).unwrap().len(), 2);
+        let now = runtime.block_on(read(&location)).unwrap();
+        let before = runtime.block_on(read(&file(&backup))).unwrap();
+        assert_eq!((now.previous.serial, before.previous.serial), (4, 3));
+        assert_eq!(before.previous.objects.len(), 2);
+        assert_eq!(now.previous.lineage, before.previous.lineage);
+        assert_eq!(before.history.len(), 1);
+        assert_eq!(before.history[0].outcome, Outcome::Succeeded);
+        assert_eq!(before.history[0].replace, 0);
     }
 
     #[test]
-    fn a_state_from_a_newer_pingform_is_refused() {
+    fn migrate_copies_everything_into_a_new_file_and_refuses_an_existing_one() {
+        let runtime = runtime();
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pingform.redb");
-        {
-            let database = builder().create(&path).unwrap();
-            let transaction = database.begin_write().unwrap();
-            {
-                let mut meta = transaction.open_table(META).unwrap();
-                meta.insert(SCHEMA_VERSION_KEY, 99u64.to_be_bytes().as_slice())
-                    .unwrap();
-            }
-            transaction.commit().unwrap();
-        }
+        let from = file(&dir.path().join("from.redb"));
+        let to = file(&dir.path().join("to.redb"));
+        let mut state = runtime
+            .block_on(StateStore::open_for_write(&from, &holder("a")))
+            .unwrap();
+        runtime.block_on(state.begin_apply(&binding())).unwrap();
+        let a = object("a");
+        runtime
+            .block_on(state.record(&a.address, Some(&a), None))
+            .unwrap();
+        drop(state);
+        let migrated = runtime.block_on(migrate(&from, &to, &holder("m"))).unwrap();
+        assert_eq!(
+            (migrated.serial, migrated.objects, migrated.history),
+            (1, 1, 0)
+        );
+        let (source, copy) = (
+            runtime.block_on(read(&from)).unwrap(),
+            runtime.block_on(read(&to)).unwrap(),
+        );
+        assert_eq!(copy.previous.lineage, source.previous.lineage);
+        assert_eq!(copy.previous.objects, source.previous.objects);
+        assert_eq!(
+            copy.previous.fingerprint_key,
+            source.previous.fingerprint_key
+        );
+        assert_eq!(copy.previous.binding, source.previous.binding);
         assert!(matches!(
-            StateFile::open_for_write(&path),
-            Err(StateError::TooNew { found: 99, .. })
+            runtime.block_on(migrate(&from, &to, &holder("m"))),
+            Err(StateError::Exists { .. })
         ));
+        let missing = file(&dir.path().join("missing.redb"));
         assert!(matches!(
-            read_previous_run(&path),
-            Err(StateError::TooNew { found: 99, .. })
+            runtime.block_on(migrate(
+                &missing,
+                &file(&dir.path().join("x.redb")),
+                &holder("m")
+            )),
+            Err(StateError::Missing { .. })
         ));
     }
 }

@@ -531,7 +531,7 @@ fn state_rm_forgets_without_touching_pingfederate() {
     assert!(
         unknown
             .stderr
-            .contains("datastore.jdbc.nope is not in the state file"),
+            .contains("datastore.jdbc.nope is not in the state"),
         "{}",
         unknown.stderr
     );

@@ -284,8 +284,8 @@ fn five_channels_and_two_hundred_exclusions_make_a_bounded_number_of_requests() 
     );
     assert_eq!(
         pingfederate.len(),
-        6,
-        "one request per PingFederate collection, /version and /cluster/status: {pingfederate:?}"
+        7,
+        "one request per PingFederate collection, /version, /cluster/status and /serverSettings: {pingfederate:?}"
     );
     println!(
         "PingOne requests: {} ({} user queries); PingFederate requests: {}",

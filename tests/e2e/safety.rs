@@ -168,9 +168,11 @@ fn a_failure_halfway_keeps_what_finished_and_the_next_plan_converges() {
 }
 
 #[test]
-fn a_second_writer_gets_a_clear_error_naming_the_state_file() {
+fn a_second_writer_gets_a_clear_error_naming_the_state_file_and_the_holder() {
     let scenario = scenario(&store("one", "\"Passw0rd-A\""));
-    let held = pingform::state::StateFile::open_for_write(&scenario.state_file()).unwrap();
+    scenario.converge();
+    scenario.write("two.hcl", &store("two", "\"Passw0rd-B\""));
+    let held = crate::support::state::hold_file(&scenario.state_file());
     let run = scenario.run(&["apply", "--auto-approve"]).failure();
     assert!(
         run.stderr.contains("is in use by another pingform process"),
@@ -178,6 +180,12 @@ fn a_second_writer_gets_a_clear_error_naming_the_state_file() {
         run.stderr
     );
     assert!(run.stderr.contains("pingform.redb"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`pingform apply` run by holder-in-test on test-host"),
+        "{}",
+        run.stderr
+    );
     // Planning reads without the lock and still works.
     scenario.run(&["plan"]).success();
     drop(held);

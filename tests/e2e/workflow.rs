@@ -252,7 +252,7 @@ fn drift_reports_edits_deletions_and_rotations_and_never_writes() {
     assert_eq!(status, 200, "{body}");
 
     // While an apply holds the state, drift still runs, and writes nothing.
-    let held = pingform::state::StateFile::open_for_write(&setup.state_file()).unwrap();
+    let held = crate::support::state::hold_file(&setup.state_file());
     let state_before = std::fs::read(setup.state_file()).unwrap();
     setup.sandbox().clear_requests();
     let run = setup.run(&["drift", "--var", VAR]);

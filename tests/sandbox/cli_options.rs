@@ -1,5 +1,6 @@
 //! The sandbox's operating options through the CLI: `pingform sandbox --admin-auth
-//! oauth --cluster --pingfederate-version ... --read-latency ... --write-latency ...`
+//! oauth --cluster --pingfederate-version ... --saml2-entity-id ... --federation-base-url ...
+//! --read-latency ... --write-latency ...`
 //! prints what a client needs and serves accordingly; `plan --sandbox` takes the
 //! latency flags, which need `--sandbox`.
 
@@ -32,6 +33,10 @@ async fn pingform_sandbox_takes_the_operating_options_and_prints_the_oauth_clien
             "--cluster",
             "--pingfederate-version",
             "13.1.0.5",
+            "--saml2-entity-id",
+            "staging.example.com",
+            "--federation-base-url",
+            "https://sso-staging.example.com",
             "--read-latency",
             "200ms",
             "--write-latency",
@@ -92,6 +97,27 @@ async fn pingform_sandbox_takes_the_operating_options_and_prints_the_oauth_clien
         .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(200));
     assert_eq!(version["version"], "13.1.0.5");
+    assert_eq!(
+        value("Server identity"),
+        "staging.example.com (https://sso-staging.example.com)"
+    );
+    let settings: serde_json::Value = client
+        .get(format!("{url}/serverSettings"))
+        .bearer_auth(&token)
+        .header("X-XSRF-Header", "PingFederate")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        settings,
+        serde_json::json!({"federationInfo": {
+            "baseUrl": "https://sso-staging.example.com",
+            "saml2EntityId": "staging.example.com"
+        }})
+    );
     let started = Instant::now();
     let replicate = client
         .post(format!("{url}/cluster/replicate"))

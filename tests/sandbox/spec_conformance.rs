@@ -274,9 +274,12 @@ fn strip_read_only(value: &mut Value) {
 }
 
 #[tokio::test]
-async fn outbound_provisioning_version_and_descriptors_conform() {
+async fn server_settings_outbound_provisioning_version_and_descriptors_conform() {
     let api = Api::start().await;
     assert_conforms("/version", "get", "200", &api.get("/version").await.body);
+    let server_settings = api.get("/serverSettings").await;
+    assert_eq!(server_settings.status, StatusCode::OK);
+    assert_conforms("/serverSettings", "get", "200", &server_settings.body);
     let settings = api.get("/serverSettings/outboundProvisioning").await;
     assert_conforms(
         "/serverSettings/outboundProvisioning",

@@ -7,12 +7,15 @@
 //! [`sandbox_client::Api`], and [`openapi`] checks bodies against PingFederate's spec.
 
 pub mod openapi;
+pub mod postgres;
 pub mod real_objects;
 pub mod redact;
 pub mod run;
 pub mod sandbox_client;
 pub mod sandbox_process;
 pub mod scenario;
+pub mod spawned;
+pub mod state;
 pub mod workspace;
 
 pub use run::{BINARY, Run};

@@ -13,6 +13,7 @@ use std::process::Command;
 use super::redact::{Ids, redact};
 use super::run::Run;
 use super::sandbox_process::SandboxProcess;
+use super::spawned::Spawned;
 use super::workspace::Workspace;
 
 /// A sandbox, a configuration folder and the options every plan and apply gets.
@@ -266,8 +267,27 @@ impl Scenario {
         self.workspace.dir().join("sandbox.json")
     }
 
-    /// `pingform ARGS... DIR` with the scenario's options (target, variables).
+    /// Starts `pingform ARGS... DIR` with the scenario's options (as [`Scenario::apply_with`]
+    /// and [`Scenario::plan`] pass them) without waiting for it.
+    pub fn spawn(&self, args: &[&str]) -> Spawned {
+        if args.first() == Some(&"apply") {
+            self.changed();
+        }
+        let all = self.with_options(args);
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut command = self.command(&all);
+        command.arg(&self.config_dir);
+        Spawned::start(command, self.workspace.dir().to_path_buf())
+    }
+
+    /// Runs `pingform ARGS... DIR` with the scenario's options.
     pub fn run_with_options(&self, args: &[&str]) -> Run {
+        let all = self.with_options(args);
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        self.run(&all)
+    }
+
+    fn with_options(&self, args: &[&str]) -> Vec<String> {
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         all.extend(self.target_args.iter().cloned());
         for (name, value) in self.vars.borrow().iter() {
@@ -278,8 +298,7 @@ impl Scenario {
             all.push("--var-file".into());
             all.push(file.clone());
         }
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        self.run(&all)
+        all
     }
 
     fn command(&self, args: &[&str]) -> Command {

@@ -66,6 +66,9 @@ impl Workspace {
             .args(args)
             .env("NO_COLOR", "1")
             .env_remove("PINGFORM_LOG")
+            // The state is the test's to choose, never the developer's shell's.
+            .env_remove("PINGFORM_STATE")
+            .env_remove("PGPASSWORD")
             .stdin(Stdio::null());
         command
     }

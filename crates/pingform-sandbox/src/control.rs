@@ -17,7 +17,9 @@
 //!   base path; a trailing `*` matches a prefix; optional, any when absent) match get
 //!   `status` with an `ApiResult` body (a PingOne error body on PingOne paths) and, when given, a `Retry-After` header, after
 //!   `delay_ms`. Without `status`, a fault only delays the request, which then runs
-//!   normally (for client timeout tests).
+//!   normally (for client timeout tests). `delay_response_ms` lets the request run
+//!   first and holds back its answer that long: a write that lands on the server but
+//!   whose answer the client gives up on (Admin API only).
 //! - `GET /_sandbox/faults` lists the faults still queued; `DELETE` clears them.
 //!
 //! A fault's `path` is matched against the logged path: `/dataStores*` for the Admin
@@ -62,6 +64,9 @@ pub struct Fault {
     /// Matching requests to let through untouched before the fault applies.
     #[serde(default)]
     pub skip: u32,
+    /// The request runs, then its answer waits this long.
+    #[serde(default)]
+    pub delay_response_ms: u64,
 }
 
 fn one() -> u32 {
@@ -76,8 +81,8 @@ impl Fault {
         {
             return Some(format!("status {status} is not an HTTP status"));
         }
-        if self.status.is_none() && self.delay_ms == 0 {
-            return Some("a fault needs a status, a delay_ms, or both".to_string());
+        if self.status.is_none() && self.delay_ms == 0 && self.delay_response_ms == 0 {
+            return Some("a fault needs a status, a delay_ms or a delay_response_ms".to_string());
         }
         if self.count == 0 {
             return Some("count must be at least 1".to_string());
@@ -107,6 +112,7 @@ pub struct TriggeredFault {
     pub status: Option<u16>,
     pub retry_after: Option<u64>,
     pub delay_ms: u64,
+    pub delay_response_ms: u64,
 }
 
 #[derive(Debug)]
@@ -188,6 +194,7 @@ impl Control {
             status: fault.status,
             retry_after: fault.retry_after,
             delay_ms: fault.delay_ms,
+            delay_response_ms: fault.delay_response_ms,
         };
         fault.count -= 1;
         if fault.count == 0 {
@@ -219,6 +226,7 @@ mod tests {
             retry_after: None,
             delay_ms: 0,
             skip: 0,
+            delay_response_ms: 0,
         }
     }
 
@@ -246,6 +254,32 @@ mod tests {
         assert!(control.trigger("GET", "/dataStores").is_some());
         assert!(control.trigger("GET", "/dataStores").is_some());
         assert!(control.trigger("GET", "/dataStores").is_none());
+    }
+
+    #[test]
+    fn a_fault_may_only_hold_back_the_answer() {
+        let mut control = Control::default();
+        let late = Fault {
+            status: None,
+            delay_response_ms: 3000,
+            ..fault("/dataStores", 1)
+        };
+        assert_eq!(late.problem(), None);
+        control.queue(late);
+        let triggered = control.trigger("GET", "/dataStores").unwrap();
+        assert_eq!(
+            (
+                triggered.status,
+                triggered.delay_ms,
+                triggered.delay_response_ms
+            ),
+            (None, 0, 3000)
+        );
+        let nothing = Fault {
+            status: None,
+            ..fault("/dataStores", 1)
+        };
+        assert!(nothing.problem().unwrap().contains("delay_response_ms"));
     }
 
     #[test]

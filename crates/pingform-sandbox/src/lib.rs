@@ -66,5 +66,5 @@ mod server;
 mod tokens;
 
 pub use error::SandboxError;
-pub use options::{AdminAuth, DEFAULT_PINGONE_PAGE_SIZE, SandboxOptions};
+pub use options::{AdminAuth, DEFAULT_PINGONE_PAGE_SIZE, Federation, SandboxOptions};
 pub use server::Sandbox;

@@ -29,6 +29,9 @@ pub struct SandboxOptions {
     pub data_file: Option<PathBuf>,
     /// What `GET /version` answers.
     pub version: String,
+    /// What `GET /serverSettings` answers as `federationInfo` (see
+    /// `pingfederate::server_settings`).
+    pub federation: Federation,
     /// Answer `/cluster/*` as the administrative node of a cluster (403 otherwise).
     pub cluster: bool,
     /// Added to every Admin API GET before it is answered.
@@ -68,11 +71,32 @@ impl Default for SandboxOptions {
             oauth_client_secret: "2FederateM0re-client".to_string(),
             data_file: None,
             version: "12.1.0.4".to_string(),
+            federation: Federation::default(),
             cluster: false,
             read_latency: Duration::ZERO,
             write_latency: Duration::ZERO,
             pingone_seed_file: None,
             pingone_page_size: DEFAULT_PINGONE_PAGE_SIZE,
+        }
+    }
+}
+
+/// The server's federation settings: its runtime base URL and SAML 2.0 entity id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Federation {
+    pub base_url: String,
+    pub saml2_entity_id: String,
+}
+
+/// The values Ping's Terraform provider sets in its acceptance test of server settings
+/// (`internal/acctest/config/serversettings/server_settings_resource_gen_test.go`,
+/// minimal model: `base_url = "https://localhost:9999"`, `saml_2_entity_id =
+/// "initial.pingidentity.com"`).
+impl Default for Federation {
+    fn default() -> Self {
+        Federation {
+            base_url: "https://localhost:9999".to_string(),
+            saml2_entity_id: "initial.pingidentity.com".to_string(),
         }
     }
 }

@@ -126,6 +126,7 @@ impl Sandbox {
             authentication,
             tokens: Mutex::new(TokenBook::default()),
             version: options.version.clone(),
+            federation: options.federation.clone(),
             master_key,
             store: Mutex::new(store),
             journal: Mutex::new(journal),

@@ -13,7 +13,8 @@ use super::{Executor, ExecutorSettings, Method, ProviderError};
 use crate::model::kinds::COLLECTIONS;
 use crate::model::{
     Attributes, Cluster, Collection, DefaultContext, DeleteStrategy, Observed, ObservedObject,
-    PingFederateSettings, PluginDescriptor, PluginField, ResourceKind, Secret, ServerInfo, Version,
+    PingFederateSettings, PluginDescriptor, PluginField, ResourceKind, Secret, ServerIdentity,
+    ServerInfo, Version,
 };
 
 pub use codec::{configuration_path, decode, encode};
@@ -154,12 +155,47 @@ impl PingFederate {
         }
     }
 
-    /// The version and the cluster, read together.
+    /// `GET /serverSettings`: the `federationInfo` base URL and SAML 2.0 entity id that
+    /// identify the server (spec `ServerSettings`, `FederationInfo`). `None` when the
+    /// server does not report both (a server not yet set up, or an account whose role
+    /// may not read server settings: HTTP 403).
+    pub async fn identity(&self) -> Result<Option<ServerIdentity>, ProviderError> {
+        let response = match self
+            .executor
+            .send(Method::Get, "/serverSettings", None, &no_fields)
+            .await
+        {
+            Ok(response) => response,
+            Err(ProviderError::Forbidden { .. } | ProviderError::NotFound { .. }) => {
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
+        };
+        let federation = response.body.get("federationInfo");
+        let text = |key: &str| {
+            federation
+                .and_then(|info| info.get(key))
+                .and_then(Value::as_str)
+                .filter(|value| !value.trim().is_empty())
+                .map(str::to_string)
+        };
+        Ok(match (text("baseUrl"), text("saml2EntityId")) {
+            (Some(base_url), Some(saml2_entity_id)) => Some(ServerIdentity {
+                base_url,
+                saml2_entity_id,
+            }),
+            _ => None,
+        })
+    }
+
+    /// The version, the cluster and the server's identity, read together.
     pub async fn server(&self) -> Result<ServerInfo, ProviderError> {
-        let (version, cluster) = tokio::join!(self.version(), self.cluster());
+        let (version, cluster, identity) =
+            tokio::join!(self.version(), self.cluster(), self.identity());
         Ok(ServerInfo {
             url: self.base_url().to_string(),
             version: version?,
+            identity: identity?,
             cluster: cluster?,
             replicate: self.replicate,
         })

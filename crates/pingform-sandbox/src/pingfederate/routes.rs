@@ -83,6 +83,8 @@ pub struct AdminApiState {
     /// Tokens of the OAuth mode.
     pub tokens: Mutex<TokenBook>,
     pub version: String,
+    /// `federationInfo` of `GET /serverSettings`.
+    pub federation: crate::options::Federation,
     pub master_key: MasterKey,
     pub store: Mutex<Store>,
     /// The data file, when there is one. Locked only while `store` is.
@@ -199,6 +201,7 @@ impl AdminApiState {
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/version", get(version))
+        .route("/serverSettings", get(server_settings))
         .route(
             "/dataStores",
             get(list::<DataStores>).post(create::<DataStores>),
@@ -299,6 +302,7 @@ async fn admin_api_gate(
     };
     let started_ms = state.control().now_ms();
     let fault = state.control().trigger(method.as_str(), &logged_path);
+    let delay_response = fault.as_ref().map_or(0, |fault| fault.delay_response_ms);
     let mut injected = None;
     if let Some(fault) = fault {
         if fault.delay_ms > 0 {
@@ -334,17 +338,21 @@ async fn admin_api_gate(
         }
         next.run(request).await
     };
-    let mut control = state.control();
-    let finished_ms = control.now_ms();
-    control.record(LoggedRequest {
-        method: method.to_string(),
-        path: logged_path,
-        status: response.status().as_u16(),
-        started_ms,
-        finished_ms,
-        object_id,
-    });
-    drop(control);
+    {
+        let mut control = state.control();
+        let finished_ms = control.now_ms();
+        control.record(LoggedRequest {
+            method: method.to_string(),
+            path: logged_path,
+            status: response.status().as_u16(),
+            started_ms,
+            finished_ms,
+            object_id,
+        });
+    }
+    if delay_response > 0 {
+        tokio::time::sleep(Duration::from_millis(delay_response)).await;
+    }
     response
 }
 
@@ -360,6 +368,22 @@ fn ok(value: Value) -> Response {
 
 async fn version(State(state): State<Shared>) -> Response {
     ok(json!({ "version": state.version }))
+}
+
+/// `GET /serverSettings` (spec operation `getServerSettings`, schema `ServerSettings`,
+/// none of whose members is required): the `federationInfo` that identifies the
+/// server, `baseUrl` and `saml2EntityId` (schema `FederationInfo`). Ping's Terraform
+/// provider imports the server settings by `federation_info.saml_2_entity_id`
+/// (`server_settings_resource_gen_test.go`). The other members (contact info,
+/// notifications, roles and protocols, email server, captcha) are not emulated: no
+/// source shows a server's values for them, and pingform does not read them.
+async fn server_settings(State(state): State<Shared>) -> Response {
+    ok(json!({
+        "federationInfo": {
+            "baseUrl": state.federation.base_url,
+            "saml2EntityId": state.federation.saml2_entity_id,
+        }
+    }))
 }
 
 /// GET on a collection: every item, in creation order.

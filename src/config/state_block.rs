@@ -1,0 +1,139 @@
+//! The `state { url = "..." }` block: where the configuration's state lives, a
+//! PostgreSQL URL or a file path (relative to the folder). Like Terraform's backend
+//! block, it is read before anything is evaluated, so `url` is a plain string: no
+//! variables, references or functions, and no password (set `PGPASSWORD`, or pass
+//! `--state URL` from a secret).
+
+use std::path::Path;
+
+use hcl::edit::Span;
+use hcl::edit::expr::Expression;
+
+use crate::model::StateLocation;
+
+use super::block::BlockDeclaration;
+use super::diagnostic::{ConfigError, ConfigErrors};
+
+/// The state location the `state` block of the folder's files names, if one does,
+/// without evaluating anything else (the `state`, `history` and `plan` commands need
+/// it before, or without, the rest of the configuration).
+pub fn state_setting(dir: &Path) -> Result<Option<StateLocation>, ConfigErrors> {
+    let mut errors = Vec::new();
+    let files = super::files::read_configuration(dir, &[], false, &mut errors);
+    let mut found = None;
+    for file in files {
+        for structure in file.body {
+            let Ok(block) = structure.into_block() else {
+                continue;
+            };
+            if block.ident.as_str() != "state" {
+                continue;
+            }
+            let declaration = BlockDeclaration {
+                source: file.source.clone(),
+                block,
+            };
+            if found.is_none() {
+                found = evaluate(&declaration, dir, &mut errors);
+            }
+        }
+    }
+    // Without any file a folder still has a state; other problems are the load's to
+    // report, with the rest of the configuration.
+    errors.retain(|error| !matches!(error, ConfigError::NoConfigurationFiles { .. }));
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(ConfigErrors::new(errors))
+    }
+}
+
+/// Checks the block and returns the location it names.
+pub fn evaluate(
+    declaration: &BlockDeclaration,
+    dir: &Path,
+    errors: &mut Vec<ConfigError>,
+) -> Option<StateLocation> {
+    // A password in the file: that alone is reported, without a source snippet, so
+    // that no line of this block is shown.
+    if let Some(attribute) = declaration.attribute("url")
+        && let Expression::String(text) = &attribute.value
+        && let Ok(StateLocation::Postgres(url)) = StateLocation::parse(text.value())
+        && url.password.is_some()
+    {
+        errors.push(ConfigError::StatePasswordInFile {
+            location: location_text(declaration, &attribute.value),
+        });
+        return None;
+    }
+    for inner in declaration.block.body.blocks() {
+        errors.push(declaration.unexpected(inner, "`state`", None));
+    }
+    for attribute in declaration.attributes() {
+        if attribute.key.as_str() != "url" {
+            let location = declaration.at(attribute.key.span());
+            errors.push(ConfigError::UnknownAttribute {
+                name: attribute.key.to_string(),
+                block: "`state`".to_string(),
+                src: location.src,
+                span: location.span,
+                help: Some("the `state` block has one attribute, `url`".into()),
+            });
+        }
+    }
+    let Some(attribute) = declaration.attribute("url") else {
+        let location = declaration.header();
+        errors.push(ConfigError::MissingAttribute {
+            name: "url".into(),
+            block: "`state`".into(),
+            src: location.src,
+            span: location.span,
+            help: Some(
+                "write `url = \"postgres://USER@HOST:PORT/DB\"` or a file path such as `url = \"prod.redb\"`"
+                    .into(),
+            ),
+        });
+        return None;
+    };
+    let location = declaration.at(attribute.value.span());
+    let invalid = |message: String, help: &str| ConfigError::InvalidValue {
+        attribute: "url".into(),
+        message,
+        src: location.src.clone(),
+        span: location.span,
+        help: Some(help.to_string()),
+    };
+    let text = match &attribute.value {
+        Expression::String(text) => text.value().to_string(),
+        _ => {
+            errors.push(invalid(
+                "the state URL must be a plain string: the state is found before variables, references and functions are evaluated".into(),
+                "write the URL as a literal string; to pick the state per run, pass --state URL (or set PINGFORM_STATE) instead",
+            ));
+            return None;
+        }
+    };
+    match StateLocation::parse(&text) {
+        Ok(StateLocation::File(path)) if path.as_os_str().is_empty() => {
+            errors.push(invalid(
+                "the state URL is empty".into(),
+                "write `url = \"postgres://USER@HOST:PORT/DB\"` or a file path",
+            ));
+            None
+        }
+        Ok(StateLocation::File(path)) => Some(StateLocation::File(dir.join(path))),
+        Ok(postgres) => Some(postgres),
+        Err(error) => {
+            errors.push(invalid(
+                error.message,
+                "write it as postgres://USER@HOST:PORT/DB[?sslmode=verify-full]",
+            ));
+            None
+        }
+    }
+}
+
+/// `main.hcl:2:9`, where the value starts.
+fn location_text(declaration: &BlockDeclaration, value: &Expression) -> String {
+    declaration.at(value.span()).describe()
+}
