@@ -35,13 +35,7 @@ pub async fn run(args: ApplyArgs) -> Result<u8> {
     // The write lock is held from planning to the last recorded change, so nobody
     // applies in between. A new state exists only in this process until the apply
     // begins: a cancelled or refused apply leaves none behind.
-    let mut state = until_signal(
-        &signals,
-        "while opening the state",
-        StateStore::open_for_write(&target.state, &lock_holder("apply")),
-    )
-    .await??;
-    print_state_warnings(state.warnings());
+    let mut state = open_state(&target, &signals).await?;
     let previous = state.previous().clone();
     let selection = target.selection(&args.selection, &previous)?;
     let read = until_signal(
@@ -285,13 +279,7 @@ async fn apply_saved(args: ApplyArgs, signals: &Signals) -> Result<u8> {
         Target::open(&config, &target_args),
     )
     .await??;
-    let mut state = until_signal(
-        signals,
-        "while opening the state",
-        StateStore::open_for_write(&target.state, &lock_holder("apply")),
-    )
-    .await??;
-    print_state_warnings(state.warnings());
+    let mut state = open_state(&target, signals).await?;
     let previous = state.previous().clone();
     let selection = saved.selection.clone();
     let read = until_signal(
@@ -351,13 +339,7 @@ async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
         Target::open(&args.config, &args.target),
     )
     .await??;
-    let mut state = until_signal(
-        signals,
-        "while opening the state",
-        StateStore::open_for_write(&target.state, &lock_holder("apply")),
-    )
-    .await??;
-    print_state_warnings(state.warnings());
+    let mut state = open_state(&target, signals).await?;
     let previous = state.previous().clone();
     let (server, observed) = until_signal(
         signals,
@@ -403,4 +385,17 @@ async fn refresh_only(args: ApplyArgs, signals: &Signals) -> Result<u8> {
     let recorded = accept_live(&drift, &observed, &mut state, run_origin(approval)).await?;
     write_stdout(|out| writeln!(out, "{}", refresh_only_accepted(recorded)))?;
     Ok(0)
+}
+
+/// The state, opened for writing (its lock held) unless a signal comes first, with its
+/// warnings printed.
+async fn open_state(target: &Target, signals: &Signals) -> Result<StateStore> {
+    let state = until_signal(
+        signals,
+        "while opening the state",
+        StateStore::open_for_write(&target.state, &lock_holder("apply")),
+    )
+    .await??;
+    print_state_warnings(state.warnings());
+    Ok(state)
 }
