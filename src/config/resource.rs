@@ -115,7 +115,7 @@ pub fn evaluate(
     (errors.len() == before).then(|| DesiredResource {
         address: resource.address.clone(),
         id,
-        attributes,
+        attributes: crate::model::compact(attributes),
         secrets: secrets.into_iter().collect(),
         depends_on,
     })

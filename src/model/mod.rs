@@ -67,3 +67,10 @@ pub type FieldMap<V> = litemap::LiteMap<String, V>;
 
 /// Attribute maps in model space: HCL field names (snake_case) to JSON values, in schema order.
 pub type Attributes = serde_json::Map<String, serde_json::Value>;
+
+/// The same attributes in the memory they need: a map built one insert at a time keeps
+/// room for up to twice its entries, and a plan holds three maps per object (declared,
+/// recorded in state, read from PingFederate), ten thousand objects' worth at a time.
+pub fn compact(attributes: Attributes) -> Attributes {
+    attributes.into_iter().collect()
+}

@@ -37,6 +37,7 @@ pub struct ManagedObject {
     /// The PingFederate id.
     pub id: String,
     /// The non-secret attributes the configuration declared when it was applied.
+    #[serde(deserialize_with = "compacted")]
     pub attributes: Attributes,
     /// Per secret field path: a keyed fingerprint of the applied value, and a digest of
     /// the encrypted form PingFederate returned for it.
@@ -106,4 +107,9 @@ pub struct SecretRecord {
     /// pingform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_digest: Option<String>,
+}
+
+/// Reads an attribute map into the memory it needs ([`super::compact`]).
+fn compacted<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Attributes, D::Error> {
+    <Attributes as serde::Deserialize>::deserialize(deserializer).map(super::compact)
 }

@@ -149,15 +149,29 @@ pub fn order_changes(
                 .collect()
         })
         .collect();
-    let mut slots: Vec<Option<Change>> = changes.into_iter().map(Some).collect();
-    Ok(order
-        .into_iter()
-        .filter_map(|i| {
-            let mut change = slots[i].take()?;
-            change.waits_for = waits[i].clone();
-            Some(change)
-        })
-        .collect())
+    let mut changes = changes;
+    for (change, waits) in changes.iter_mut().zip(waits) {
+        change.waits_for = waits;
+    }
+    permute(&mut changes, &order);
+    Ok(changes)
+}
+
+/// Puts `items[order[k]]` at position `k`, in place: a plan of ten thousand changes is
+/// not copied into a second vector.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    // Where the item now at each position must go.
+    let mut destination = vec![0; order.len()];
+    for (position, &source) in order.iter().enumerate() {
+        destination[source] = position;
+    }
+    for start in 0..items.len() {
+        while destination[start] != start {
+            let target = destination[start];
+            items.swap(start, target);
+            destination.swap(start, target);
+        }
+    }
 }
 
 /// Whether change `from` waits, directly or through others, for change `target`.
@@ -175,4 +189,20 @@ fn waits_on(after: &BTreeMap<usize, BTreeSet<usize>>, from: usize, target: usize
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let order = [3, 0, 4, 1, 2, 5];
+        let mut items = vec!["a", "b", "c", "d", "e", "f"];
+        permute(&mut items, &order);
+        assert_eq!(items, ["d", "a", "e", "b", "c", "f"]);
+        let mut reversed: Vec<usize> = (0..7).collect();
+        permute(&mut reversed, &[6, 5, 4, 3, 2, 1, 0]);
+        assert_eq!(reversed, [6, 5, 4, 3, 2, 1, 0]);
+    }
 }

@@ -32,7 +32,14 @@ pub fn changes(
     let fingerprinter = previous.fingerprint_key.as_deref().map(Fingerprinter::new);
     let desired_addresses: BTreeSet<&Address> =
         desired.resources.iter().map(|r| &r.address).collect();
-    let mut changes = Vec::new();
+    // One change per desired object and per object left in state: sized once, as a
+    // plan of ten thousand objects is most of a plan's memory.
+    let orphans = previous
+        .objects
+        .keys()
+        .filter(|address| !desired_addresses.contains(address))
+        .count();
+    let mut changes = Vec::with_capacity(desired.resources.len() + orphans);
     let mut moved_away: BTreeSet<Address> = BTreeSet::new();
 
     for resource in &desired.resources {

@@ -33,16 +33,27 @@ pub fn sandbox_banner(banner: &SandboxBanner<'_>, out: &mut dyn Write) -> io::Re
         Some(path) => writeln!(out, "  CA certificate:         {}", path.display())?,
         None => writeln!(out, "  CA certificate:         none (plain HTTP)")?,
     }
-    writeln!(out, "  Username:               {}", b.username)?;
-    writeln!(out, "  Password:               {}", b.password)?;
-    if let Some((token_url, client_id, client_secret)) = b.oauth {
-        writeln!(
-            out,
-            "  Admin API auth:         OAuth 2.0 (client credentials)"
-        )?;
-        writeln!(out, "  Token URL:              {token_url}")?;
-        writeln!(out, "  Client id:              {client_id}")?;
-        writeln!(out, "  Client secret:          {client_secret}")?;
+    match b.oauth {
+        // In OAuth mode the Admin API refuses Basic; the administrator account still
+        // opens the sandbox's own control endpoints.
+        Some((token_url, client_id, client_secret)) => {
+            writeln!(
+                out,
+                "  Admin API auth:         OAuth 2.0 (client credentials)"
+            )?;
+            writeln!(out, "  Token URL:              {token_url}")?;
+            writeln!(out, "  Client id:              {client_id}")?;
+            writeln!(out, "  Client secret:          {client_secret}")?;
+            writeln!(
+                out,
+                "  Sandbox control:        {} / {} (Basic, /_sandbox/ only)",
+                b.username, b.password
+            )?;
+        }
+        None => {
+            writeln!(out, "  Username:               {}", b.username)?;
+            writeln!(out, "  Password:               {}", b.password)?;
+        }
     }
     writeln!(out, "  PingFederate version:   {}", b.version)?;
     writeln!(

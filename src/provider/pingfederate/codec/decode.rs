@@ -94,7 +94,7 @@ pub fn decode(kind: ResourceKind, id: &str, body: &Value) -> Result<ObservedObje
     Ok(ObservedObject {
         kind,
         id,
-        attributes,
+        attributes: crate::model::compact(attributes),
         encrypted: encrypted.into_iter().collect(),
         raw: RawJson::new(body).ok(),
         part_missing: kind.descriptor().part_missing(body),
