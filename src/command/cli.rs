@@ -241,7 +241,8 @@ pub struct TargetArgs {
     /// configuration's pingfederate block.
     #[arg(long)]
     pub sandbox: bool,
-    /// With --sandbox: keep the sandbox's data in this file between runs.
+    /// With --sandbox: keep the sandbox's data in this file between runs, and the
+    /// state beside it (NAME.pingform.redb) unless --state names one.
     #[arg(long, value_name = "FILE", requires = "sandbox")]
     pub sandbox_data: Option<PathBuf>,
     /// Save data stores without PingFederate's connection test (as

@@ -119,12 +119,15 @@ impl Target {
         };
         let state = match (given_state.clone(), &sandbox) {
             (Some(location), _) => location,
-            // The built-in sandbox never touches a real state.
-            (None, Some((_, folder, _))) => {
-                StateLocation::File(folder.path().join("pingform.redb"))
-            }
+            // The built-in sandbox never touches a real state. Its data kept in a file
+            // outlives the run, and so does the state that manages that data: beside it.
+            (None, Some((_, folder, _))) => match &args.sandbox_data {
+                Some(data) => StateLocation::File(sandbox_state_path(data)),
+                None => StateLocation::File(folder.path().join("pingform.redb")),
+            },
             (None, None) => default_state(&config.dir)?,
         };
+        let kept_state = (given_state.is_some() || args.sandbox_data.is_some()).then_some(&state);
         let options = LoadOptions {
             recorded_ids: recorded_ids(&state).await?,
             allow_empty,
@@ -136,7 +139,7 @@ impl Target {
             note(&sandbox_in_use(
                 &sandbox.pingfederate_url(),
                 args.sandbox_data.as_deref(),
-                given_state.as_ref(),
+                kept_state,
             ));
         }
         let mut settings = desired
@@ -278,6 +281,16 @@ pub fn default_state(dir: &std::path::Path) -> Result<StateLocation> {
         Some(location) => Ok(location),
         None => Ok(StateLocation::File(dir.join("pingform.redb"))),
     }
+}
+
+/// The state of a built-in sandbox whose data is kept in `data`: the same folder,
+/// `<name>.pingform.redb` (`sandbox.json` -> `sandbox.pingform.redb`).
+fn sandbox_state_path(data: &std::path::Path) -> PathBuf {
+    let stem = data
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sandbox".into());
+    data.with_file_name(format!("{stem}.pingform.redb"))
 }
 
 /// A plan and what it was made from.

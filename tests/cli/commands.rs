@@ -280,6 +280,51 @@ fn plan_on_the_sandbox_ignores_the_pingfederate_blocks_credentials_and_ca_file()
     assert!(real.stderr.contains("missing-ca.pem"), "{}", real.stderr);
 }
 
+#[test]
+fn a_built_in_sandbox_whose_data_is_kept_keeps_its_state_beside_the_data() {
+    let workspace = Workspace::new();
+    workspace.write(
+        "main.hcl",
+        "datastore \"jdbc\" \"a\" {\n  driver_class   = \"org.h2.Driver\"\n  connection_url = \"jdbc:h2:mem:a\"\n  user_name      = \"reader\"\n  password       = \"Kept-Secret-1\"\n}\n",
+    );
+    let data = workspace.dir().join("sandbox.json");
+    let data = data.to_str().unwrap();
+    let apply = workspace
+        .run(&[
+            "apply",
+            "--sandbox",
+            "--sandbox-data",
+            data,
+            "--auto-approve",
+        ])
+        .success();
+    let kept = workspace.dir().join("sandbox.pingform.redb");
+    assert!(
+        apply
+            .stderr
+            .contains("data kept in [DIR]/sandbox.json; state in [DIR]/sandbox.pingform.redb"),
+        "{}",
+        apply.stderr
+    );
+    assert!(kept.exists());
+    // The next run finds the store it created, password included: nothing to do.
+    let plan = workspace.run(&[
+        "plan",
+        "--sandbox",
+        "--sandbox-data",
+        data,
+        "--detailed-exitcode",
+    ]);
+    assert_eq!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    let listed = workspace
+        .run(&["state", "list", "--state", kept.to_str().unwrap()])
+        .success();
+    assert_eq!(listed.stdout.trim(), "datastore.jdbc.a  id=a");
+    // The folder's own state, which belongs to the real server, was never touched.
+    assert!(!workspace.dir().join("pingform.redb").exists());
+}
+
 /// Starts `pingform sandbox --listen LISTEN --plain-http` and returns its URL line.
 fn sandbox_url(listen: &str) -> String {
     let mut child = Command::new(BINARY)
