@@ -39,6 +39,10 @@ pub fn order_changes(
         .enumerate()
         .map(|(index, change)| ((change.kind().collection(), change.id.as_str()), index))
         .collect();
+    let mut by_address: BTreeMap<&Address, usize> = BTreeMap::new();
+    for (index, change) in changes.iter().enumerate() {
+        by_address.entry(&change.address).or_insert(index);
+    }
     let mut after: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for (index, change) in changes.iter().enumerate() {
         if change.action == Action::NoOp {
@@ -66,7 +70,7 @@ pub fn order_changes(
             .copied()
             .flatten()
         {
-            if let Some(referent) = changes.iter().position(|c| &c.address == address)
+            if let Some(&referent) = by_address.get(address)
                 && referent != index
                 && matches!(changes[referent].action, Action::Create | Action::Replace)
             {

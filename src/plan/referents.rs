@@ -3,12 +3,16 @@
 //! store), and that this plan does not delete or replace under it. Driven by the
 //! reference fields of the kind descriptors, nested blocks included.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::pingone::Resolved;
 use super::{Action, Change, PlanError};
 use crate::model::suggest::with_article;
-use crate::model::{Address, Attributes, Desired, Field, FieldType, Observed, ReferenceTarget};
+use crate::model::{
+    Address, Attributes, Collection, Desired, Field, FieldType, Observed, ReferenceTarget,
+};
 
 pub fn check(
     desired: &Desired,
@@ -16,23 +20,40 @@ pub fn check(
     observed: &Observed,
     changes: &[Change],
 ) -> Result<(), PlanError> {
+    // Looked up once per reference: indexed, as a plan of ten thousand objects would
+    // otherwise compare every address with every other.
+    let mut by_address: BTreeMap<&Address, Action> = BTreeMap::new();
+    for change in changes {
+        by_address.entry(&change.address).or_insert(change.action);
+    }
+    let mut by_id: BTreeMap<(Collection, &str), Vec<&Change>> = BTreeMap::new();
+    for change in changes {
+        by_id
+            .entry((change.kind().collection(), change.id.as_str()))
+            .or_default()
+            .push(change);
+    }
     for resource in &desired.resources {
         let attributes = resolved.attributes(resource);
-        let referrer_action = changes
-            .iter()
-            .find(|c| c.address == resource.address)
-            .map(|c| c.action);
+        let referrer_action = by_address.get(&resource.address).copied();
         let mut references = Vec::new();
         collect(resource.kind().fields(), &attributes, &mut references);
         for (field, target, id) in references {
+            let Some(collection) = target.collection else {
+                continue;
+            };
+            let planned = by_id
+                .get(&(collection, id.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             check_one(
                 &resource.address,
                 referrer_action,
                 field,
                 target,
-                &id,
+                (collection, &id),
                 observed,
-                changes,
+                planned,
             )?;
         }
     }
@@ -59,18 +80,17 @@ fn collect(
     }
 }
 
+/// One reference to `id` in `collection`; `changes` are this plan's changes of
+/// objects with that id in that collection.
 fn check_one(
     address: &Address,
     referrer_action: Option<Action>,
     field: &'static str,
     target: &'static ReferenceTarget,
-    id: &str,
+    (collection, id): (Collection, &str),
     observed: &Observed,
-    changes: &[Change],
+    changes: &[&Change],
 ) -> Result<(), PlanError> {
-    let Some(collection) = target.collection else {
-        return Ok(());
-    };
     let wrong_kind = |found: String| PlanError::ReferentWrongKind {
         address: address.clone(),
         field,
@@ -78,9 +98,7 @@ fn check_one(
         found,
         target,
     };
-    let planned = changes
-        .iter()
-        .find(|c| c.kind().collection() == collection && c.id == id && c.action != Action::Delete);
+    let planned = changes.iter().find(|c| c.action != Action::Delete);
     if let Some(change) = planned {
         if !target.accepts(change.kind()) {
             return Err(wrong_kind(with_article(change.kind().describe())));
@@ -96,10 +114,7 @@ fn check_one(
         }
         return Ok(());
     }
-    if let Some(deleted) = changes
-        .iter()
-        .find(|c| c.kind().collection() == collection && c.id == id && c.action == Action::Delete)
-    {
+    if let Some(deleted) = changes.iter().find(|c| c.action == Action::Delete) {
         return Err(PlanError::ReferentDeleted {
             address: address.clone(),
             field,
