@@ -136,6 +136,20 @@ async fn pingform_sandbox_takes_the_operating_options_and_prints_the_oauth_clien
         .await
         .unwrap();
     assert_eq!(basic.status(), reqwest::StatusCode::UNAUTHORIZED);
+    // The banner offers the Basic account only for what takes it: the control API.
+    assert!(!banner.contains_key("Username"), "{banner:?}");
+    assert_eq!(
+        value("Sandbox control"),
+        "Administrator / 2FederateM0re (Basic, /_sandbox/ only)"
+    );
+    let base = url.trim_end_matches("/pf-admin-api/v1");
+    let control = client
+        .get(format!("{base}/_sandbox/requests"))
+        .basic_auth("Administrator", Some("2FederateM0re"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(control.status(), reqwest::StatusCode::OK);
 }
 
 #[test]
