@@ -38,6 +38,8 @@ fn may_declare_state(dir: &Path) -> bool {
 }
 
 fn starts_with_state(line: &str) -> bool {
+    // A byte order mark may open a file; say yes rather than miss a block after one.
+    let line = line.trim_start_matches('\u{feff}');
     line.trim_start().strip_prefix("state").is_some_and(|rest| {
         !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
     })
@@ -176,7 +178,13 @@ mod tests {
 
     #[test]
     fn only_a_line_that_starts_with_the_word_state_can_open_the_block() {
-        for line in ["state {", "  state{", "state \"x\" {", "\tstate"] {
+        for line in [
+            "state {",
+            "  state{",
+            "state \"x\" {",
+            "\tstate",
+            "\u{feff}state {",
+        ] {
             assert!(starts_with_state(line), "{line}");
         }
         for line in [
