@@ -1,11 +1,9 @@
 //! `apply --refresh-only`: the live values of drifted objects accepted into state,
 //! PingFederate untouched, with a history row.
 
-use std::time::SystemTime;
-
 use crate::model::{ManagedObject, Observed, RawJson, encrypted_digest};
 use crate::plan::{Drift, DriftStatus};
-use crate::state::{DoneCounts, HistoryEntry, Outcome, RunOrigin, StateError, StateStore};
+use crate::state::{HistoryEntry, RunOrigin, StateError, StateStore};
 
 /// `apply --refresh-only`: accepts the live objects into state for every drifted
 /// object, without touching PingFederate. A changed object's recorded values and
@@ -40,24 +38,12 @@ pub async fn accept_live(
         recorded += 1;
     }
     state
-        .append_history(&HistoryEntry {
-            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            command: "apply --refresh-only".into(),
-            origin: Some(origin),
-            create: 0,
-            update: 0,
-            delete: 0,
-            replace: 0,
-            finished: recorded,
-            done: DoneCounts {
-                recorded,
-                ..DoneCounts::default()
-            },
-            unknown: 0,
-            not_started: 0,
-            outcome: Outcome::Succeeded,
-            serial: state.previous().serial,
-        })
+        .append_history(&HistoryEntry::state_only(
+            "apply --refresh-only",
+            origin,
+            recorded,
+            state.previous().serial,
+        ))
         .await?;
     Ok(recorded)
 }

@@ -105,12 +105,7 @@ fn consent(args: &ApplyArgs) -> Consent {
 /// Whether an apply with nothing to change still records something: `--rebind` on a
 /// state bound to other servers.
 fn needs_rebind(target: &Target, state: &StateStore, read: &Read) -> bool {
-    target.rebind
-        && state
-            .previous()
-            .binding
-            .as_ref()
-            .is_some_and(|recorded| !recorded.differences(&read.binding).is_empty())
+    target.rebind && state.previous().bound_elsewhere(&read.binding).is_some()
 }
 
 /// `future`, unless a signal arrives first: then nothing has been changed yet, and the
@@ -156,12 +151,7 @@ async fn execute(
             during: "before the apply started",
         });
     }
-    let rebinding = state
-        .previous()
-        .binding
-        .as_ref()
-        .filter(|recorded| !recorded.differences(&read.binding).is_empty())
-        .cloned();
+    let rebinding = state.previous().bound_elsewhere(&read.binding).cloned();
     if let Some(backup) = state.begin_apply(&read.binding).await? {
         note(&state_backed_up(&backup));
     }

@@ -1,5 +1,4 @@
 use std::path::PathBuf;
-use std::time::SystemTime;
 
 use super::cli::{HistoryArgs, MigrateArgs, StateCommand, StateFileArgs, StateRmArgs};
 use super::context::default_state;
@@ -10,7 +9,7 @@ use crate::model::{Address, StateLocation};
 use crate::render::{
     history_text, state_list_text, state_migrated, state_removed_text, state_show_text,
 };
-use crate::state::{self, Approval, DoneCounts, HistoryEntry, Outcome, StateError, StateStore};
+use crate::state::{self, Approval, HistoryEntry, StateError, StateStore};
 
 /// `pingform state list`, `state show ADDRESS` (read-only), `state migrate` and `state
 /// rm ADDRESS... [DIR]`.
@@ -66,24 +65,12 @@ async fn remove(args: StateRmArgs) -> Result<()> {
         forgotten.push(object);
     }
     store
-        .append_history(&HistoryEntry {
-            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            command: "state rm".into(),
-            origin: Some(run_origin(Approval::Command)),
-            create: 0,
-            update: 0,
-            delete: 0,
-            replace: 0,
-            finished: forgotten.len(),
-            done: DoneCounts {
-                recorded: forgotten.len(),
-                ..DoneCounts::default()
-            },
-            unknown: 0,
-            not_started: 0,
-            outcome: Outcome::Succeeded,
-            serial: store.previous().serial,
-        })
+        .append_history(&HistoryEntry::state_only(
+            "state rm",
+            run_origin(Approval::Command),
+            forgotten.len(),
+            store.previous().serial,
+        ))
         .await?;
     write_stdout(|out| state_removed_text(&forgotten, out))?;
     Ok(())

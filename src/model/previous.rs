@@ -20,6 +20,13 @@ pub struct PreviousRun {
 }
 
 impl PreviousRun {
+    /// The servers this state records, when they are not those of `current`.
+    pub fn bound_elsewhere(&self, current: &Binding) -> Option<&Binding> {
+        self.binding
+            .as_ref()
+            .filter(|recorded| !recorded.differences(current).is_empty())
+    }
+
     /// Finds the managed object with the given kind family and id under another address
     /// (a renamed block that kept its id).
     pub fn find_by_id(&self, address: &Address, id: &str) -> Option<&ManagedObject> {

@@ -36,6 +36,31 @@ pub struct HistoryEntry {
     pub serial: u64,
 }
 
+impl HistoryEntry {
+    /// A run that changed only the state and finished (`apply --refresh-only`, `state
+    /// rm`): `recorded` state-only changes, now, at `serial`.
+    pub fn state_only(command: &str, origin: RunOrigin, recorded: usize, serial: u64) -> Self {
+        HistoryEntry {
+            time: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            command: command.to_string(),
+            origin: Some(origin),
+            create: 0,
+            update: 0,
+            delete: 0,
+            replace: 0,
+            finished: recorded,
+            done: DoneCounts {
+                recorded,
+                ..DoneCounts::default()
+            },
+            unknown: 0,
+            not_started: 0,
+            outcome: Outcome::Succeeded,
+            serial,
+        }
+    }
+}
+
 /// What the finished changes of one run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DoneCounts {

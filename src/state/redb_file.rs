@@ -23,8 +23,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use redb::{
-    Builder, ConcurrencyMode, Database, DatabaseError, ReadableDatabase, ReadableTable,
-    StorageError, TableDefinition,
+    Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyTable, ReadTransaction,
+    ReadableDatabase, ReadableTable, StorageError, TableDefinition,
 };
 
 use super::guard::guarded;
@@ -138,12 +138,7 @@ impl RedbFile {
             });
         }
         remove_abandoned(&folder);
-        let temporary = tempfile::Builder::new()
-            .prefix(TEMPORARY_PREFIX)
-            .suffix(TEMPORARY_SUFFIX)
-            .tempfile_in(&folder)
-            .map_err(|error| io_error(path, &error))?
-            .into_temp_path();
+        let temporary = temporary_in(&folder, path)?;
         let database = guarded(|| builder().create(&temporary))
             .map_err(|detail| damaged(path, detail))?
             .map_err(|error| open_error(path, error))?;
@@ -289,6 +284,17 @@ impl RedbFile {
     }
 }
 
+/// A new file in `folder` (the state's own, so the final rename stays on one file
+/// system) named so that [`remove_abandoned`] knows it; removed when dropped.
+fn temporary_in(folder: &Path, path: &Path) -> Result<tempfile::TempPath, StateError> {
+    tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
+        .tempfile_in(folder)
+        .map(tempfile::NamedTempFile::into_temp_path)
+        .map_err(|error| io_error(path, &error))
+}
+
 /// Removes the temporary files of new states that a killed process left in `folder`
 /// (`kill -9` while planning a first apply): those no process holds open. One that
 /// another process is writing right now is locked, and stays.
@@ -397,12 +403,7 @@ pub(super) fn write_new_file(
         });
     }
     let folder = folder_of(path);
-    let temporary = tempfile::Builder::new()
-        .prefix(TEMPORARY_PREFIX)
-        .suffix(TEMPORARY_SUFFIX)
-        .tempfile_in(&folder)
-        .map_err(|error| io_error(path, &error))?
-        .into_temp_path();
+    let temporary = temporary_in(&folder, path)?;
     guarded(|| -> Result<(), StateError> {
         let database = builder()
             .create(&temporary)
@@ -493,6 +494,17 @@ fn preflight(path: &Path) -> Result<(), StateError> {
 
 fn check_version(database: &Database, path: &Path) -> Result<(), StateError> {
     let transaction = database.begin_read().map_err(|e| redb_error(path, e))?;
+    let (_, found) = open_meta(&transaction, path)?;
+    upgrade(found);
+    Ok(())
+}
+
+/// pingform's meta table and the schema version it records. A database without the
+/// table is not a state; a version newer than this pingform reads is refused.
+fn open_meta(
+    transaction: &ReadTransaction,
+    path: &Path,
+) -> Result<(ReadOnlyTable<&'static str, &'static [u8]>, u64), StateError> {
     let meta = match transaction.open_table(META) {
         Ok(meta) => meta,
         Err(redb::TableError::TableDoesNotExist(_)) => {
@@ -508,9 +520,7 @@ fn check_version(database: &Database, path: &Path) -> Result<(), StateError> {
         .map_err(|e| redb_error(path, e))?
     {
         Some(bytes) => decode_u64(path, bytes.value())?,
-        None => {
-            return Err(damaged(path, "its schema version is missing".into()));
-        }
+        None => return Err(damaged(path, "its schema version is missing".into())),
     };
     if found > SCHEMA_VERSION {
         return Err(StateError::TooNew {
@@ -519,8 +529,7 @@ fn check_version(database: &Database, path: &Path) -> Result<(), StateError> {
             supported: SCHEMA_VERSION,
         });
     }
-    upgrade(found);
-    Ok(())
+    Ok((meta, found))
 }
 
 /// Runs the upgrade steps from `found` to [`SCHEMA_VERSION`]. Version 1 is the only
@@ -588,35 +597,13 @@ fn read_snapshot(database: &impl ReadableDatabase, path: &Path) -> Result<Snapsh
 fn read_previous(database: &impl ReadableDatabase, path: &Path) -> Result<PreviousRun, StateError> {
     let transaction = database.begin_read().map_err(|e| redb_error(path, e))?;
     let mut previous = PreviousRun::default();
-    let meta = match transaction.open_table(META) {
-        Ok(meta) => meta,
-        Err(redb::TableError::TableDoesNotExist(_)) => {
-            return Err(StateError::NotAState {
-                location: location(path),
-                detail: "a redb database without pingform's tables".into(),
-            });
-        }
-        Err(e) => return Err(redb_error(path, e)),
-    };
+    let (meta, _) = open_meta(&transaction, path)?;
     let get = |key: &str| -> Result<Option<Vec<u8>>, StateError> {
         Ok(meta
             .get(key)
             .map_err(|e| redb_error(path, e))?
             .map(|value| value.value().to_vec()))
     };
-    match get(SCHEMA_VERSION_KEY)? {
-        Some(version) => {
-            let found = decode_u64(path, &version)?;
-            if found > SCHEMA_VERSION {
-                return Err(StateError::TooNew {
-                    location: location(path),
-                    found,
-                    supported: SCHEMA_VERSION,
-                });
-            }
-        }
-        None => return Err(damaged(path, "its schema version is missing".into())),
-    }
     let lineage =
         get(LINEAGE_KEY)?.ok_or_else(|| damaged(path, "its lineage is missing".into()))?;
     previous.lineage = Some(
